@@ -23,6 +23,9 @@ public interface CommandContribution {
         return "";
     }
 
-    /** A picocli {@code @Command}-annotated object (or a {@code picocli.CommandLine}); a new one per call. */
-    Object command();
+    /**
+     * The contributed commands: picocli {@code @Command}-annotated objects (or {@code picocli.CommandLine}s),
+     * new ones per call, each added under {@link #parent()}.
+     */
+    List<Object> commands();
 }

@@ -65,9 +65,10 @@ public final class Pettysync implements Runnable {
                 }
                 parent = child;
             }
-            Object command = contribution.command();
-            CommandLine sub = command instanceof CommandLine cl ? cl : new CommandLine(command);
-            parent.addSubcommand(sub);
+            for (Object command : contribution.commands()) {
+                CommandLine sub = command instanceof CommandLine cl ? cl : new CommandLine(command);
+                parent.addSubcommand(sub);
+            }
         }
         root.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? EXIT_BAD_INPUT : EXIT_INTERNAL);
         root.setExecutionExceptionHandler((e, cl, parseResult) -> {

@@ -33,8 +33,8 @@ class PettysyncTest {
 
     record Contribution(List<String> parent, String parentDescription) implements CommandContribution {
         @Override
-        public Object command() {
-            return new Echo();
+        public List<Object> commands() {
+            return List.of(new Echo());
         }
     }
 
