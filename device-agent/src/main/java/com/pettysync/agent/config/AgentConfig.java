@@ -1,0 +1,95 @@
+package com.pettysync.agent.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The agent's configuration, validated: every instance satisfies the rules in {@link AgentConfigParser} (which is
+ * the only way to build one from a file). Field meanings and defaults are listed in the module README.
+ *
+ * @param endpoint       AWS IoT Core data endpoint host name (or {@code localhost} for the local stand-in)
+ * @param port           8883, or 443 (TLS with ALPN {@code x-amzn-mqtt-ca})
+ * @param thingName      the collar's thing name, also its MQTT client ID
+ * @param certificate    PEM file with the collar certificate (chain)
+ * @param privateKey     PEM file with its private key (EC or RSA; PKCS#8 or SEC1/PKCS#1)
+ * @param caCertificate  PEM file with the CA certificate(s) the broker's certificate must chain to
+ * @param dataDirectory  where the outbox database and the status file live
+ * @param windowS        window length in seconds (the frame's {@code dur}), 1 … 3600
+ * @param topicMode      telemetry straight to the topic, or through AWS IoT Basic Ingest
+ * @param basicIngestRule the IoT rule name used in Basic Ingest mode; {@code null} in direct mode
+ * @param outbox         outbox capacity and drain limits
+ * @param keepAliveS     MQTT keep-alive, 30 … 1200 s
+ * @param reconnect      reconnect back-off bounds
+ * @param sensors        real hardware or the simulated twins
+ */
+public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
+        Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, String basicIngestRule,
+        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors) {
+
+    public static final int DEFAULT_PORT = 8883;
+    public static final int ALPN_PORT = 443;
+    public static final int DEFAULT_WINDOW_S = 300;
+    public static final int DEFAULT_KEEP_ALIVE_S = 1200;
+
+    /** How telemetry reaches the cloud (contract §2). */
+    public enum TopicMode {
+        DIRECT("direct"), BASIC_INGEST("basic-ingest");
+
+        private final String jsonName;
+
+        TopicMode(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** Where the sensor readings come from. */
+    public enum Sensors {
+        REAL, SIMULATED;
+
+        public String jsonName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Outbox limits.
+     *
+     * @param capacityFrames frames kept before the drop policy starts (default 10,000: 34.7 days at 300 s)
+     * @param maxInFlight    unacknowledged publishes at once, 1 … 100
+     * @param drainPerSecond publishes per second at most, 1 … 100 (AWS IoT Core allows 100 per connection)
+     */
+    public record Outbox(int capacityFrames, int maxInFlight, int drainPerSecond) {
+        public static final int DEFAULT_CAPACITY = 10_000;
+        public static final int DEFAULT_MAX_IN_FLIGHT = 10;
+        public static final int DEFAULT_DRAIN_PER_SECOND = 10;
+
+        public static Outbox defaults() {
+            return new Outbox(DEFAULT_CAPACITY, DEFAULT_MAX_IN_FLIGHT, DEFAULT_DRAIN_PER_SECOND);
+        }
+    }
+
+    /** Reconnect back-off: exponential from {@code minS} to {@code maxS} with full jitter. */
+    public record Reconnect(int minS, int maxS) {
+        public static Reconnect defaults() {
+            return new Reconnect(1, 120);
+        }
+
+        public Duration min() {
+            return Duration.ofSeconds(minS);
+        }
+
+        public Duration max() {
+            return Duration.ofSeconds(maxS);
+        }
+    }
+
+    /** This configuration with another sensor source (the {@code --simulated} switch). */
+    public AgentConfig withSensors(Sensors s) {
+        return new AgentConfig(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory,
+                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s);
+    }
+}

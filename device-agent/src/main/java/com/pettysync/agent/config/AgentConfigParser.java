@@ -1,0 +1,271 @@
+package com.pettysync.agent.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the agent's JSON configuration.
+ *
+ * <p>Guarantee: {@link #parse} either returns a fully valid {@link AgentConfig} or throws
+ * {@link InvalidConfigException} listing <em>every</em> problem found (not just the first), each with the JSON
+ * path of the field, so an operator fixes the file in one go. Unknown fields are problems too (a misspelt
+ * {@code keepAliveS} would otherwise silently run with the default). Relative paths are resolved against the
+ * directory of the configuration file. Certificate, key and CA files must exist and be readable; the data
+ * directory must exist or be creatable (it is not created here).
+ */
+public final class AgentConfigParser {
+    /** Contract §1: 1–128 characters of {@code [a-zA-Z0-9:_-]}. */
+    private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
+    /** AWS IoT rule names: letters, digits and underscores, up to 128. */
+    private static final Pattern RULE_NAME = Pattern.compile("[a-zA-Z0-9_]{1,128}");
+    private static final Pattern HOST = Pattern.compile(
+            "(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
+    private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
+            "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
+            "keepAliveS", "reconnect", "sensors");
+    private static final Set<String> OUTBOX_FIELDS = Set.of("capacityFrames", "maxInFlight", "drainPerSecond");
+    private static final Set<String> RECONNECT_FIELDS = Set.of("minS", "maxS");
+
+    /** Largest outbox: 10 years of 5-minute windows; a bigger number is certainly a typo. */
+    public static final int MAX_CAPACITY = 1_051_200;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final boolean checkFiles;
+
+    /** A parser that checks that the certificate, key and CA files exist (what the agent uses). */
+    public AgentConfigParser() {
+        this(true);
+    }
+
+    /** {@code checkFiles = false} skips the file-existence checks (for tools that only inspect a config). */
+    public AgentConfigParser(boolean checkFiles) {
+        this.checkFiles = checkFiles;
+    }
+
+    /** Reads and validates {@code file}. */
+    public AgentConfig parse(Path file) throws InvalidConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidConfigException(List.of(new ConfigProblem("$", "cannot read " + file + ": " + e)));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(text, base);
+    }
+
+    /** Validates configuration {@code text}; relative paths resolve against {@code baseDir}. */
+    public AgentConfig parse(String text, Path baseDir) throws InvalidConfigException {
+        JsonNode root;
+        try {
+            root = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new InvalidConfigException(List.of(new ConfigProblem("$", "not valid JSON"
+                    + (loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr()) + ": "
+                    + e.getOriginalMessage())));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidConfigException(List.of(new ConfigProblem("$", "must be a JSON object")));
+        }
+        Reader r = new Reader(baseDir);
+        ObjectNode o = (ObjectNode) root;
+        r.unknown(o, "", TOP_FIELDS);
+
+        String endpoint = r.string(o, "endpoint", null);
+        if (endpoint != null && !HOST.matcher(endpoint).matches()) {
+            r.problem("endpoint", "must be a host name (like abc123-ats.iot.eu-west-1.amazonaws.com), got \""
+                    + endpoint + "\"");
+        }
+        int port = r.integer(o, "port", AgentConfig.DEFAULT_PORT);
+        if (port != AgentConfig.DEFAULT_PORT && port != AgentConfig.ALPN_PORT) {
+            r.problem("port", "must be 8883, or 443 (TLS with ALPN x-amzn-mqtt-ca), got " + port);
+        }
+        String thing = r.string(o, "thingName", null);
+        if (thing != null && !THING_NAME.matcher(thing).matches()) {
+            r.problem("thingName", "must be 1-128 characters of [a-zA-Z0-9:_-], got \"" + thing + "\"");
+        }
+        Path cert = r.readableFile(o, "certificate");
+        Path key = r.readableFile(o, "privateKey");
+        Path ca = r.readableFile(o, "caCertificate");
+        Path data = r.path(o, "dataDirectory", true);
+        if (data != null && Files.exists(data) && !Files.isDirectory(data)) {
+            r.problem("dataDirectory", "exists but is not a directory: " + data);
+        }
+        int window = r.integer(o, "windowS", AgentConfig.DEFAULT_WINDOW_S);
+        r.range("windowS", window, 1, 3600);
+        String mode = r.string(o, "topicMode", "direct");
+        AgentConfig.TopicMode topicMode = AgentConfig.TopicMode.DIRECT;
+        if ("basic-ingest".equals(mode)) {
+            topicMode = AgentConfig.TopicMode.BASIC_INGEST;
+        } else if (mode != null && !"direct".equals(mode)) {
+            r.problem("topicMode", "must be \"direct\" or \"basic-ingest\", got \"" + mode + "\"");
+        }
+        String rule = r.string(o, "basicIngestRule", "");
+        if (topicMode == AgentConfig.TopicMode.BASIC_INGEST) {
+            if (rule == null || rule.isEmpty()) {
+                r.problem("basicIngestRule", "is required when topicMode is \"basic-ingest\"");
+            } else if (!RULE_NAME.matcher(rule).matches()) {
+                r.problem("basicIngestRule", "must be 1-128 characters of [a-zA-Z0-9_], got \"" + rule + "\"");
+            }
+        } else if (rule != null && !rule.isEmpty()) {
+            r.problem("basicIngestRule", "is only allowed when topicMode is \"basic-ingest\"");
+        }
+
+        AgentConfig.Outbox outbox = AgentConfig.Outbox.defaults();
+        JsonNode ob = r.object(o, "outbox");
+        if (ob != null) {
+            r.unknown((ObjectNode) ob, "outbox.", OUTBOX_FIELDS);
+            int cap = r.integer(ob, "outbox.", "capacityFrames", AgentConfig.Outbox.DEFAULT_CAPACITY);
+            r.range("outbox.capacityFrames", cap, 1, MAX_CAPACITY);
+            int inflight = r.integer(ob, "outbox.", "maxInFlight", AgentConfig.Outbox.DEFAULT_MAX_IN_FLIGHT);
+            r.range("outbox.maxInFlight", inflight, 1, 100);
+            int drain = r.integer(ob, "outbox.", "drainPerSecond", AgentConfig.Outbox.DEFAULT_DRAIN_PER_SECOND);
+            r.range("outbox.drainPerSecond", drain, 1, 100);
+            outbox = new AgentConfig.Outbox(cap, inflight, drain);
+        }
+        int keepAlive = r.integer(o, "keepAliveS", AgentConfig.DEFAULT_KEEP_ALIVE_S);
+        r.range("keepAliveS", keepAlive, 30, 1200);
+
+        AgentConfig.Reconnect reconnect = AgentConfig.Reconnect.defaults();
+        JsonNode rc = r.object(o, "reconnect");
+        if (rc != null) {
+            r.unknown((ObjectNode) rc, "reconnect.", RECONNECT_FIELDS);
+            int min = r.integer(rc, "reconnect.", "minS", 1);
+            int max = r.integer(rc, "reconnect.", "maxS", 120);
+            r.range("reconnect.minS", min, 1, 3600);
+            r.range("reconnect.maxS", max, 1, 3600);
+            if (min > max) {
+                r.problem("reconnect.maxS", "must be at least reconnect.minS (" + min + "), got " + max);
+            }
+            reconnect = new AgentConfig.Reconnect(min, max);
+        }
+        String sensors = r.string(o, "sensors", "real");
+        AgentConfig.Sensors sensorSource = AgentConfig.Sensors.REAL;
+        if ("simulated".equals(sensors)) {
+            sensorSource = AgentConfig.Sensors.SIMULATED;
+        } else if (sensors != null && !"real".equals(sensors)) {
+            r.problem("sensors", "must be \"real\" or \"simulated\", got \"" + sensors + "\"");
+        }
+        if (!r.problems.isEmpty()) {
+            throw new InvalidConfigException(r.problems);
+        }
+        return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
+                topicMode == AgentConfig.TopicMode.BASIC_INGEST ? rule : null, outbox, keepAlive, reconnect,
+                sensorSource);
+    }
+
+    /** Collects problems while reading fields. */
+    private final class Reader {
+        final List<ConfigProblem> problems = new ArrayList<>();
+        final Path baseDir;
+
+        Reader(Path baseDir) {
+            this.baseDir = baseDir;
+        }
+
+        void problem(String path, String message) {
+            problems.add(new ConfigProblem(path, message));
+        }
+
+        void unknown(ObjectNode node, String prefix, Set<String> known) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+                String name = it.next();
+                if (!known.contains(name)) {
+                    problem(prefix + name, "unknown field (known: " + String.join(", ", known.stream().sorted()
+                            .toList()) + ")");
+                }
+            }
+        }
+
+        /** A required string when {@code dflt} is null. */
+        String string(JsonNode node, String name, String dflt) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                if (dflt == null) {
+                    problem(name, "is required");
+                }
+                return dflt;
+            }
+            if (!v.isTextual()) {
+                problem(name, "must be a string, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                return null;
+            }
+            return v.textValue();
+        }
+
+        int integer(JsonNode node, String name, int dflt) {
+            return integer(node, "", name, dflt);
+        }
+
+        int integer(JsonNode node, String prefix, String name, int dflt) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return dflt;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                problem(prefix + name, "must be a whole number, got " + v);
+                return dflt;
+            }
+            return v.intValue();
+        }
+
+        void range(String path, int value, int min, int max) {
+            if (value < min || value > max) {
+                problem(path, "must be between " + min + " and " + max + ", got " + value);
+            }
+        }
+
+        JsonNode object(JsonNode node, String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isObject()) {
+                problem(name, "must be an object");
+                return null;
+            }
+            return v;
+        }
+
+        Path path(JsonNode node, String name, boolean required) {
+            String s = string(node, name, required ? null : "");
+            if (s == null || s.isEmpty()) {
+                if (s != null && required) {
+                    problem(name, "must not be empty");
+                }
+                return null;
+            }
+            try {
+                Path p = Path.of(s);
+                return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+            } catch (InvalidPathException e) {
+                problem(name, "not a valid path: " + e.getMessage());
+                return null;
+            }
+        }
+
+        Path readableFile(JsonNode node, String name) {
+            Path p = path(node, name, true);
+            if (p != null && checkFiles) {
+                if (!Files.isRegularFile(p)) {
+                    problem(name, "no such file: " + p);
+                } else if (!Files.isReadable(p)) {
+                    problem(name, "not readable: " + p);
+                }
+            }
+            return p;
+        }
+    }
+}
