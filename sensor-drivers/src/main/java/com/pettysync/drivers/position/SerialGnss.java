@@ -1,0 +1,139 @@
+package com.pettysync.drivers.position;
+
+import com.pettysync.drivers.FaultCode;
+import com.pettysync.drivers.MonotonicClock;
+import com.pettysync.drivers.SensorFault;
+import com.pettysync.drivers.SensorStatus;
+import com.pettysync.drivers.bus.SerialStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A u-blox receiver on a UART: NMEA in through {@link NmeaReader}, UBX power-mode commands out.
+ *
+ * <p>Each {@link #read()} drains what the port has (bounded per call), so it never waits for a whole epoch; when a
+ * read finds the port quiet after data, the epoch in progress is completed (receivers in power-save modes send one
+ * burst per fix and then nothing).
+ *
+ * <p>Faults: nothing received for longer than the mode allows ({@code LIVE} 5 s, {@code NORMAL} 30 s, {@code ECO}
+ * 150 s; never in {@code OFF}) → {@link FaultCode#NO_DATA}; 20 or more lines since the last good one with none of
+ * them checksum-valid → {@link FaultCode#CORRUPT_DATA}; a port error → {@link FaultCode#BUS_ERROR}. No fix is not a
+ * fault (indoors is normal); it shows as an empty read.
+ */
+public final class SerialGnss implements PositionSensor {
+    private static final int MAX_BYTES_PER_READ = 8192;
+
+    private final SerialStream port;
+    private final MonotonicClock clock;
+    private final NmeaReader reader = new NmeaReader();
+    private final byte[] buffer = new byte[1024];
+    private volatile SensorStatus status = SensorStatus.fault(FaultCode.NO_DATA, "not opened");
+    private volatile GnssPowerMode mode = GnssPowerMode.LIVE;
+    private long lastByteNanos;
+    private boolean dataSinceFlush;
+    private long badSinceGood;
+    private long lastBad;
+    private long lastAll;
+
+    public SerialGnss(SerialStream port, MonotonicClock clock) {
+        this.port = port;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "gnss";
+    }
+
+    @Override
+    public SensorStatus status() {
+        return status;
+    }
+
+    @Override
+    public void open() {
+        lastByteNanos = clock.nanos();
+        badSinceGood = 0;
+        status = SensorStatus.OK;
+    }
+
+    @Override
+    public List<Fix> read() throws SensorFault {
+        List<Fix> fixes = new ArrayList<>();
+        int total = 0;
+        long now = clock.nanos();
+        try {
+            while (total < MAX_BYTES_PER_READ) {
+                int n = port.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    break;
+                }
+                total += n;
+                fixes.addAll(reader.accept(buffer, 0, n, now));
+            }
+        } catch (IOException e) {
+            throw fail(new SensorFault(FaultCode.BUS_ERROR, "GNSS UART: " + e.getMessage(), e));
+        }
+        if (total > 0) {
+            lastByteNanos = now;
+            dataSinceFlush = true;
+        } else if (dataSinceFlush) {
+            fixes.addAll(reader.flush(now));
+            dataSinceFlush = false;
+        }
+        NmeaCounters c = reader.counters();
+        long bad = c.badChecksum() + c.skipped() - c.unknown();
+        long all = c.sentences();
+        long good = (all - lastAll) - (bad - lastBad);
+        badSinceGood = good > 0 ? 0 : badSinceGood + (bad - lastBad);
+        lastBad = bad;
+        lastAll = all;
+        if (badSinceGood >= 20) {
+            throw fail(new SensorFault(FaultCode.CORRUPT_DATA, badSinceGood + " NMEA lines without a valid one"));
+        }
+        long silentLimit = switch (mode) {
+            case OFF -> Long.MAX_VALUE;
+            case ECO -> 150_000_000_000L;
+            case NORMAL -> 30_000_000_000L;
+            case LIVE -> 5_000_000_000L;
+        };
+        if (now - lastByteNanos > silentLimit) {
+            throw fail(new SensorFault(FaultCode.NO_DATA, "no NMEA for " + (now - lastByteNanos) / 1_000_000
+                    + " ms in mode " + mode));
+        }
+        status = SensorStatus.OK;
+        return fixes;
+    }
+
+    @Override
+    public void setPowerMode(GnssPowerMode newMode) throws SensorFault {
+        try {
+            if (mode == GnssPowerMode.OFF && newMode != GnssPowerMode.OFF) {
+                port.write(GnssPowerMode.WAKE);
+            }
+            for (byte[] frame : newMode.commands()) {
+                port.write(frame);
+            }
+        } catch (IOException e) {
+            throw fail(new SensorFault(FaultCode.BUS_ERROR, "GNSS UART: " + e.getMessage(), e));
+        }
+        mode = newMode;
+        lastByteNanos = clock.nanos();
+    }
+
+    @Override
+    public GnssPowerMode powerMode() {
+        return mode;
+    }
+
+    @Override
+    public NmeaCounters counters() {
+        return reader.counters();
+    }
+
+    private SensorFault fail(SensorFault f) {
+        status = SensorStatus.of(f);
+        return f;
+    }
+}
