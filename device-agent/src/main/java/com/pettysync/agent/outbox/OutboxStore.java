@@ -238,6 +238,21 @@ public final class OutboxStore implements AutoCloseable {
         maybeRecover();
     }
 
+    /** The id of the newest pending frame, or 0 when the outbox is empty. */
+    public synchronized long newestId() {
+        checkOpen();
+        if (db != null) {
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM frame")) {
+                rs.next();
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                onFailure(e);
+            }
+        }
+        return memory.isEmpty() ? 0 : memory.lastKey();
+    }
+
     /** Frames waiting for a PUBACK. */
     public synchronized int size() {
         if (db != null) {

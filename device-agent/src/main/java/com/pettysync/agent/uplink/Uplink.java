@@ -1,0 +1,552 @@
+package com.pettysync.agent.uplink;
+
+import com.pettysync.agent.outbox.OutboxEntry;
+import com.pettysync.agent.outbox.OutboxStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.tinylog.Logger;
+
+/**
+ * Moves frames from the {@link OutboxStore} to the broker, and keeps the connection up.
+ *
+ * <h2>Guarantee</h2>
+ * A frame is removed from the outbox only when the broker answered its publish with a PUBACK whose reason code is
+ * below 0x80, or when the rejection rule below says the broker will never accept it. Anything else (no PUBACK,
+ * connection lost, quota) leaves it in the outbox, and it is published again after the next connect: at least
+ * once. The uplink never publishes faster than {@code publishesPerSecond} (a token bucket on the injected clock,
+ * burst 1 s worth), never has more than {@code maxInFlight} publishes without PUBACK, and never retries in a tight
+ * loop: every retry waits for a back-off.
+ *
+ * <h2>How it is driven</h2>
+ * Single-threaded: one loop calls {@link #tick()} (which does everything due at the clock's now and returns when
+ * it next wants to run) and sleeps until then or until {@link #wake} is called. Broker callbacks arrive on other
+ * threads; they are queued and handled by the next tick. Tests drive {@code tick()} with a manual clock.
+ *
+ * <h2>Connection</h2>
+ * A new {@link BrokerSession} per attempt (Paho's automatic reconnect stays off). After a failed attempt or a lost
+ * connection the next attempt waits a <em>full jitter</em> delay: uniform in [0, min(max, min·2<sup>n</sup>)] for
+ * the n-th consecutive failure, so a fleet that loses its broker at once spreads its reconnects out. The failure
+ * count resets only after a connection stayed up for {@link Settings#stableAfter}.
+ *
+ * <h2>Drain order</h2>
+ * At connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames appended later are
+ * <em>live</em>. When both are waiting, publishes alternate between them, so new windows and events are not held
+ * behind a long backlog.
+ *
+ * <h2>Rejections (PUBACK reason code ≥ 0x80), by rule</h2>
+ * <ul>
+ * <li>0x90 topic name invalid, 0x95 packet too large, 0x99 payload format invalid: the broker will never accept
+ * these bytes — the frame is dropped from the outbox and counted in {@link Status#rejectedDropped}. A frame over
+ * 128 KiB (AWS IoT Core's limit) is dropped the same way without being sent.</li>
+ * <li>0x97 quota exceeded, 0x80 unspecified, 0x83 implementation specific, 0x91 packet id in use and any other
+ * code: the frame is kept, publishing pauses for a back-off delay (same rule as reconnects, growing while
+ * rejections continue, reset by the next accepted publish), then resumes from the rejected frame.</li>
+ * <li>0x87 not authorized: kept, and publishing pauses for {@link Settings#notAuthorizedPause} (a policy
+ * mistake must not erase the backlog; fixing the policy lets it drain).</li>
+ * </ul>
+ * Every rejection is logged with its code and the broker's reason string.
+ */
+public final class Uplink {
+    /** AWS IoT Core's payload limit. */
+    public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+
+    /**
+     * @param maxInFlight          publishes without PUBACK at once (1 … 100)
+     * @param publishesPerSecond   publish rate limit (1 … 100)
+     * @param backoffMin           reconnect back-off base
+     * @param backoffMax           reconnect back-off cap
+     * @param stableAfter          a connection this old resets the back-off
+     * @param notAuthorizedPause   pause after a PUBACK 0x87
+     */
+    public record Settings(int maxInFlight, int publishesPerSecond, Duration backoffMin, Duration backoffMax,
+            Duration stableAfter, Duration notAuthorizedPause) {
+        public Settings {
+            if (maxInFlight < 1 || maxInFlight > 100) {
+                throw new IllegalArgumentException("maxInFlight must be 1..100");
+            }
+            if (publishesPerSecond < 1 || publishesPerSecond > 100) {
+                throw new IllegalArgumentException("publishesPerSecond must be 1..100");
+            }
+        }
+
+        public static Settings of(int maxInFlight, int publishesPerSecond, Duration backoffMin, Duration backoffMax) {
+            return new Settings(maxInFlight, publishesPerSecond, backoffMin, backoffMax, Duration.ofSeconds(30),
+                    Duration.ofMinutes(5));
+        }
+    }
+
+    /** Hooks for the shadow and other subscribers. Called on the uplink's thread. */
+    public interface Hooks {
+        /** Connected: subscribe and send what has to go first (the shadow get). */
+        default void connected(Uplink uplink) {
+        }
+
+        default void message(String topic, byte[] payload) {
+        }
+    }
+
+    /** A snapshot for the status file. */
+    public record Status(boolean connected, int inFlight, long published, long acknowledged, long rejectedDropped,
+            long rejectedKept, long connects, long connectFailures, Instant lastPuback, Instant nextAttempt,
+            String lastError) {
+    }
+
+    private sealed interface Event {
+    }
+
+    private record Acked(long token, int reasonCode, String reason) implements Event {
+    }
+
+    private record Failed(long token, Throwable cause) implements Event {
+    }
+
+    private record Message(String topic, byte[] payload) implements Event {
+    }
+
+    private record Lost(BrokerSession session, Throwable cause) implements Event {
+    }
+
+    private final OutboxStore outbox;
+    private final Supplier<BrokerSession> sessions;
+    private final Function<OutboxEntry, String> topicOf;
+    private final Settings settings;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Hooks hooks;
+    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private volatile Runnable waker = () -> { };
+
+    private BrokerSession session;
+    private Instant connectedAt;
+    private Instant nextAttempt;
+    private int failures;
+    private int rejectFailures;
+    private Instant pausedUntil = Instant.MIN;
+
+    private final Map<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
+    private final ArrayDeque<Control> control = new ArrayDeque<>();
+    private long controlTokens = -1; // control publishes use negative tokens
+    private long boundary;
+    private long backlogCursor;
+    private long liveCursor;
+    private boolean preferLive;
+    private long seenGeneration;
+    private double tokens;
+    private Instant tokensAt;
+    private boolean stopped;
+
+    private long published;
+    private long acknowledged;
+    private long rejectedDropped;
+    private long rejectedKept;
+    private long connects;
+    private long connectFailures;
+    private Instant lastPuback;
+    private String lastError;
+
+    private record Control(String topic, byte[] payload) {
+    }
+
+    public Uplink(OutboxStore outbox, Supplier<BrokerSession> sessions, Function<OutboxEntry, String> topicOf,
+            Settings settings, Clock clock, RandomGenerator random, Hooks hooks) {
+        this.outbox = Objects.requireNonNull(outbox);
+        this.sessions = Objects.requireNonNull(sessions);
+        this.topicOf = Objects.requireNonNull(topicOf);
+        this.settings = Objects.requireNonNull(settings);
+        this.clock = Objects.requireNonNull(clock);
+        this.random = Objects.requireNonNull(random);
+        this.hooks = hooks == null ? new Hooks() { } : hooks;
+        this.nextAttempt = clock.instant();
+        this.tokensAt = clock.instant();
+        this.tokens = 1;
+    }
+
+    /** Called (from any thread) when the uplink has work: a frame was appended, a broker callback arrived. */
+    public void setWaker(Runnable waker) {
+        this.waker = Objects.requireNonNull(waker);
+    }
+
+    /** Tells the driving loop that there is work now. */
+    public void wake() {
+        waker.run();
+    }
+
+    /** Whether a connection is up. */
+    public boolean connected() {
+        return session != null;
+    }
+
+    /**
+     * Queues a QoS 1 publish that is not an outbox frame (shadow get/update). Sent before outbox frames while
+     * connected, subject to the rate limit; dropped when the connection ends (the shadow is fetched again on
+     * connect). Call on the uplink's thread (from a hook) or before the loop runs.
+     */
+    public void publishControl(String topic, byte[] payload) {
+        control.add(new Control(topic, payload.clone()));
+    }
+
+    /** Subscribes on the current connection (from {@link Hooks#connected}). */
+    public void subscribe(List<String> filters) throws BrokerException {
+        if (session == null) {
+            throw new BrokerException("not connected");
+        }
+        session.subscribe(filters);
+    }
+
+    /** Does everything due now; returns when it next wants to run (it may be woken earlier). */
+    public Instant tick() {
+        if (stopped) {
+            return Instant.MAX;
+        }
+        Instant now = clock.instant();
+        handleEvents(now);
+        if (outbox.generation() != seenGeneration) {
+            seenGeneration = outbox.generation();
+            backlogCursor = 0;
+            liveCursor = 0;
+        }
+        if (session == null && !now.isBefore(nextAttempt)) {
+            connect(now);
+            handleEvents(now);
+        }
+        if (session == null) {
+            return nextAttempt;
+        }
+        refill(now);
+        sendControl();
+        Instant wantNext = drain(now);
+        return wantNext;
+    }
+
+    /** Disconnects and stops; frames without PUBACK stay in the outbox. */
+    public void stop() {
+        stopped = true;
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        inFlight.clear();
+        control.clear();
+    }
+
+    public Status status() {
+        return new Status(session != null, inFlight.size(), published, acknowledged, rejectedDropped, rejectedKept,
+                connects, connectFailures, lastPuback, session == null ? nextAttempt : null, lastError);
+    }
+
+    // --------------------------------------------------------------------------------------------- connection
+
+    private void connect(Instant now) {
+        BrokerSession s = sessions.get();
+        try {
+            s.connect(new Listener(s));
+            session = s;
+            connectedAt = now;
+            connects++;
+            boundary = lastOutboxId();
+            backlogCursor = 0;
+            liveCursor = boundary;
+            inFlight.clear();
+            lastError = null;
+            Logger.info("connected (attempt after {} failure(s)); backlog {} frame(s)", failures, outbox.size());
+            hooks.connected(this);
+        } catch (BrokerException | RuntimeException e) {
+            s.close();
+            if (session == s) {
+                session = null;
+            }
+            connectFailures++;
+            failures++;
+            lastError = oneLine(e);
+            nextAttempt = now.plus(jitter(failures));
+            Logger.warn("connect failed ({}); next attempt in {} ms", lastError,
+                    Duration.between(now, nextAttempt).toMillis());
+        }
+    }
+
+    private void lost(Instant now, Throwable cause) {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        inFlight.clear();
+        control.clear();
+        if (connectedAt != null && Duration.between(connectedAt, now).compareTo(settings.stableAfter()) >= 0) {
+            failures = 0;
+        }
+        failures++;
+        lastError = cause == null ? "connection lost" : oneLine(cause);
+        nextAttempt = now.plus(jitter(failures));
+        Logger.warn("connection lost ({}); reconnecting in {} ms", lastError,
+                Duration.between(now, nextAttempt).toMillis());
+    }
+
+    /** Full jitter: uniform in [0, min(max, min·2^(n-1))]. */
+    Duration jitter(int n) {
+        long min = settings.backoffMin().toMillis();
+        long max = settings.backoffMax().toMillis();
+        long ceiling = max;
+        if (n - 1 < 62 && min <= (Long.MAX_VALUE >> Math.max(0, n - 1))) {
+            ceiling = Math.min(max, min << Math.max(0, n - 1));
+        }
+        return Duration.ofMillis(random.nextLong(ceiling + 1));
+    }
+
+    // --------------------------------------------------------------------------------------------- events
+
+    private final class Listener implements BrokerSession.Listener {
+        private final BrokerSession owner;
+
+        Listener(BrokerSession owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void published(long token, int reasonCode, String reason) {
+            events.add(new Acked(token, reasonCode, reason));
+            wake();
+        }
+
+        @Override
+        public void publishFailed(long token, Throwable cause) {
+            events.add(new Failed(token, cause));
+            wake();
+        }
+
+        @Override
+        public void message(String topic, byte[] payload) {
+            events.add(new Message(topic, payload));
+            wake();
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            events.add(new Lost(owner, cause));
+            wake();
+        }
+    }
+
+    private void handleEvents(Instant now) {
+        Event e;
+        while ((e = events.poll()) != null) {
+            switch (e) {
+                case Acked a -> acked(now, a);
+                case Failed f -> {
+                    OutboxEntry entry = inFlight.remove(f.token());
+                    if (entry != null && session != null) {
+                        // the frame stays in the outbox; resend it after a back-off, not at once
+                        rewindTo(entry.id());
+                        pause(now, "publish failed: " + oneLine(f.cause()));
+                    }
+                }
+                case Message m -> hooks.message(m.topic(), m.payload());
+                case Lost l -> {
+                    if (l.session() == session) {
+                        lost(now, l.cause());
+                    }
+                }
+            }
+        }
+    }
+
+    private void acked(Instant now, Acked a) {
+        if (a.token() < 0) {
+            if (a.reasonCode() >= 0x80) {
+                Logger.warn("control publish rejected: 0x{} {}", Integer.toHexString(a.reasonCode()), a.reason());
+            }
+            return;
+        }
+        OutboxEntry entry = inFlight.remove(a.token());
+        if (entry == null) {
+            return; // from a previous connection
+        }
+        int rc = a.reasonCode();
+        if (rc < 0x80) {
+            outbox.acknowledge(entry.id());
+            acknowledged++;
+            lastPuback = now;
+            rejectFailures = 0;
+            return;
+        }
+        String what = "PUBACK 0x" + Integer.toHexString(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
+                + " for " + entry.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + entry.counter();
+        switch (rc) {
+            case 0x90, 0x95, 0x99 -> {
+                outbox.acknowledge(entry.id());
+                rejectedDropped++;
+                Logger.error("{}: the broker will never accept it; dropped", what);
+            }
+            case 0x87 -> {
+                rejectedKept++;
+                rewindTo(entry.id());
+                pausedUntil = now.plus(settings.notAuthorizedPause());
+                lastError = what;
+                Logger.error("{}: kept; publishing paused for {} s (check the IoT policy)", what,
+                        settings.notAuthorizedPause().toSeconds());
+            }
+            default -> {
+                rejectedKept++;
+                rewindTo(entry.id());
+                pause(now, what);
+            }
+        }
+    }
+
+    private void pause(Instant now, String why) {
+        rejectFailures++;
+        Duration d = jitter(rejectFailures);
+        if (d.compareTo(settings.backoffMin()) < 0) {
+            d = settings.backoffMin();
+        }
+        Instant until = now.plus(d);
+        if (until.isAfter(pausedUntil)) {
+            pausedUntil = until;
+        }
+        lastError = why;
+        Logger.warn("{}: kept; publishing paused for {} ms", why, d.toMillis());
+    }
+
+    private void rewindTo(long id) {
+        if (id <= boundary) {
+            backlogCursor = Math.min(backlogCursor, id - 1);
+        } else {
+            liveCursor = Math.min(liveCursor, id - 1);
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- drain
+
+    private void refill(Instant now) {
+        double rate = settings.publishesPerSecond();
+        long nanos = Duration.between(tokensAt, now).toNanos();
+        if (nanos > 0) {
+            tokens = Math.min(rate, tokens + nanos * rate / 1e9);
+            tokensAt = now;
+        }
+    }
+
+    private boolean takeToken() {
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    private void sendControl() {
+        while (session != null && !control.isEmpty() && takeToken()) {
+            Control c = control.poll();
+            try {
+                session.publish(controlTokens--, c.topic(), c.payload());
+            } catch (BrokerException e) {
+                lost(clock.instant(), e);
+            }
+        }
+    }
+
+    private Instant drain(Instant now) {
+        if (now.isBefore(pausedUntil)) {
+            return pausedUntil;
+        }
+        while (session != null && inFlight.size() < settings.maxInFlight()) {
+            OutboxEntry next = pick();
+            if (next == null) {
+                return now.plusSeconds(1); // idle; an append wakes the loop earlier
+            }
+            if (next.size() > MAX_PAYLOAD_BYTES) {
+                outbox.acknowledge(next.id());
+                rejectedDropped++;
+                Logger.error("frame {} of {} bytes exceeds the 128 KiB payload limit; dropped", next.counter(),
+                        next.size());
+                continue;
+            }
+            if (!takeToken()) {
+                unpick(next);
+                double missing = 1 - tokens;
+                return now.plusNanos((long) Math.ceil(missing * 1e9 / settings.publishesPerSecond()));
+            }
+            try {
+                inFlight.put(next.id(), next);
+                published++;
+                session.publish(next.id(), topicOf.apply(next), next.payload());
+            } catch (BrokerException e) {
+                inFlight.remove(next.id());
+                lost(now, e);
+                return nextAttempt;
+            }
+        }
+        // full window: a PUBACK wakes the loop
+        return session == null ? nextAttempt : now.plusSeconds(1);
+    }
+
+    private OutboxEntry pick() {
+        OutboxEntry backlog = backlogCursor < boundary ? firstNotInFlight(backlogCursor, boundary) : null;
+        OutboxEntry live = firstNotInFlight(Math.max(liveCursor, boundary), Long.MAX_VALUE);
+        OutboxEntry chosen;
+        if (backlog != null && live != null) {
+            chosen = preferLive ? live : backlog;
+            preferLive = !preferLive;
+        } else {
+            chosen = backlog != null ? backlog : live;
+        }
+        if (chosen == null) {
+            if (backlog == null) {
+                backlogCursor = boundary;
+            }
+            return null;
+        }
+        if (chosen.id() <= boundary) {
+            backlogCursor = chosen.id();
+        } else {
+            liveCursor = chosen.id();
+        }
+        return chosen;
+    }
+
+    private void unpick(OutboxEntry e) {
+        rewindTo(e.id());
+        preferLive = !preferLive;
+    }
+
+    private OutboxEntry firstNotInFlight(long after, long upTo) {
+        long cursor = after;
+        while (true) {
+            List<OutboxEntry> batch = outbox.pendingAfter(cursor, settings.maxInFlight() + 1);
+            for (OutboxEntry e : batch) {
+                if (e.id() > upTo) {
+                    return null;
+                }
+                if (!inFlight.containsKey(e.id())) {
+                    return e;
+                }
+                cursor = e.id();
+            }
+            if (batch.size() <= settings.maxInFlight()) {
+                return null;
+            }
+        }
+    }
+
+    private long lastOutboxId() {
+        return outbox.newestId();
+    }
+
+    static String oneLine(Throwable e) {
+        if (e == null) {
+            return "";
+        }
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": "
+                + e.getMessage();
+        return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+}

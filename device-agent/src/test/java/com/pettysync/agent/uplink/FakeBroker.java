@@ -1,0 +1,88 @@
+package com.pettysync.agent.uplink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** A broker in memory: records publishes, lets the test answer them, refuse connects and cut connections. */
+final class FakeBroker implements Supplier<BrokerSession> {
+    record Publish(long token, String topic, byte[] payload) {
+    }
+
+    final List<Session> sessions = new ArrayList<>();
+    int refuseNextConnects;
+    int connectAttempts;
+
+    @Override
+    public BrokerSession get() {
+        Session s = new Session();
+        sessions.add(s);
+        return s;
+    }
+
+    Session current() {
+        return sessions.get(sessions.size() - 1);
+    }
+
+    /** Every publish of every session, in order. */
+    List<Publish> allPublishes() {
+        return sessions.stream().flatMap(s -> s.publishes.stream()).toList();
+    }
+
+    final class Session implements BrokerSession {
+        final List<Publish> publishes = new ArrayList<>();
+        final List<String> subscriptions = new ArrayList<>();
+        BrokerSession.Listener listener;
+        boolean closed;
+        boolean connected;
+
+        @Override
+        public void connect(Listener l) throws BrokerException {
+            connectAttempts++;
+            if (refuseNextConnects > 0) {
+                refuseNextConnects--;
+                throw new BrokerException("connection refused (fake)");
+            }
+            listener = l;
+            connected = true;
+        }
+
+        @Override
+        public void publish(long token, String topic, byte[] payload) throws BrokerException {
+            if (!connected || closed) {
+                throw new BrokerException("not connected (fake)");
+            }
+            publishes.add(new Publish(token, topic, payload));
+        }
+
+        @Override
+        public void subscribe(List<String> topicFilters) {
+            subscriptions.addAll(topicFilters);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            connected = false;
+        }
+
+        void ack(long token) {
+            listener.published(token, 0, null);
+        }
+
+        void ackAll() {
+            for (Publish p : List.copyOf(publishes)) {
+                ack(p.token());
+            }
+        }
+
+        void reject(long token, int reasonCode) {
+            listener.published(token, reasonCode, "fake reason");
+        }
+
+        void cut() {
+            connected = false;
+            listener.connectionLost(new java.io.EOFException("broker went away (fake)"));
+        }
+    }
+}
