@@ -77,6 +77,11 @@ public final class TelemetryFrameCodec {
      * oldest — the older one on a tie; the newest fix (the {@code loc} position itself) always stays.
      */
     public static TelemetrySummary thin(TelemetrySummary summary) {
+        return thin(summary, MAX_FRAME_BYTES);
+    }
+
+    /** {@link #thin(TelemetrySummary)} for another budget (tests use smaller ones). */
+    static TelemetrySummary thin(TelemetrySummary summary, int budget) {
         validate(summary);
         Location loc = summary.loc();
         if (loc == null || loc.trail().isEmpty()) {
@@ -101,7 +106,7 @@ public final class TelemetryFrameCodec {
         for (int i = 0; i <= n; i++) {
             alive.add(i);
         }
-        while (base - 1 + trailSize(alive, lat, lon, t) > MAX_FRAME_BYTES) {
+        while (base - 1 + trailSize(alive, lat, lon, t) > budget) {
             int m = alive.size() - 1; // fixes in the trail
             int victim = -1;
             long best = Long.MAX_VALUE;
