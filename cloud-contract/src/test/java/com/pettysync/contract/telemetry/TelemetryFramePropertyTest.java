@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** For any valid summary: the frame fits 182 bytes, decodes to the summary with the kept trail, is deterministic. */
-class TelemetryFrameProperties {
+class TelemetryFramePropertyTest {
 
     @Property(tries = 2000)
     void encodeFitsDecodesToTheKeptTrailAndIsDeterministic(@ForAll("summaries") TelemetrySummary s) {
