@@ -1,0 +1,23 @@
+package com.pettysync.contract.cost;
+
+/**
+ * Metered AWS IoT Core usage of a fleet in one month: the quantities {@link CostModel} prices. Counts are billing
+ * units, already rounded up to AWS's increments (a 6 KB publish is 2 messages, a 1.5 KB shadow update 2
+ * operations).
+ *
+ * @param connectionMinutes total minutes connected, all collars
+ * @param messages metered messages (5 KB units), Basic Ingest publishes excluded
+ * @param shadowOperations Device Shadow operations (1 KB units)
+ * @param rulesTriggered rule executions
+ * @param ruleActions rule actions applied
+ * @param jobRemoteActions job executions (one job on one collar)
+ */
+public record Usage(long connectionMinutes, long messages, long shadowOperations, long rulesTriggered,
+        long ruleActions, long jobRemoteActions) {
+    public Usage {
+        if (connectionMinutes < 0 || messages < 0 || shadowOperations < 0 || rulesTriggered < 0 || ruleActions < 0
+                || jobRemoteActions < 0) {
+            throw new IllegalArgumentException("usage counts must be ≥ 0");
+        }
+    }
+}
