@@ -20,4 +20,19 @@ public record Usage(long connectionMinutes, long messages, long shadowOperations
             throw new IllegalArgumentException("usage counts must be ≥ 0");
         }
     }
+
+    /**
+     * This usage, counted over {@code observed} (for example a simulation run), extrapolated to a
+     * {@value CostModel#DAYS_PER_MONTH}-day month; each count rounded to the nearest unit.
+     *
+     * @throws IllegalArgumentException if {@code observed} is not positive
+     */
+    public Usage scaledToMonth(java.time.Duration observed) {
+        if (observed == null || observed.isZero() || observed.isNegative()) {
+            throw new IllegalArgumentException("the observed duration must be positive");
+        }
+        double f = CostModel.DAYS_PER_MONTH * 86_400_000.0 / observed.toMillis();
+        return new Usage(Math.round(connectionMinutes * f), Math.round(messages * f), Math.round(shadowOperations * f),
+                Math.round(rulesTriggered * f), Math.round(ruleActions * f), Math.round(jobRemoteActions * f));
+    }
 }

@@ -100,6 +100,17 @@ class CostModelTest {
     }
 
     @Test
+    void countedUsageScalesToAMonth() {
+        // one simulated hour of 1,000 collars at 300 s: 12,000 frames, 60,000 connection minutes
+        Usage hour = new Usage(60_000, 12_000, 2_000, 12_000, 12_000, 0);
+        Usage month = hour.scaledToMonth(java.time.Duration.ofHours(1));
+        assertEquals(new Usage(43_200_000, 8_640_000, 1_440_000, 8_640_000, 8_640_000, 0), month);
+        assertEquals(CostModel.usage(FleetProfile.of(1000, 300, TopicMode.DIRECT).withConnectsPerDay(0)).messages(),
+                month.messages());
+        assertThrows(IllegalArgumentException.class, () -> hour.scaledToMonth(java.time.Duration.ZERO));
+    }
+
+    @Test
     void refusesNonsense() {
         assertThrows(IllegalArgumentException.class, () -> FleetProfile.of(-1, 300, TopicMode.DIRECT));
         assertThrows(IllegalArgumentException.class, () -> FleetProfile.of(1, 0, TopicMode.DIRECT));
