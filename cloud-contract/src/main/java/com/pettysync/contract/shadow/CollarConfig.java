@@ -109,6 +109,20 @@ public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofenc
         return o;
     }
 
+    /**
+     * The config written by {@link #toJson()} (for example kept on the collar's disk): every setting given is
+     * applied over {@link #DEFAULTS} with the rules of {@link ConfigDelta}.
+     *
+     * @throws IllegalArgumentException naming every rejected path and reason, if any setting is invalid
+     */
+    public static CollarConfig fromJson(com.fasterxml.jackson.databind.JsonNode settings) {
+        ConfigChange change = ConfigDelta.apply(DEFAULTS, settings);
+        if (change.hasRejections()) {
+            throw new IllegalArgumentException("invalid collar config: " + change.rejected());
+        }
+        return change.config();
+    }
+
     static ArrayNode geofencesJson(List<Geofence> fences) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         for (Geofence g : fences) {

@@ -133,7 +133,10 @@ public record ShadowDocument(ObjectNode state, OptionalLong version, OptionalLon
         return root.toString();
     }
 
-    /** The update request that sets {@code config} as {@code desired} (what the cloud or the simulator sends). */
+    /**
+     * The update request that sets {@code desired} (e.g. {@link CollarConfig#toJson()}) as the desired state: what
+     * the cloud or the simulator sends.
+     */
     public static String desiredUpdate(ObjectNode desired, String clientToken) {
         ObjectNode root = MAPPER.createObjectNode();
         root.putObject("state").set("desired", desired.deepCopy());

@@ -78,6 +78,16 @@ class ShadowDocumentTest {
     }
 
     @Test
+    void configRoundTripsThroughItsJson() throws Exception {
+        CollarConfig c = CollarConfig.DEFAULTS.withGpsMode(GpsMode.ECO)
+                .withGeofences(List.of(new Geofence(7, 12.5, -3.25, 75)));
+        assertEquals(c, CollarConfig.fromJson(M.readTree(c.toJson().toString())));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CollarConfig.fromJson(M.readTree("{\"gpsMode\":\"fast\"}")));
+        assertTrue(e.getMessage().contains("gpsMode=must be one of off, eco, normal, live"), e.getMessage());
+    }
+
+    @Test
     void configConstructorRefusesInvalidSettings() {
         assertThrows(IllegalArgumentException.class, () -> CollarConfig.DEFAULTS.withTelemetryIntervalS(30));
         assertThrows(IllegalArgumentException.class, () -> CollarConfig.DEFAULTS.withKeepAliveS(1300));
