@@ -1,0 +1,320 @@
+package com.pettysync.ml.hr;
+
+import com.pettysync.ml.AccelTrace;
+import com.pettysync.ml.dsp.Biquad;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Heart rate and HRV from one window of PPG (MAX30102 IR/red counts, 100 samples/s) with the accelerometer
+ * resampled to the same rate.
+ *
+ * <p>Stages, each on whole 8 s segments of the window:
+ * <ol>
+ *   <li>Invert (the counts fall as blood volume rises) and band-pass 0.5 … 4.5 Hz, zero phase (30 … 270 bpm).
+ *   <li>Motion: the accelerometer is band-passed the same way. A segment whose dynamic acceleration RMS exceeds
+ *       {@link #MAX_MOTION_MG} (running, play, shaking) is rejected outright. Above {@link #MIN_MOTION_MG} the part of the PPG that
+ *       is linear in the three axes at lags −100 … +100 ms (the sensor sliding on the skin moves with the
+ *       collar) is fitted by ridge least squares and subtracted.
+ *   <li>Beats: the autocorrelation peak between 0.2 s and 2 s gives the segment's period and periodicity; beats
+ *       are local maxima at least 0.6 periods apart and above a third of the segment's robust amplitude, timed
+ *       to a fraction of a sample by parabolic interpolation.
+ *   <li>Intervals: consecutive beats give an interval, valid when within ±30 % of its segment's period. A
+ *       segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
+ * </ol>
+ * Returns empty when the window has fewer than {@link #MIN_BEATS} valid intervals. Stateless and thread-safe.
+ */
+public final class HeartRateEstimator {
+    public static final double SAMPLE_RATE_HZ = 100.0;
+    public static final int SEGMENT = 800;
+    public static final double MAX_MOTION_MG = 700.0;
+    public static final double MIN_MOTION_MG = 40.0;
+    public static final int MIN_BEATS = 5;
+    private static final double LOW_HZ = 0.5;
+    private static final double HIGH_HZ = 4.5;
+    private static final int[] LAGS = {-10, -5, 0, 5, 10};
+
+    /** Estimate from IR counts (red is not needed for rate; pass the IR channel) and optional accelerometer. */
+    public Optional<HeartRateSummary> window(double[] ir, AccelTrace accel) {
+        if (accel != null && accel.length() != ir.length) {
+            throw new IllegalArgumentException("accelerometer has " + accel.length() + " samples, PPG " + ir.length);
+        }
+        if (ir.length < SEGMENT) {
+            return Optional.empty();
+        }
+        double[] ppg = Biquad.bandPass(ir, LOW_HZ, HIGH_HZ, SAMPLE_RATE_HZ);
+        for (int i = 0; i < ppg.length; i++) {
+            ppg[i] = -ppg[i];
+        }
+        double[][] acc = null;
+        if (accel != null) {
+            acc = new double[][] {Biquad.bandPass(accel.x(), LOW_HZ, HIGH_HZ, SAMPLE_RATE_HZ),
+                Biquad.bandPass(accel.y(), LOW_HZ, HIGH_HZ, SAMPLE_RATE_HZ),
+                Biquad.bandPass(accel.z(), LOW_HZ, HIGH_HZ, SAMPLE_RATE_HZ)};
+        }
+        List<Double> intervals = new ArrayList<>();
+        List<Double> segmentBpm = new ArrayList<>();
+        double rmssdSum = 0;
+        int rmssdCount = 0;
+        double covered = 0;
+        double periodicitySum = 0;
+        for (int start = 0; start + SEGMENT <= ppg.length; start += SEGMENT) {
+            double[] seg = Arrays.copyOfRange(ppg, start, start + SEGMENT);
+            if (acc != null) {
+                double[][] a = {Arrays.copyOfRange(acc[0], start, start + SEGMENT),
+                    Arrays.copyOfRange(acc[1], start, start + SEGMENT),
+                    Arrays.copyOfRange(acc[2], start, start + SEGMENT)};
+                double motion = rms(a);
+                if (motion > MAX_MOTION_MG) {
+                    continue;
+                }
+                if (motion > MIN_MOTION_MG) {
+                    cancelMotion(seg, a); // at rest the fit would only project sensor noise into the pulse
+                }
+            }
+            Segment s = beats(seg);
+            if (s == null) {
+                continue;
+            }
+            double sum = 0;
+            for (int i = 0; i < s.intervals.length; i++) {
+                intervals.add(s.intervals[i]);
+                sum += s.intervals[i];
+                if (i > 0 && s.contiguous[i]) {
+                    double d = s.intervals[i] - s.intervals[i - 1];
+                    rmssdSum += d * d;
+                    rmssdCount++;
+                }
+            }
+            covered += sum;
+            segmentBpm.add(60_000.0 / (sum / s.intervals.length));
+            periodicitySum += s.periodicity * sum;
+        }
+        if (intervals.size() < MIN_BEATS) {
+            return Optional.empty();
+        }
+        double mean = intervals.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        int meanBpm = clamp((int) Math.round(60_000.0 / mean), 20, 400);
+        int minBpm = Math.min(meanBpm, clamp((int) Math.floor(segmentBpm.stream().mapToDouble(d -> d).min()
+                .orElseThrow()), 20, 400));
+        int maxBpm = Math.max(meanBpm, clamp((int) Math.ceil(segmentBpm.stream().mapToDouble(d -> d).max()
+                .orElseThrow()), 20, 400));
+        int rmssd = rmssdCount == 0 ? 0 : clamp((int) Math.round(Math.sqrt(rmssdSum / rmssdCount)), 0, 2000);
+        double coverage = Math.min(1.0, covered / (ppg.length * 10.0));
+        int quality = clamp((int) Math.round(100 * coverage * (periodicitySum / covered)), 0, 100);
+        return Optional.of(new HeartRateSummary(meanBpm, minBpm, maxBpm, rmssd, quality, intervals.size()));
+    }
+
+    /** Convenience: no accelerometer. */
+    public Optional<HeartRateSummary> window(double[] ir) {
+        return window(ir, null);
+    }
+
+    private record Segment(double[] intervals, boolean[] contiguous, double periodicity) {}
+
+    private static Segment beats(double[] x) {
+        int n = x.length;
+        double r0 = 0;
+        for (double v : x) {
+            r0 += v * v;
+        }
+        if (r0 <= 0) {
+            return null;
+        }
+        int minLag = (int) (0.2 * SAMPLE_RATE_HZ);
+        int maxLag = (int) (2.0 * SAMPLE_RATE_HZ);
+        double[] r = new double[maxLag + 2];
+        for (int lag = minLag - 1; lag <= maxLag + 1; lag++) {
+            double s = 0;
+            for (int i = 0; i + lag < n; i++) {
+                s += x[i] * x[i + lag];
+            }
+            r[lag] = s / r0 * n / (n - lag);
+        }
+        int best = -1;
+        for (int lag = minLag; lag <= maxLag; lag++) {
+            if (r[lag] > r[lag - 1] && r[lag] >= r[lag + 1] && (best < 0 || r[lag] > r[best] * 1.0)) {
+                if (best < 0 || r[lag] > r[best]) {
+                    best = lag;
+                }
+            }
+        }
+        if (best < 0) {
+            return null;
+        }
+        // prefer the shortest lag whose peak is nearly as strong (avoid locking onto 2 periods)
+        for (int lag = minLag; lag < best; lag++) {
+            if (r[lag] > r[lag - 1] && r[lag] >= r[lag + 1] && r[lag] > 0.8 * r[best]) {
+                best = lag;
+                break;
+            }
+        }
+        double periodicity = Math.max(0, Math.min(1, r[best]));
+        if (periodicity < 0.3) {
+            return null;
+        }
+        double[] sorted = x.clone();
+        Arrays.sort(sorted);
+        double amplitude = sorted[(int) (0.95 * n)];
+        int minDistance = (int) (0.6 * best);
+        List<Double> peaks = new ArrayList<>();
+        int last = -minDistance;
+        for (int i = 1; i < n - 1; i++) {
+            if (x[i] > x[i - 1] && x[i] >= x[i + 1] && x[i] > amplitude / 3) {
+                if (i - last < minDistance) {
+                    if (!peaks.isEmpty() && x[i] > x[last]) {
+                        peaks.set(peaks.size() - 1, refine(x, i));
+                        last = i;
+                    }
+                    continue;
+                }
+                peaks.add(refine(x, i));
+                last = i;
+            }
+        }
+        List<Double> ibis = new ArrayList<>();
+        List<Boolean> contiguous = new ArrayList<>();
+        boolean previousValid = false;
+        for (int i = 1; i < peaks.size(); i++) {
+            double ibi = peaks.get(i) - peaks.get(i - 1);
+            if (ibi >= 0.7 * best && ibi <= 1.3 * best) {
+                ibis.add(ibi * 1000.0 / SAMPLE_RATE_HZ);
+                contiguous.add(previousValid);
+                previousValid = true;
+            } else {
+                previousValid = false;
+            }
+        }
+        if (ibis.size() < 3) {
+            return null;
+        }
+        double[] out = ibis.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean[] c = new boolean[contiguous.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = contiguous.get(i);
+        }
+        return new Segment(out, c, periodicity);
+    }
+
+    /** Sub-sample peak time: vertex of the least-squares parabola through the 9 samples around {@code i}. */
+    private static double refine(double[] x, int i) {
+        int h = 4;
+        if (i < h || i + h >= x.length) {
+            return i;
+        }
+        // with u = -h..h: fit y = a u^2 + b u + c; sums of u^2 and u^4 are constants
+        double su2 = 0, su4 = 0, sy = 0, suy = 0, su2y = 0;
+        for (int u = -h; u <= h; u++) {
+            double y = x[i + u];
+            su2 += u * u;
+            su4 += (double) u * u * u * u;
+            sy += y;
+            suy += u * y;
+            su2y += u * u * y;
+        }
+        int m = 2 * h + 1;
+        double b = suy / su2;
+        double a = (m * su2y - su2 * sy) / (m * su4 - su2 * su2);
+        if (a >= 0) {
+            return i;
+        }
+        double off = -b / (2 * a);
+        return Math.abs(off) <= h ? i + off : i;
+    }
+
+    private static double rms(double[][] a) {
+        double s = 0;
+        for (double[] axis : a) {
+            for (double v : axis) {
+                s += v * v;
+            }
+        }
+        return Math.sqrt(s / a[0].length);
+    }
+
+    /** Subtracts the ridge least-squares fit of {@code seg} on lagged accelerometer axes. */
+    private static void cancelMotion(double[] seg, double[][] a) {
+        int n = seg.length;
+        int p = a.length * LAGS.length;
+        double[][] cols = new double[p][n];
+        int k = 0;
+        for (double[] axis : a) {
+            for (int lag : LAGS) {
+                for (int i = 0; i < n; i++) {
+                    int j = i - lag;
+                    cols[k][i] = j >= 0 && j < n ? axis[j] : 0;
+                }
+                k++;
+            }
+        }
+        double[][] ata = new double[p][p + 1];
+        double trace = 0;
+        for (int r = 0; r < p; r++) {
+            for (int c = r; c < p; c++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += cols[r][i] * cols[c][i];
+                }
+                ata[r][c] = s;
+                ata[c][r] = s;
+            }
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += cols[r][i] * seg[i];
+            }
+            ata[r][p] = s;
+            trace += ata[r][r];
+        }
+        if (trace <= 1e-9) {
+            return; // no motion at all
+        }
+        double ridge = 1e-3 * trace / p;
+        for (int r = 0; r < p; r++) {
+            ata[r][r] += ridge;
+        }
+        double[] w = solve(ata, p);
+        for (int i = 0; i < n; i++) {
+            double fit = 0;
+            for (int c = 0; c < p; c++) {
+                fit += w[c] * cols[c][i];
+            }
+            seg[i] -= fit;
+        }
+    }
+
+    /** Gaussian elimination with partial pivoting on an augmented p x (p+1) matrix. */
+    private static double[] solve(double[][] m, int p) {
+        for (int col = 0; col < p; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < p; r++) {
+                if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            double[] t = m[col];
+            m[col] = m[pivot];
+            m[pivot] = t;
+            for (int r = col + 1; r < p; r++) {
+                double f = m[r][col] / m[col][col];
+                for (int c = col; c <= p; c++) {
+                    m[r][c] -= f * m[col][c];
+                }
+            }
+        }
+        double[] w = new double[p];
+        for (int r = p - 1; r >= 0; r--) {
+            double s = m[r][p];
+            for (int c = r + 1; c < p; c++) {
+                s -= m[r][c] * w[c];
+            }
+            w[r] = s / m[r][r];
+        }
+        return w;
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+}
