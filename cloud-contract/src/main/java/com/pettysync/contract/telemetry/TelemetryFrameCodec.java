@@ -67,7 +67,9 @@ public final class TelemetryFrameCodec {
      * @throws ContractViolation if the summary breaks a rule of §3.1
      */
     public static byte[] encode(TelemetrySummary summary) {
-        return write(thin(summary));
+        validate(summary);
+        byte[] frame = write(summary);
+        return frame.length <= MAX_FRAME_BYTES ? frame : write(thin(summary));
     }
 
     /**
