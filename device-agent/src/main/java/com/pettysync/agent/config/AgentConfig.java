@@ -1,5 +1,8 @@
 package com.pettysync.agent.config;
 
+import com.pettysync.contract.topic.RuleName;
+import com.pettysync.contract.topic.ThingName;
+import com.pettysync.contract.topic.TopicMode;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,28 +26,13 @@ import java.time.Duration;
  * @param sensors        real hardware or the simulated twins
  */
 public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
-        Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, String basicIngestRule,
+        Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
         Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors) {
 
     public static final int DEFAULT_PORT = 8883;
     public static final int ALPN_PORT = 443;
     public static final int DEFAULT_WINDOW_S = 300;
     public static final int DEFAULT_KEEP_ALIVE_S = 1200;
-
-    /** How telemetry reaches the cloud (contract §2). */
-    public enum TopicMode {
-        DIRECT("direct"), BASIC_INGEST("basic-ingest");
-
-        private final String jsonName;
-
-        TopicMode(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        public String jsonName() {
-            return jsonName;
-        }
-    }
 
     /** Where the sensor readings come from. */
     public enum Sensors {
@@ -85,6 +73,11 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
         public Duration max() {
             return Duration.ofSeconds(maxS);
         }
+    }
+
+    /** The thing name as the contract's type. */
+    public ThingName thing() {
+        return ThingName.of(thingName);
     }
 
     /** This configuration with another sensor source (the {@code --simulated} switch). */

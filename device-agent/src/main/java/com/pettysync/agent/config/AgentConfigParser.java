@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.contract.topic.RuleName;
+import com.pettysync.contract.topic.ThingName;
+import com.pettysync.contract.topic.TopicException;
+import com.pettysync.contract.topic.TopicMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -25,10 +29,6 @@ import java.util.regex.Pattern;
  * directory must exist or be creatable (it is not created here).
  */
 public final class AgentConfigParser {
-    /** Contract §1: 1–128 characters of {@code [a-zA-Z0-9:_-]}. */
-    private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
-    /** AWS IoT rule names: letters, digits and underscores, up to 128. */
-    private static final Pattern RULE_NAME = Pattern.compile("[a-zA-Z0-9_]{1,128}");
     private static final Pattern HOST = Pattern.compile(
             "(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
@@ -93,7 +93,7 @@ public final class AgentConfigParser {
             r.problem("port", "must be 8883, or 443 (TLS with ALPN x-amzn-mqtt-ca), got " + port);
         }
         String thing = r.string(o, "thingName", null);
-        if (thing != null && !THING_NAME.matcher(thing).matches()) {
+        if (thing != null && !ThingName.isValid(thing)) {
             r.problem("thingName", "must be 1-128 characters of [a-zA-Z0-9:_-], got \"" + thing + "\"");
         }
         Path cert = r.readableFile(o, "certificate");
@@ -105,19 +105,25 @@ public final class AgentConfigParser {
         }
         int window = r.integer(o, "windowS", AgentConfig.DEFAULT_WINDOW_S);
         r.range("windowS", window, 1, 3600);
-        String mode = r.string(o, "topicMode", "direct");
-        AgentConfig.TopicMode topicMode = AgentConfig.TopicMode.DIRECT;
-        if ("basic-ingest".equals(mode)) {
-            topicMode = AgentConfig.TopicMode.BASIC_INGEST;
-        } else if (mode != null && !"direct".equals(mode)) {
-            r.problem("topicMode", "must be \"direct\" or \"basic-ingest\", got \"" + mode + "\"");
+        String mode = r.string(o, "topicMode", TopicMode.DIRECT.configName());
+        TopicMode topicMode = TopicMode.DIRECT;
+        if (mode != null) {
+            try {
+                topicMode = TopicMode.fromConfigName(mode);
+            } catch (TopicException e) {
+                r.problem("topicMode", e.getMessage());
+            }
         }
         String rule = r.string(o, "basicIngestRule", "");
-        if (topicMode == AgentConfig.TopicMode.BASIC_INGEST) {
+        if (topicMode == TopicMode.BASIC_INGEST) {
             if (rule == null || rule.isEmpty()) {
                 r.problem("basicIngestRule", "is required when topicMode is \"basic-ingest\"");
-            } else if (!RULE_NAME.matcher(rule).matches()) {
-                r.problem("basicIngestRule", "must be 1-128 characters of [a-zA-Z0-9_], got \"" + rule + "\"");
+            } else {
+                try {
+                    RuleName.of(rule);
+                } catch (TopicException e) {
+                    r.problem("basicIngestRule", e.getMessage());
+                }
             }
         } else if (rule != null && !rule.isEmpty()) {
             r.problem("basicIngestRule", "is only allowed when topicMode is \"basic-ingest\"");
@@ -162,7 +168,7 @@ public final class AgentConfigParser {
             throw new InvalidConfigException(r.problems);
         }
         return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
-                topicMode == AgentConfig.TopicMode.BASIC_INGEST ? rule : null, outbox, keepAlive, reconnect,
+                topicMode == TopicMode.BASIC_INGEST ? RuleName.of(rule) : null, outbox, keepAlive, reconnect,
                 sensorSource);
     }
 

@@ -47,7 +47,7 @@ class AgentConfigParserTest {
         assertEquals(8883, c.port());
         assertEquals(300, c.windowS());
         assertEquals(1200, c.keepAliveS());
-        assertEquals(AgentConfig.TopicMode.DIRECT, c.topicMode());
+        assertEquals(com.pettysync.contract.topic.TopicMode.DIRECT, c.topicMode());
         assertNull(c.basicIngestRule());
         assertEquals(AgentConfig.Sensors.REAL, c.sensors());
         assertEquals(new AgentConfig.Reconnect(1, 120), c.reconnect());
@@ -75,8 +75,8 @@ class AgentConfigParserTest {
                  "keepAliveS":30,"reconnect":{"minS":2,"maxS":60},"sensors":"simulated"}""");
         assertEquals(443, c.port());
         assertEquals(60, c.windowS());
-        assertEquals(AgentConfig.TopicMode.BASIC_INGEST, c.topicMode());
-        assertEquals("pettysync_telemetry", c.basicIngestRule());
+        assertEquals(com.pettysync.contract.topic.TopicMode.BASIC_INGEST, c.topicMode());
+        assertEquals("pettysync_telemetry", c.basicIngestRule().value());
         assertEquals(new AgentConfig.Outbox(20000, 100, 5), c.outbox());
         assertEquals(30, c.keepAliveS());
         assertEquals(new AgentConfig.Reconnect(2, 60), c.reconnect());
@@ -96,6 +96,7 @@ class AgentConfigParserTest {
                 "privateKey", "reconnect.maxS", "sensors", "thingName", "topicMode", "windowS"),
                 List.copyOf(p.keySet()));
         assertTrue(p.get("port").contains("8883"), p.get("port"));
+        assertTrue(p.get("topicMode").contains("basic-ingest"), p.get("topicMode"));
         assertTrue(p.get("caCertificate").contains("required"), p.get("caCertificate"));
         assertTrue(p.get("certificate").contains("no such file"), p.get("certificate"));
         assertTrue(p.get("privateKey").contains("string"), p.get("privateKey"));
@@ -109,7 +110,7 @@ class AgentConfigParserTest {
         String base = MINIMAL.substring(0, MINIMAL.length() - 1);
         assertTrue(problems(base + ",\"topicMode\":\"basic-ingest\"}").get("basicIngestRule").contains("required"));
         assertTrue(problems(base + ",\"topicMode\":\"basic-ingest\",\"basicIngestRule\":\"a-b\"}")
-                .get("basicIngestRule").contains("[a-zA-Z0-9_]"));
+                .get("basicIngestRule").contains("a-b"));
         assertTrue(problems(base + ",\"basicIngestRule\":\"rule1\"}").get("basicIngestRule").contains("only"));
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxEntry;
 import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.testing.FakeBroker;
 import com.pettysync.agent.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,17 +1,20 @@
-package com.pettysync.agent.uplink;
+package com.pettysync.agent.testing;
+
+import com.pettysync.agent.uplink.BrokerException;
+import com.pettysync.agent.uplink.BrokerSession;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /** A broker in memory: records publishes, lets the test answer them, refuse connects and cut connections. */
-final class FakeBroker implements Supplier<BrokerSession> {
-    record Publish(long token, String topic, byte[] payload) {
+public final class FakeBroker implements Supplier<BrokerSession> {
+    public record Publish(long token, String topic, byte[] payload) {
     }
 
-    final List<Session> sessions = new ArrayList<>();
-    int refuseNextConnects;
-    int connectAttempts;
+    public final List<Session> sessions = new ArrayList<>();
+    public int refuseNextConnects;
+    public int connectAttempts;
 
     @Override
     public BrokerSession get() {
@@ -20,21 +23,21 @@ final class FakeBroker implements Supplier<BrokerSession> {
         return s;
     }
 
-    Session current() {
+    public Session current() {
         return sessions.get(sessions.size() - 1);
     }
 
     /** Every publish of every session, in order. */
-    List<Publish> allPublishes() {
+    public List<Publish> allPublishes() {
         return sessions.stream().flatMap(s -> s.publishes.stream()).toList();
     }
 
-    final class Session implements BrokerSession {
-        final List<Publish> publishes = new ArrayList<>();
-        final List<String> subscriptions = new ArrayList<>();
-        BrokerSession.Listener listener;
-        boolean closed;
-        boolean connected;
+    public final class Session implements BrokerSession {
+        public final List<Publish> publishes = new ArrayList<>();
+        public final List<String> subscriptions = new ArrayList<>();
+        public BrokerSession.Listener listener;
+        public boolean closed;
+        public boolean connected;
 
         @Override
         public void connect(Listener l) throws BrokerException {
@@ -66,21 +69,21 @@ final class FakeBroker implements Supplier<BrokerSession> {
             connected = false;
         }
 
-        void ack(long token) {
+        public void ack(long token) {
             listener.published(token, 0, null);
         }
 
-        void ackAll() {
+        public void ackAll() {
             for (Publish p : List.copyOf(publishes)) {
                 ack(p.token());
             }
         }
 
-        void reject(long token, int reasonCode) {
+        public void reject(long token, int reasonCode) {
             listener.published(token, reasonCode, "fake reason");
         }
 
-        void cut() {
+        public void cut() {
             connected = false;
             listener.connectionLost(new java.io.EOFException("broker went away (fake)"));
         }
