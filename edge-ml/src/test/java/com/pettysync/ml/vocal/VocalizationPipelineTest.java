@@ -1,0 +1,107 @@
+package com.pettysync.ml.vocal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.pettysync.ml.AudioGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class VocalizationPipelineTest {
+    private static VocalizationClassifier classifier;
+
+    @BeforeAll
+    static void load() {
+        classifier = VocalizationClassifier.bundled();
+    }
+
+    @AfterAll
+    static void close() {
+        classifier.close();
+    }
+
+    private static List<VocalEpisode> run(VocalizationPipeline p, short[] pcm, int chunk) {
+        List<VocalEpisode> out = new ArrayList<>();
+        for (int i = 0; i < pcm.length; i += chunk) {
+            out.addAll(p.feed(pcm, i, Math.min(chunk, pcm.length - i)));
+        }
+        out.addAll(p.flush());
+        return out;
+    }
+
+    @Test
+    void silenceIsGatedAndNeverClassified() {
+        VocalizationPipeline p = new VocalizationPipeline(classifier);
+        List<VocalEpisode> e = run(p, new AudioGenerator(1).silence(30).pcm(), 320);
+        assertTrue(e.isEmpty());
+        VocalizationPipeline.Stats s = p.stats();
+        assertEquals(59, s.windows()); // one slot every 0.5 s once 1 s is in: (30 - 1) / 0.5 + 1
+        assertEquals(59, s.gated());
+        assertEquals(0, s.classified());
+    }
+
+    @Test
+    void barkBoutBecomesOneBarkEpisodeWithPreRoll() {
+        short[] pcm = new AudioGenerator(2).silence(3).barks(4, 0.4).silence(3).pcm();
+        VocalizationPipeline p = new VocalizationPipeline(classifier);
+        List<VocalEpisode> e = run(p, pcm, 160);
+        assertEquals(1, e.size(), e.toString());
+        VocalEpisode bark = e.get(0);
+        assertEquals(VocalClass.BARK, bark.vocalClass());
+        assertEquals(3000, bark.startMs(), 60);
+        assertEquals(4500, bark.endMs(), 500);
+        assertTrue(bark.confPct() >= 50);
+        assertEquals(bark.startMs() - 500, bark.clipStartMs(), 20);
+        assertTrue(bark.clipMs() <= 10_000);
+        assertTrue(p.stats().gated() > 0 && p.stats().classified() > 0);
+    }
+
+    @Test
+    void chunkSizeDoesNotChangeTheResult() {
+        short[] pcm = new AudioGenerator(3).silence(2).barks(3, 0.5).silence(2).whine(1.5).silence(2).pcm();
+        List<VocalEpisode> a = run(new VocalizationPipeline(classifier), pcm, 160);
+        List<VocalEpisode> b = run(new VocalizationPipeline(classifier), pcm, 7919);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).vocalClass(), b.get(i).vocalClass());
+            assertEquals(a.get(i).startMs(), b.get(i).startMs());
+            assertEquals(a.get(i).endMs(), b.get(i).endMs());
+            assertArrayEquals(a.get(i).clip(), b.get(i).clip());
+        }
+    }
+
+    @Test
+    void longHowlIsOneEpisodeWithAClipCappedAtTenSeconds() {
+        short[] pcm = new AudioGenerator(4).silence(2).howl(14).silence(2).pcm();
+        List<VocalEpisode> e = run(new VocalizationPipeline(classifier), pcm, 1600);
+        assertEquals(1, e.size(), e.toString());
+        assertEquals(VocalClass.HOWL, e.get(0).vocalClass());
+        assertTrue(e.get(0).durationMs() > 12_000);
+        assertEquals(10_000, e.get(0).clipMs());
+    }
+
+    @Test
+    void whineIsAWhine() {
+        short[] pcm = new AudioGenerator(5).silence(2).whine(1.5).silence(2).pcm();
+        List<VocalEpisode> e = run(new VocalizationPipeline(classifier), pcm, 1600);
+        assertEquals(1, e.size(), e.toString());
+        assertEquals(VocalClass.WHINE, e.get(0).vocalClass());
+    }
+
+    @Test
+    void energyGateOpensOnSoundAndClosesInSteadyNoise() {
+        EnergyGate g = EnergyGate.standard();
+        for (int i = 0; i < 100; i++) {
+            assertFalse(g.hop(-90));
+        }
+        assertTrue(g.hop(-20));
+        // steady loud noise: the floor rises and the gate closes within 60 s
+        boolean closed = false;
+        for (int i = 0; i < 6000 && !closed; i++) {
+            closed = !g.hop(-30);
+        }
+        assertTrue(closed);
+    }
+}
