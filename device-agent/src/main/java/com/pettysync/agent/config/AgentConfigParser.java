@@ -53,6 +53,15 @@ public final class AgentConfigParser {
         this.checkFiles = checkFiles;
     }
 
+    /** The data directory of {@code file}, for tools that only need that; bad input becomes one message. */
+    public Path parseOrExplain(Path file) {
+        try {
+            return parse(file).dataDirectory();
+        } catch (InvalidConfigException e) {
+            throw new com.pettysync.cli.BadInputException(e.getMessage());
+        }
+    }
+
     /** Reads and validates {@code file}. */
     public AgentConfig parse(Path file) throws InvalidConfigException {
         String text;

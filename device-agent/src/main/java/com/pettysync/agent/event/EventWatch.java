@@ -23,7 +23,7 @@ import java.util.Map;
  * <li>Lost-mode fix (5): while lost mode is on, a fix at most every {@value #LOST_MODE_FIX_S} s.</li>
  * <li>Sensor fault (7): when a sensor's fault bit goes from clear to set (the bit of contract §3's flags).</li>
  * </ul>
- * Not thread-safe: call from one thread (the agent's sensor/window thread).
+ * Thread-safe (synchronized): readings come from the window thread, new fences from the shadow.
  */
 public final class EventWatch {
     public static final int LOW_BATTERY_PCT = 15;
@@ -49,13 +49,13 @@ public final class EventWatch {
         this.clock = clock;
     }
 
-    public void setGeofences(List<Fence> newFences) {
+    public synchronized void setGeofences(List<Fence> newFences) {
         fences = List.copyOf(newFences);
         inside.keySet().retainAll(fences.stream().map(Fence::id).toList());
     }
 
     /** A GNSS fix: degrees × 10^7 and horizontal accuracy in decimetres. */
-    public void fix(int latE7, int lonE7, int haccDm, boolean lostMode) {
+    public synchronized void fix(int latE7, int lonE7, int haccDm, boolean lostMode) {
         double lat = latE7 / 1e7;
         double lon = lonE7 / 1e7;
         double acc = haccDm / 10.0;
@@ -79,7 +79,7 @@ public final class EventWatch {
     }
 
     /** A window's mean heart rate against the configured limits. */
-    public void heartRate(int meanBpm, int minLimit, int maxLimit) {
+    public synchronized void heartRate(int meanBpm, int minLimit, int maxLimit) {
         if (!hrAlerting && (meanBpm > maxLimit || meanBpm < minLimit)) {
             hrAlerting = true;
             recorder.record(EventType.HR_ALERT, meanBpm, meanBpm > maxLimit ? maxLimit : minLimit);
@@ -88,7 +88,7 @@ public final class EventWatch {
         }
     }
 
-    public void battery(int pct, boolean charging) {
+    public synchronized void battery(int pct, boolean charging) {
         if (!batteryLow && pct <= LOW_BATTERY_PCT && !charging) {
             batteryLow = true;
             recorder.record(EventType.LOW_BATTERY, pct);
@@ -98,7 +98,7 @@ public final class EventWatch {
     }
 
     /** The current fault bits (contract §3 flag bits 16, 32, 64, 128) and a driver's error code. */
-    public void faults(int bits, int code) {
+    public synchronized void faults(int bits, int code) {
         int rising = bits & ~faultBits;
         for (int bit = 16; bit <= 128; bit <<= 1) {
             if ((rising & bit) != 0) {

@@ -145,6 +145,7 @@ public final class Uplink {
     private Instant tokensAt;
     private boolean stopped;
 
+    private volatile Status snapshot;
     private long published;
     private long acknowledged;
     private long rejectedDropped;
@@ -169,6 +170,7 @@ public final class Uplink {
         this.nextAttempt = clock.instant();
         this.tokensAt = clock.instant();
         this.tokens = 1;
+        this.snapshot = snapshotNow();
     }
 
     /** Called (from any thread) when the uplink has work: a frame was appended, a broker callback arrived. */
@@ -205,6 +207,14 @@ public final class Uplink {
 
     /** Does everything due now; returns when it next wants to run (it may be woken earlier). */
     public Instant tick() {
+        try {
+            return tickOnce();
+        } finally {
+            snapshot = snapshotNow();
+        }
+    }
+
+    private Instant tickOnce() {
         if (stopped) {
             return Instant.MAX;
         }
@@ -237,9 +247,15 @@ public final class Uplink {
         }
         inFlight.clear();
         control.clear();
+        snapshot = snapshotNow();
     }
 
+    /** The state at the end of the last tick; safe to call from any thread. */
     public Status status() {
+        return snapshot;
+    }
+
+    private Status snapshotNow() {
         return new Status(session != null, inFlight.size(), published, acknowledged, rejectedDropped, rejectedKept,
                 connects, connectFailures, lastPuback, session == null ? nextAttempt : null, lastError);
     }

@@ -12,7 +12,9 @@ public final class FakeBroker implements Supplier<BrokerSession> {
     public record Publish(long token, String topic, byte[] payload) {
     }
 
-    public final List<Session> sessions = new ArrayList<>();
+    public final List<Session> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Answer every publish with PUBACK 0 at once (for tests that run the agent on its own threads). */
+    public volatile boolean autoAck;
     public int refuseNextConnects;
     public int connectAttempts;
 
@@ -29,11 +31,11 @@ public final class FakeBroker implements Supplier<BrokerSession> {
 
     /** Every publish of every session, in order. */
     public List<Publish> allPublishes() {
-        return sessions.stream().flatMap(s -> s.publishes.stream()).toList();
+        return List.copyOf(sessions).stream().flatMap(s -> List.copyOf(s.publishes).stream()).toList();
     }
 
     public final class Session implements BrokerSession {
-        public final List<Publish> publishes = new ArrayList<>();
+        public final List<Publish> publishes = java.util.Collections.synchronizedList(new ArrayList<>());
         public final List<String> subscriptions = new ArrayList<>();
         public BrokerSession.Listener listener;
         public boolean closed;
@@ -56,6 +58,9 @@ public final class FakeBroker implements Supplier<BrokerSession> {
                 throw new BrokerException("not connected (fake)");
             }
             publishes.add(new Publish(token, topic, payload));
+            if (autoAck) {
+                listener.published(token, 0, null);
+            }
         }
 
         @Override

@@ -1,0 +1,180 @@
+package com.pettysync.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.agent.config.AgentConfig;
+import com.pettysync.agent.config.AgentConfigParser;
+import com.pettysync.agent.config.ConfigProblem;
+import com.pettysync.agent.config.InvalidConfigException;
+import com.pettysync.agent.runtime.Agent;
+import com.pettysync.agent.runtime.SimulatedWindowSource;
+import com.pettysync.agent.runtime.StatusFile;
+import com.pettysync.agent.window.SystemClockProbe;
+import com.pettysync.cli.BadInputException;
+import com.pettysync.cli.CommandContribution;
+import com.pettysync.cli.Pettysync;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Contributes {@code pettysync agent} (run the collar agent) and {@code pettysync agent status}. */
+public final class AgentCommands implements CommandContribution {
+
+    @Override
+    public List<Object> commands() {
+        return List.of(new AgentCommand());
+    }
+
+    /** Reads and validates a config file; every problem goes to {@code err} on its own line. */
+    static AgentConfig load(Path file, PrintWriter err) {
+        try {
+            return new AgentConfigParser().parse(file);
+        } catch (InvalidConfigException e) {
+            err.println("agent: invalid configuration " + file + " (" + e.problems().size() + " problem"
+                    + (e.problems().size() == 1 ? "" : "s") + "):");
+            for (ConfigProblem p : e.problems()) {
+                err.println("  " + p);
+            }
+            err.flush();
+            throw new BadInputException("refusing to start on an invalid configuration: " + file);
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true, subcommands = StatusCommand.class,
+            description = {"Run the collar agent: sample, make frames, keep them in the outbox, publish them.",
+                "Stops cleanly on SIGTERM (Ctrl-C): frames without PUBACK stay in the outbox."})
+    static final class AgentCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent configuration (JSON)")
+        Path config;
+
+        @Option(names = "--simulated", description = "use simulated sensors whatever the configuration says")
+        boolean simulated;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PrintWriter err = spec.commandLine().getErr();
+            configureLogging();
+            AgentConfig c = load(config, err);
+            if (simulated) {
+                c = c.withSensors(AgentConfig.Sensors.SIMULATED);
+            }
+            if (c.sensors() == AgentConfig.Sensors.REAL) {
+                throw new BadInputException("real sensors are not wired into the agent yet; run with --simulated "
+                        + "or \"sensors\": \"simulated\"");
+            }
+            Agent agent = Agent.start(c, Clock.systemUTC(),
+                    new SimulatedWindowSource(c.thingName(), 137563000, 1005018000),
+                    new SystemClockProbe(() -> false));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = Thread.ofPlatform().name("shutdown").unstarted(() -> {
+                agent.close();
+                stopped.countDown();
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            spec.commandLine().getOut().println("agent " + c.thingName() + " running; data in " + c.dataDirectory()
+                    + "; stop with SIGTERM or Ctrl-C");
+            spec.commandLine().getOut().flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    /**
+     * One line per event on standard output (the journal adds time stamps), level info, unless a
+     * {@code tinylog.properties} or {@code -Dtinylog.configuration} says otherwise.
+     */
+    static void configureLogging() {
+        if (System.getProperty("tinylog.configuration") != null
+                || AgentCommands.class.getClassLoader().getResource("tinylog.properties") != null) {
+            return;
+        }
+        try {
+            org.tinylog.configuration.Configuration.set("writer", "console");
+            org.tinylog.configuration.Configuration.set("writer.stream", "out");
+            org.tinylog.configuration.Configuration.set("writer.level", "info");
+            org.tinylog.configuration.Configuration.set("writer.format", "{level}: {class-name}: {message}");
+        } catch (UnsupportedOperationException e) {
+            // tinylog is already running with its configuration
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Print the agent's health from its status file (connected, backlog, last PUBACK, sensors).",
+                "Exit 1 when the status file is older than 2 minutes (agent not running)."})
+    static final class StatusCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "agent configuration; its data directory is read")
+        Path config;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "the agent's data directory")
+        Path dataDir;
+
+        @Option(names = "--json", description = "print the status file as is")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = dataDir;
+            if (dir == null) {
+                if (config == null) {
+                    throw new BadInputException("give --config FILE or --data-dir DIR");
+                }
+                dir = new AgentConfigParser(false).parseOrExplain(config);
+            }
+            if (!Files.isRegularFile(dir.resolve(StatusFile.NAME))) {
+                throw new BadInputException("no status file in " + dir + " (has the agent run there?)");
+            }
+            ObjectNode s = StatusFile.read(dir);
+            PrintWriter out = spec.commandLine().getOut();
+            Instant updated = Instant.parse(s.path("updated").asText("1970-01-01T00:00:00Z"));
+            boolean stale = Duration.between(updated, Instant.now()).compareTo(Duration.ofMinutes(2)) > 0;
+            if (json) {
+                out.println(s.toPrettyString());
+            } else {
+                out.printf("thing       %s (pid %s)%n", s.path("thing").asText(), s.path("pid").asText());
+                out.printf("updated     %s%s%n", updated, stale ? "  (STALE: agent not running?)" : "");
+                out.printf("connected   %s%s%n", s.path("connected").asBoolean(),
+                        text(s, "lastError").isEmpty() ? "" : "  last error: " + text(s, "lastError"));
+                JsonNode ob = s.path("outbox");
+                out.printf("backlog     %d frame(s); outbox %s, dropped %d%s%n", s.path("backlog").asLong(),
+                        ob.path("durable").asBoolean() ? "on disk" : "IN MEMORY (storage fault)",
+                        ob.path("droppedTotal").asLong(),
+                        text(ob, "fault").isEmpty() ? "" : "; fault: " + text(ob, "fault"));
+                out.printf("last PUBACK %s%n", text(s, "lastPuback").isEmpty() ? "never" : text(s, "lastPuback"));
+                JsonNode up = s.path("uplink");
+                out.printf("uplink      published %d, acknowledged %d, rejected %d dropped / %d kept, connects %d "
+                        + "(%d failed)%n", up.path("published").asLong(), up.path("acknowledged").asLong(),
+                        up.path("rejectedDropped").asLong(), up.path("rejectedKept").asLong(),
+                        up.path("connects").asLong(), up.path("connectFailures").asLong());
+                JsonNode se = s.path("sensors");
+                out.printf("sensors     %s, %d restart(s)%s%n", se.path("source").asText(), se.path("restarts").asLong(),
+                        text(se, "lastError").isEmpty() ? "" : "; last error: " + text(se, "lastError"));
+                out.printf("window      %d s, next close %s%n", s.path("window").path("lengthS").asInt(),
+                        s.path("window").path("nextClose").asText());
+            }
+            out.flush();
+            return stale ? Pettysync.EXIT_FAILED : 0;
+        }
+
+        private static String text(JsonNode n, String field) {
+            JsonNode v = n.path(field);
+            return v.isMissingNode() || v.isNull() ? "" : v.asText();
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package com.pettysync.agent.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.agent.config.AgentConfig;
+import com.pettysync.agent.event.EventRecorder;
+import com.pettysync.agent.event.EventWatch;
+import com.pettysync.agent.outbox.FrameKind;
+import com.pettysync.agent.outbox.OutboxHealth;
+import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.shadow.ConfigShadow;
+import com.pettysync.agent.uplink.BrokerSession;
+import com.pettysync.agent.uplink.PahoBrokerSession;
+import com.pettysync.agent.uplink.PemTls;
+import com.pettysync.agent.uplink.Uplink;
+import com.pettysync.agent.uplink.UplinkLoop;
+import com.pettysync.agent.window.ClockSource;
+import com.pettysync.agent.window.WindowAggregator;
+import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.contract.shadow.CollarConfig;
+import com.pettysync.contract.telemetry.DeviceStatus;
+import com.pettysync.contract.telemetry.Firmware;
+import com.pettysync.contract.topic.RuleName;
+import com.pettysync.contract.topic.ThingName;
+import com.pettysync.contract.topic.TopicScheme;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLSocketFactory;
+import org.tinylog.Logger;
+
+/**
+ * The running agent: wires the outbox, uplink, shadow, window aggregator and events, and owns their lifecycle.
+ *
+ * <p>Start-up order: (1) the outbox (so nothing made later can be lost; it never fails, it degrades), (2) the TLS
+ * material (bad PEM files stop the start with a clear error — nothing else has started), (3) the shadow and the
+ * uplink loop (connects in the background; frames wait in the outbox while it cannot), (4) the window thread
+ * (sensor collection, window close, events, status file). Shutdown ({@link #close()}) runs in the reverse order and
+ * takes at most about 5 s: the window thread stops, the status file is written, the uplink disconnects (frames
+ * without PUBACK stay in the outbox), the outbox checkpoints and closes.
+ *
+ * <p>The window thread is supervised: an exception from a sensor source or the aggregator is logged, counted
+ * ({@code sensors.restarts} in the status) and the loop restarts after a back-off (1 s doubling to 60 s), without
+ * touching the uplink. A window whose collection crashed is made from the next successful collection.
+ */
+public final class Agent implements AutoCloseable {
+    /** Build of this agent; reported in every frame ({@code fw.build}). */
+    public static final long FIRMWARE_BUILD = 1;
+    public static final long MODEL_VERSION = 0;
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final OutboxStore outbox;
+    private final Uplink uplink;
+    private final UplinkLoop loop;
+    private final ConfigShadow shadow;
+    private final EventWatch events;
+    private final WindowAggregator aggregator;
+    private final AtomicInteger windowS;
+    private final Thread windowThread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stop = lock.newCondition();
+    private volatile boolean running = true;
+    private volatile long restarts;
+    private volatile String lastSensorError;
+    private Instant nextStatus = Instant.MIN;
+
+    /** Starts an agent on {@code source} (the sensor pipeline or a simulation). */
+    public static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe)
+            throws IOException {
+        return new Agent(config, clock, source, probe, null);
+    }
+
+    /** For tests: a broker-session supplier instead of Paho over TLS. */
+    static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
+            Supplier<BrokerSession> sessions) throws IOException {
+        return new Agent(config, clock, source, probe, sessions);
+    }
+
+    private Agent(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
+            Supplier<BrokerSession> sessions) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        this.outbox = OutboxStore.open(config.dataDirectory(),
+                OutboxStore.Options.withCapacity(config.outbox().capacityFrames()), clock);
+        try {
+            ThingName thing = config.thing();
+            CollarConfig initial = CollarConfig.DEFAULTS.withKeepAliveS(config.keepAliveS());
+            if (config.windowS() >= CollarConfig.MIN_TELEMETRY_INTERVAL_S) {
+                initial = initial.withTelemetryIntervalS(config.windowS());
+            }
+            this.windowS = new AtomicInteger(config.windowS());
+            this.events = new EventWatch(new EventRecorder(outbox, clock, this::wakeUplink), clock);
+            this.shadow = new ConfigShadow(thing, initial, this::apply);
+            Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
+            String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
+                    config.basicIngestRule() == null ? RuleName.DEFAULT : config.basicIngestRule()).name();
+            String eventsTopic = TopicScheme.events(thing).name();
+            this.uplink = new Uplink(outbox, broker, e -> e.kind() == FrameKind.TELEMETRY ? telemetryTopic : eventsTopic,
+                    new Uplink.Settings(config.outbox().maxInFlight(), config.outbox().drainPerSecond(),
+                            config.reconnect().min(), config.reconnect().max(), Duration.ofSeconds(30),
+                            Duration.ofMinutes(5)),
+                    clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
+            this.aggregator = new WindowAggregator(outbox, observed(source), probe, clock, windowS::get,
+                    () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, MODEL_VERSION));
+            this.loop = new UplinkLoop(uplink, clock).start();
+        } catch (IOException | RuntimeException e) {
+            outbox.close();
+            throw e;
+        }
+        this.windowThread = Thread.ofPlatform().name("window").unstarted(this::windowLoop);
+        windowThread.start();
+        Logger.info("agent started: thing {}, endpoint {}:{}, window {} s, outbox {} pending", config.thingName(),
+                config.endpoint(), config.port(), config.windowS(), outbox.size());
+    }
+
+    private Supplier<BrokerSession> pahoSessions(AgentConfig c) throws IOException {
+        SSLSocketFactory tls = PemTls.socketFactory(c.certificate(), c.privateKey(), c.caCertificate(),
+                c.port() == AgentConfig.ALPN_PORT);
+        String uri = "ssl://" + c.endpoint() + ":" + c.port();
+        return () -> new PahoBrokerSession(new PahoBrokerSession.Options(uri, c.thingName(), tls,
+                shadow.current().keepAliveS(), Duration.ofSeconds(10)));
+    }
+
+    private void wakeUplink() {
+        UplinkLoop l = loop;
+        if (l != null) {
+            l.wake();
+        }
+    }
+
+    /** Shadow settings take effect here, without a restart. */
+    private void apply(CollarConfig c) {
+        windowS.set(c.telemetryIntervalS());
+        events.setGeofences(c.geofences().stream()
+                .map(g -> new EventWatch.Fence(g.id(), g.lat(), g.lon(), g.radiusM())).toList());
+    }
+
+    /** Feeds each window's inputs to the event rules before the frame is made. */
+    private WindowInputs.Source observed(WindowInputs.Source source) {
+        return (t0, dur) -> {
+            WindowInputs in = source.collect(t0, dur);
+            CollarConfig c = shadow.current();
+            if (in.hr() != null) {
+                events.heartRate(in.hr().meanBpm(), c.hrLimits().min(), c.hrLimits().max());
+            }
+            events.battery(in.batteryPct(), in.charging());
+            events.faults(DeviceStatus.Flag.bits(in.faults()), 0);
+            if (in.loc() != null) {
+                events.fix(in.loc().latE7(), in.loc().lonE7(), in.loc().haccDm(), c.lostMode());
+            }
+            return in;
+        };
+    }
+
+    private void windowLoop() {
+        long backoffMs = 1000;
+        while (running) {
+            try {
+                if (aggregator.closeIfDue().isPresent()) {
+                    wakeUplink();
+                }
+                backoffMs = 1000;
+                Instant now = clock.instant();
+                if (!now.isBefore(nextStatus)) {
+                    writeStatus();
+                    nextStatus = now.plusSeconds(StatusFile.EVERY_S);
+                }
+                Instant next = aggregator.nextClose();
+                if (nextStatus.isBefore(next)) {
+                    next = nextStatus;
+                }
+                await(Duration.between(clock.instant(), next));
+            } catch (RuntimeException e) {
+                restarts++;
+                lastSensorError = e.toString();
+                Logger.error(e, "window/sensor loop crashed (restart {} in {} ms)", restarts, backoffMs);
+                await(Duration.ofMillis(backoffMs));
+                backoffMs = Math.min(60_000, backoffMs * 2);
+            }
+        }
+    }
+
+    private void await(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (running) {
+                stop.awaitNanos(d.toNanos());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The agent's health, as written to the status file. */
+    public ObjectNode status() {
+        ObjectNode s = StatusFile.newNode();
+        Uplink.Status u = uplink.status();
+        OutboxHealth h = outbox.health();
+        s.put("thing", config.thingName());
+        s.put("updated", clock.instant().toString());
+        s.put("pid", ProcessHandle.current().pid());
+        s.put("connected", u.connected());
+        s.put("backlog", h.pending());
+        s.put("lastPuback", u.lastPuback() == null ? null : u.lastPuback().toString());
+        s.put("nextConnectAttempt", u.nextAttempt() == null ? null : u.nextAttempt().toString());
+        s.put("lastError", u.lastError());
+        ObjectNode ob = s.putObject("outbox");
+        ob.put("durable", h.durable());
+        ob.put("pending", h.pending());
+        ob.put("droppedTotal", h.droppedTotal());
+        ob.put("fault", h.fault());
+        ob.put("movedAside", h.movedAside() == null ? null : h.movedAside().toString());
+        ObjectNode up = s.putObject("uplink");
+        up.put("published", u.published());
+        up.put("acknowledged", u.acknowledged());
+        up.put("inFlight", u.inFlight());
+        up.put("rejectedDropped", u.rejectedDropped());
+        up.put("rejectedKept", u.rejectedKept());
+        up.put("connects", u.connects());
+        up.put("connectFailures", u.connectFailures());
+        ObjectNode w = s.putObject("window");
+        w.put("lengthS", windowS.get());
+        w.put("nextClose", aggregator.nextClose().toString());
+        ObjectNode sensors = s.putObject("sensors");
+        sensors.put("source", config.sensors().jsonName());
+        sensors.put("restarts", restarts);
+        sensors.put("lastError", lastSensorError);
+        return s;
+    }
+
+    private void writeStatus() {
+        try {
+            StatusFile.write(config.dataDirectory(), status());
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("status file not written: {}", e.getMessage());
+        }
+    }
+
+    /** Number of times the window/sensor loop was restarted after a crash. */
+    public long sensorRestarts() {
+        return restarts;
+    }
+
+    public OutboxStore outbox() {
+        return outbox;
+    }
+
+    public ConfigShadow shadow() {
+        return shadow;
+    }
+
+    /** Stops everything in reverse start-up order, within about 5 s. */
+    @Override
+    public void close() {
+        if (!running && !windowThread.isAlive()) {
+            return;
+        }
+        long start = System.nanoTime();
+        running = false;
+        lock.lock();
+        try {
+            stop.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            windowThread.join(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writeStatus();
+        loop.close(Duration.ofSeconds(2));
+        outbox.close();
+        Logger.info("agent stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+}

@@ -1,0 +1,36 @@
+package com.pettysync.agent.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The agent's health in {@code <data directory>/status.json}, replaced atomically (write to a temporary file,
+ * rename) so a reader never sees half a file. Written every {@value #EVERY_S} s and at shutdown: about 3 KB a
+ * minute, so it does not wear an SD card. {@code pettysync agent status} reads it.
+ */
+public final class StatusFile {
+    public static final String NAME = "status.json";
+    public static final int EVERY_S = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StatusFile() {
+    }
+
+    public static void write(Path dataDir, ObjectNode status) throws IOException {
+        Path tmp = dataDir.resolve(NAME + ".tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(status));
+        Files.move(tmp, dataDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public static ObjectNode read(Path dataDir) throws IOException {
+        return (ObjectNode) JSON.readTree(dataDir.resolve(NAME).toFile());
+    }
+
+    public static ObjectNode newNode() {
+        return JSON.createObjectNode();
+    }
+}
