@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <p>Why not Jackson's {@code CBORParser}: its buffers and error model are not bounded by the input the way a
  * 182-byte frame needs (it reports problems with several exception types and can trust declared lengths), and
- * the shape checks want the whole small item as a tree anyway; the reader is ~200 lines and fuzzed.
+ * the shape checks want the whole small item as a tree anyway; the reader is ~250 lines and fuzzed.
  */
 public final class CborReader {
     /** Deepest nesting of arrays, maps and tags accepted (the contract's own shapes use 3). */

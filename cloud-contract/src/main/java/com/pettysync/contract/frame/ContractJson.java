@@ -24,7 +24,6 @@ import com.pettysync.contract.telemetry.TrailPoint;
 import com.pettysync.contract.voice.VoiceClipPart;
 import com.pettysync.contract.voice.VoiceClipPartCodec;
 import com.pettysync.contract.voice.VoiceCodec;
-import com.pettysync.contract.frame.Field;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
