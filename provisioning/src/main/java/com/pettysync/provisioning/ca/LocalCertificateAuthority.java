@@ -147,6 +147,38 @@ public final class LocalCertificateAuthority {
                 List.of());
     }
 
+    /** Organizational unit that marks an operator (back-end) certificate; see {@link #issueOperator}. */
+    public static final String OPERATOR_UNIT = "operator";
+
+    /**
+     * A client certificate for a back-end tool (a test harness, the fleet simulator's observer, a dashboard):
+     * subject {@code CN=<clientId>,OU=operator}. The local IoT Core gives such clients an administrator's policy
+     * (any topic), the way an AWS account's own application would have one; collars never get one.
+     */
+    public IssuedCredential issueOperator(String clientId) {
+        if (clientId == null || !THING_NAME.matcher(clientId).matches()) {
+            throw new IllegalArgumentException("client id must be 1-128 characters of [a-zA-Z0-9:_-], got \""
+                    + clientId + "\"");
+        }
+        return issue(new X500Principal("CN=" + clientId + ",OU=" + OPERATOR_UNIT), COLLAR_VALIDITY,
+                KeyPurposeId.id_kp_clientAuth, List.of());
+    }
+
+    /** Whether {@code certificate}'s subject marks an operator (see {@link #issueOperator}). */
+    public static boolean isOperator(X509Certificate certificate) {
+        String dn = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(dn).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("OU") && OPERATOR_UNIT.equals(String.valueOf(rdn.getValue()))) {
+                    return true;
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return false;
+        }
+        return false;
+    }
+
     /**
      * A server certificate for {@code hosts}: each entry is a DNS name or a literal IPv4/IPv6 address, all put in
      * the subject alternative names; the first is also the CN.

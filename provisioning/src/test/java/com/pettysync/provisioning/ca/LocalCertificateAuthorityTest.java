@@ -60,6 +60,15 @@ class LocalCertificateAuthorityTest {
     }
 
     @Test
+    void operatorCertificatesAreMarkedAndCollarCertificatesAreNot() {
+        IssuedCredential operator = ca.issueOperator("test-observer");
+        assertEquals("test-observer", operator.commonName());
+        assertTrue(LocalCertificateAuthority.isOperator(operator.certificate()));
+        assertFalse(LocalCertificateAuthority.isOperator(ca.issueCollar("collar-1").certificate()));
+        assertTrue(ca.verifies(operator.certificate()));
+    }
+
+    @Test
     void serialNumbersDifferForTheSameThing() {
         assertFalse(ca.issueCollar("collar-1").certificate().getSerialNumber()
                 .equals(ca.issueCollar("collar-1").certificate().getSerialNumber()));

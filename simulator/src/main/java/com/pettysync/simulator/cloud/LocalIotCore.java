@@ -1,0 +1,244 @@
+package com.pettysync.simulator.cloud;
+
+import com.pettysync.contract.policy.IotPolicy;
+import com.pettysync.contract.topic.RuleName;
+import com.pettysync.provisioning.ca.IssuedCredential;
+import com.pettysync.provisioning.ca.LocalCertificateAuthority;
+import com.pettysync.simulator.cloud.broker.BrokerRuntime;
+import com.pettysync.simulator.cloud.broker.RefusalCounters;
+import com.pettysync.simulator.cloud.ingest.IngestSink;
+import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.shadow.ShadowService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A local stand-in for AWS IoT Core: an embedded MQTT 5 broker (HiveMQ CE) on loopback, TLS only, that
+ * authenticates collars by certificate, authorizes them with the collar IoT policy, enforces AWS IoT Core's limits,
+ * and serves named shadows, Jobs and Basic Ingest, with the ingest sink ("Dumper #1") storing every frame.
+ *
+ * <pre>{@code
+ * try (LocalIotCore cloud = LocalIotCore.builder().directory(tmp).build().start()) {
+ *     IssuedCredential collar = cloud.issueCollar("collar-0001");     // client cert, CN = thing
+ *     // connect any MQTT 5 client to ssl://localhost:cloud.port(), client ID "collar-0001",
+ *     // trusting cloud.caFile(), presenting collar.certificate()/privateKey()
+ *     cloud.sink().counts("collar-0001");                           // what Dumper #1 stored
+ * }
+ * }</pre>
+ *
+ * Directory layout: {@code ca/} (root CA, kept across runs), {@code broker/} (HiveMQ config and data, rewritten on
+ * each start), {@code frames.db} (the ingest sink, kept). Guarantees: {@link #start()} returns only once the broker
+ * accepts connections; {@link #close()} stops the broker and closes the store; {@link #restart()} stops and starts
+ * the broker on the same port with the same services and store (MQTT sessions are not kept, as after an AWS
+ * endpoint failover). Not thread-safe for start/stop; everything else is.
+ */
+public final class LocalIotCore implements AutoCloseable {
+    /** The policy's placeholders; only their shape matters locally. */
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
+
+    private final Path directory;
+    private final String bindAddress;
+    private final int port;
+    private final Clock clock;
+    private final LocalCertificateAuthority ca;
+    private final IotPolicy policy;
+    private final ShadowService shadows;
+    private final JobService jobs;
+    private final IngestSink sink;
+    private final RefusalCounters refusals = new RefusalCounters();
+    private final BrokerRuntime runtime;
+
+    private LocalIotCore(Builder b) throws IOException {
+        this.directory = b.directory.toAbsolutePath();
+        this.bindAddress = b.bindAddress;
+        this.clock = b.clock;
+        this.port = b.port == 0 ? freePort(b.bindAddress) : b.port;
+        this.ca = LocalCertificateAuthority.openOrCreate(directory.resolve("ca"), clock);
+        this.policy = IotPolicy.forCollars(REGION, ACCOUNT, b.rule);
+        this.shadows = new ShadowService(clock);
+        this.jobs = new JobService(clock);
+        this.sink = IngestSink.open(directory.resolve("frames.db"), clock);
+        this.runtime = new BrokerRuntime(directory.resolve("broker"), bindAddress, port, ca, policy, clock,
+                b.publishesPerSecond, shadows, jobs, sink, refusals);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the broker; blocks until it listens. */
+    public LocalIotCore start() {
+        runtime.start();
+        return this;
+    }
+
+    /** Stops and starts the broker again (same port, CA, services and frame store); clients must reconnect. */
+    public void restart() {
+        runtime.stop();
+        runtime.start();
+    }
+
+    /** Stops the broker only (a broker outage); {@link #start()} brings it back. */
+    public void stopBroker() {
+        runtime.stop();
+    }
+
+    /** The host name clients connect to (the server certificate is for {@code localhost} and {@code 127.0.0.1}). */
+    public String endpoint() {
+        return "localhost";
+    }
+
+    /** The TLS port. */
+    public int port() {
+        return port;
+    }
+
+    /** The PEM file of the root CA that clients must trust (and that issued every client certificate). */
+    public Path caFile() {
+        return directory.resolve("ca").resolve(LocalCertificateAuthority.CA_CERTIFICATE_FILE);
+    }
+
+    /** The local CA. */
+    public LocalCertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    /** A new certificate for collar {@code thing} (CN = thing name). */
+    public IssuedCredential issueCollar(String thing) {
+        return ca.issueCollar(thing);
+    }
+
+    /** A new certificate for a back-end client that may use any topic (see {@link LocalCertificateAuthority#issueOperator}). */
+    public IssuedCredential issueOperator(String clientId) {
+        return ca.issueOperator(clientId);
+    }
+
+    /** The policy every collar is authorized with. */
+    public IotPolicy policy() {
+        return policy;
+    }
+
+    /** The ingest sink (Dumper #1). */
+    public IngestSink sink() {
+        return sink;
+    }
+
+    /** Where the sink stores frames. */
+    public Path framesFile() {
+        return sink.file();
+    }
+
+    /** Everything refused so far. */
+    public RefusalCounters refusals() {
+        return refusals;
+    }
+
+    /** The shadow service (read documents directly). */
+    public ShadowService shadows() {
+        return shadows;
+    }
+
+    /** The jobs service (read executions directly). */
+    public JobService jobs() {
+        return jobs;
+    }
+
+    /**
+     * Updates a shadow as the cloud application would (UpdateThingShadow): {@code requestJson} is an update
+     * request; the replies, documents and delta are published to the broker.
+     */
+    public List<Outbound> updateShadow(String thing, String shadowName, String requestJson) {
+        List<Outbound> out = shadows.handle("$aws/things/" + thing + "/shadow/name/" + shadowName, "update",
+                requestJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        runtime.publish(out);
+        return out;
+    }
+
+    /** Creates a job for {@code things} (CreateJob) and publishes the notifications. */
+    public void createJob(String jobId, List<String> things, String documentJson) {
+        runtime.publish(jobs.createJob(jobId, things, documentJson));
+    }
+
+    /** Times out in-progress job executions whose step timeout passed on the clock, and publishes notifications. */
+    public void expireJobStepTimeouts() {
+        runtime.publish(jobs.expireStepTimeouts());
+    }
+
+    @Override
+    public void close() {
+        runtime.stop();
+        sink.close();
+    }
+
+    private static int freePort(String bindAddress) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bindAddress))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Options of a local IoT Core. */
+    public static final class Builder {
+        private Path directory;
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private Clock clock = Clock.systemUTC();
+        private int publishesPerSecond = 100;
+        private RuleName rule = RuleName.DEFAULT;
+
+        /** Where the CA, the broker's files and the frame store live (required). */
+        public Builder directory(Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        /** The loopback address to listen on (default 127.0.0.1). */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /** The TLS port; 0 (default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The clock for certificates, shadows, jobs, rate limits and stored timestamps. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Publishes per second per connection (AWS: 100). */
+        public Builder publishesPerSecond(int rate) {
+            this.publishesPerSecond = rate;
+            return this;
+        }
+
+        /** The Basic Ingest rule that feeds the sink (default {@link RuleName#DEFAULT}). */
+        public Builder rule(RuleName rule) {
+            this.rule = Objects.requireNonNull(rule);
+            return this;
+        }
+
+        /** Creates the CA (first time), the services and the store; does not start the broker. */
+        public LocalIotCore build() {
+            Objects.requireNonNull(directory, "directory");
+            try {
+                return new LocalIotCore(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the local IoT Core in " + directory, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package com.pettysync.simulator.cloud.broker;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import com.pettysync.contract.policy.IotPolicy;
+import com.pettysync.contract.topic.BasicIngestTopic;
+import com.pettysync.contract.topic.CollarTopic;
+import com.pettysync.contract.topic.DataTopic;
+import com.pettysync.contract.topic.ThingName;
+import com.pettysync.contract.topic.TopicException;
+import com.pettysync.contract.topic.TopicScheme;
+import com.pettysync.provisioning.ca.IssuedCredential;
+import com.pettysync.provisioning.ca.LocalCertificateAuthority;
+import com.pettysync.simulator.cloud.Outbound;
+import com.pettysync.simulator.cloud.ingest.IngestSink;
+import com.pettysync.simulator.cloud.ingest.Stream;
+import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.shadow.ShadowService;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tinylog.Logger;
+
+/**
+ * The HiveMQ extension that turns the embedded broker into a local AWS IoT Core: certificate authentication, the
+ * collar IoT policy, AWS IoT Core's limits, and the shadow, jobs and ingest services on their reserved topics.
+ *
+ * <p>Connect: the client must present a certificate that chains to the local CA; its CN is the thing name, and the
+ * collar policy ({@link IotPolicy}, {@code iot:Connect}) must allow that thing to connect with the client ID it
+ * sent — so the client ID must equal the thing name. Otherwise CONNACK 0x87 Not authorized. Certificates marked as
+ * operator ({@link LocalCertificateAuthority#issueOperator}) get an administrator's policy (any topic) but the same
+ * client-ID rule.
+ *
+ * <p>Publish (checked in the inbound interceptor, which HiveMQ runs before any authorizer, so that a refused publish
+ * never reaches a service or the sink), in order: payload over 128 KiB → DISCONNECT 0x95 Packet too large; topic over 256 bytes or over 7
+ * slashes (Basic Ingest prefix not counted) → PUBACK 0x90 Topic Name invalid; over 100 publishes/s on this
+ * connection → PUBACK 0x97 Quota exceeded; not allowed by the policy → PUBACK 0x87 Not authorized. Subscribe:
+ * filter over the topic limits → SUBACK 0x8F; not allowed by the policy → SUBACK 0x87. Each refusal is counted in
+ * {@link RefusalCounters}. QoS 2: the broker announces Maximum QoS 1 in CONNACK (see {@link BrokerConfiguration}),
+ * so a QoS 2 PUBLISH is a protocol error; a QoS 2 subscription is downgraded to QoS 1 here, as AWS IoT Core grants
+ * at most QoS 1.
+ *
+ * <p>Services: a publish to {@code $aws/things/T/shadow/...} or {@code $aws/things/T/jobs/...} is handed to the
+ * shadow or jobs service and the replies are published by the broker; a publish to {@code pettysync/v1/T/...} is
+ * stored by the ingest sink <em>before</em> its PUBACK and also delivered to subscribers; a publish to
+ * {@code $aws/rules/{rule}/...} is stored and never delivered to any subscriber (Basic Ingest). A sink failure
+ * refuses the publish with 0x80 so the collar keeps the frame and re-sends it.
+ */
+final class CloudExtension implements ExtensionMain {
+    static final String ROLE_ATTRIBUTE = "pettysync.role";
+    static final String OPERATOR = "operator";
+    /** AWS IoT Core's payload limit. */
+    static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+
+    private final LocalCertificateAuthority ca;
+    private final IotPolicy policy;
+    private final Clock clock;
+    private final int publishesPerSecond;
+    private final ShadowService shadows;
+    private final JobService jobs;
+    private final IngestSink sink;
+    private final RefusalCounters refusals;
+    private final Map<String, PublishRateLimit> rates = new ConcurrentHashMap<>();
+    private volatile PublishService publishService;
+
+    CloudExtension(LocalCertificateAuthority ca, IotPolicy policy, Clock clock, int publishesPerSecond,
+            ShadowService shadows, JobService jobs, IngestSink sink, RefusalCounters refusals) {
+        this.ca = ca;
+        this.policy = policy;
+        this.clock = clock;
+        this.publishesPerSecond = publishesPerSecond;
+        this.shadows = shadows;
+        this.jobs = jobs;
+        this.sink = sink;
+        this.refusals = refusals;
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        publishService = Services.publishService();
+        Authenticator authenticator = new Authenticator();
+        Authorizer authorizer = new Authorizer();
+        Interceptor interceptor = new Interceptor();
+        Services.securityRegistry().setAuthenticatorProvider(in -> authenticator);
+        Services.securityRegistry().setAuthorizerProvider(in -> authorizer);
+        Services.initializerRegistry().setClientInitializer(
+                (in, context) -> {
+                    context.addPublishInboundInterceptor(interceptor);
+                    context.addSubscribeInboundInterceptor((subscribe, out) -> out.getSubscribePacket()
+                            .getSubscriptions().forEach(s -> {
+                                if (s.getQos() == Qos.EXACTLY_ONCE) {
+                                    s.setQos(Qos.AT_LEAST_ONCE);
+                                }
+                            }));
+                });
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+        publishService = null;
+    }
+
+    /** Publishes {@code messages} (QoS 1) through the broker; drops them with a log line when it is stopped. */
+    void publish(List<Outbound> messages) {
+        PublishService service = publishService;
+        for (Outbound m : messages) {
+            if (service == null) {
+                Logger.warn("cloud: broker stopped, dropping service message on {}", m.topic());
+                continue;
+            }
+            service.publish(Builders.publish().topic(m.topic()).qos(Qos.AT_LEAST_ONCE)
+                    .payload(ByteBuffer.wrap(m.payload())).build())
+                    .whenComplete((ok, e) -> {
+                        if (e != null) {
+                            Logger.warn("cloud: publishing {} failed: {}", m.topic(), e.toString());
+                        }
+                    });
+        }
+    }
+
+    private static boolean isOperator(ConnectionAttributeStore store) {
+        return store.getAsString(ROLE_ATTRIBUTE).map(OPERATOR::equals).orElse(false);
+    }
+
+    private final class Authenticator implements SimpleAuthenticator {
+        @Override
+        public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+            String clientId = input.getClientInformation().getClientId();
+            Optional<X509Certificate> cert = input.getConnectionInformation().getClientTlsInformation()
+                    .flatMap(ClientTlsInformation::getClientCertificate);
+            if (cert.isEmpty()) {
+                refuse(output, clientId, "a client certificate is required");
+                return;
+            }
+            if (!ca.verifies(cert.get())) {
+                refuse(output, clientId, "the certificate was not issued by this IoT Core's CA or has expired");
+                return;
+            }
+            String thing = IssuedCredential.commonNameOf(cert.get());
+            boolean operator = LocalCertificateAuthority.isOperator(cert.get());
+            boolean allowed = operator ? thing.equals(clientId)
+                    : ThingName.isValid(thing) && policy.allows(IotPolicy.Action.CONNECT, ThingName.of(thing),
+                            clientId);
+            if (!allowed) {
+                refuse(output, clientId, "client ID \"" + clientId + "\" is not the certificate's thing \"" + thing
+                        + "\"");
+                return;
+            }
+            input.getConnectionInformation().getConnectionAttributeStore()
+                    .putAsString(ROLE_ATTRIBUTE, operator ? OPERATOR : "collar");
+            rates.put(clientId, new PublishRateLimit(clock, publishesPerSecond));
+            output.authenticateSuccessfully();
+        }
+
+        private void refuse(SimpleAuthOutput output, String clientId, String why) {
+            refusals.count("connect", ConnackReasonCode.NOT_AUTHORIZED.name(), clientId);
+            Logger.info("cloud: refused connect of {}: {}", clientId, why);
+            output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, why);
+        }
+    }
+
+    private final class Authorizer implements PublishAuthorizer, SubscriptionAuthorizer {
+        @Override
+        public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
+            // every check ran in the Interceptor, which HiveMQ calls before authorizers; a publish that reaches
+            // this point passed them
+            output.authorizeSuccessfully();
+        }
+
+        @Override
+        public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
+            String clientId = input.getClientInformation().getClientId();
+            String filter = input.getSubscription().getTopicFilter();
+            try {
+                TopicScheme.checkAwsLimits(filter);
+            } catch (TopicException e) {
+                refuse(output, clientId, SubackReasonCode.TOPIC_FILTER_INVALID, e.getMessage());
+                return;
+            }
+            if (!isOperator(input.getConnectionInformation().getConnectionAttributeStore())
+                    && !policy.allows(IotPolicy.Action.SUBSCRIBE, ThingName.of(clientId), filter)) {
+                refuse(output, clientId, SubackReasonCode.NOT_AUTHORIZED, "the policy does not allow subscribing to "
+                        + filter);
+                return;
+            }
+            output.authorizeSuccessfully();
+        }
+
+        private void refuse(SubscriptionAuthorizerOutput output, String clientId, SubackReasonCode code,
+                String why) {
+            refusals.count("subscribe", code.name(), clientId);
+            Logger.info("cloud: refused subscribe of {}: {}", clientId, why);
+            output.failAuthorization(code, why);
+        }
+    }
+
+    private final class Interceptor implements PublishInboundInterceptor {
+        @Override
+        public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+            String clientId = input.getClientInformation().getClientId();
+            PublishPacket publish = input.getPublishPacket();
+            String topic = publish.getTopic();
+            byte[] payload = publish.getPayload().map(b -> {
+                byte[] bytes = new byte[b.remaining()];
+                b.duplicate().get(bytes);
+                return bytes;
+            }).orElse(new byte[0]);
+            if (payload.length > MAX_PAYLOAD_BYTES) {
+                refusals.count("publish", DisconnectReasonCode.PACKET_TOO_LARGE.name(), clientId);
+                String why = "payload of " + payload.length + " bytes is over AWS IoT Core's 128 KiB limit";
+                Logger.info("cloud: {} published on {}: {}: disconnecting", clientId, topic, why);
+                output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR, why);
+                Services.clientService().disconnectClient(clientId, true, DisconnectReasonCode.PACKET_TOO_LARGE, why);
+                return;
+            }
+            try {
+                TopicScheme.checkAwsLimits(topic);
+            } catch (TopicException e) {
+                refuse(output, clientId, AckReasonCode.TOPIC_NAME_INVALID, e.getMessage());
+                return;
+            }
+            PublishRateLimit rate = rates.get(clientId);
+            if (rate != null && !rate.tryAcquire()) {
+                refuse(output, clientId, AckReasonCode.QUOTA_EXCEEDED,
+                        "over " + publishesPerSecond + " publishes per second on this connection");
+                return;
+            }
+            if (!isOperator(input.getConnectionInformation().getConnectionAttributeStore())
+                    && !policy.allows(IotPolicy.Action.PUBLISH, ThingName.of(clientId), topic)) {
+                refuse(output, clientId, AckReasonCode.NOT_AUTHORIZED, "the policy does not allow publishing to "
+                        + topic);
+                return;
+            }
+            try {
+                if (topic.startsWith("$aws/things/")) {
+                    serve(topic, payload);
+                } else if (topic.startsWith("$aws/rules/")) {
+                    ingestBasic(topic, payload);
+                    output.preventPublishDelivery();
+                } else if (topic.startsWith("pettysync/")) {
+                    ingestDirect(topic, payload);
+                }
+            } catch (IllegalStateException e) {
+                Logger.error("cloud: ingest failed for {}: {}", topic, e.getMessage());
+                output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR, "the frame store failed");
+            }
+        }
+
+        private void refuse(PublishInboundOutput output, String clientId, AckReasonCode code, String why) {
+            refusals.count("publish", code.name(), clientId);
+            Logger.info("cloud: refused publish of {}: {}", clientId, why);
+            output.preventPublishDelivery(code, why);
+        }
+
+        private void serve(String topic, byte[] payload) {
+            String[] levels = topic.split("/", -1);
+            if (levels.length < 5) {
+                return;
+            }
+            String thing = levels[2];
+            if (levels[3].equals("shadow")) {
+                int opFrom = levels[4].equals("name") ? 6 : 4;
+                if (levels.length == opFrom + 1) {
+                    String base = String.join("/", java.util.Arrays.copyOfRange(levels, 0, opFrom));
+                    publish(shadows.handle(base, levels[opFrom], payload));
+                }
+            } else if (levels[3].equals("jobs")) {
+                String rest = String.join("/", java.util.Arrays.copyOfRange(levels, 4, levels.length));
+                publish(jobs.handle(thing, rest, payload));
+            }
+        }
+
+        private void ingestBasic(String topic, byte[] payload) {
+            CollarTopic parsed;
+            try {
+                parsed = CollarTopic.parse(topic);
+            } catch (TopicException e) {
+                Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
+                return;
+            }
+            if (parsed instanceof BasicIngestTopic b && b.rule().equals(policy.rule())) {
+                sink.accept(b.thing().value(), Stream.TELEMETRY, payload);
+            } else {
+                Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
+            }
+        }
+
+        private void ingestDirect(String topic, byte[] payload) {
+            CollarTopic parsed;
+            try {
+                parsed = CollarTopic.parse(topic);
+            } catch (TopicException e) {
+                return;
+            }
+            if (parsed instanceof DataTopic d) {
+                Stream stream = switch (d.stream()) {
+                    case TELEMETRY -> Stream.TELEMETRY;
+                    case EVENTS -> Stream.EVENTS;
+                    case VOICE -> Stream.VOICE;
+                };
+                sink.accept(d.thing().value(), stream, payload);
+            }
+        }
+    }
+}

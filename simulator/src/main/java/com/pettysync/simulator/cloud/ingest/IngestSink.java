@@ -1,0 +1,244 @@
+package com.pettysync.simulator.cloud.ingest;
+
+import com.pettysync.contract.event.EventFrame;
+import com.pettysync.contract.event.EventFrameCodec;
+import com.pettysync.contract.frame.ContractJson;
+import com.pettysync.contract.frame.ContractViolation;
+import com.pettysync.contract.telemetry.TelemetryFrameCodec;
+import com.pettysync.contract.telemetry.TelemetrySummary;
+import com.pettysync.contract.voice.VoiceClipPart;
+import com.pettysync.contract.voice.VoiceClipPartCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.tinylog.Logger;
+
+/**
+ * "Dumper #1", the cloud-side ingest sink: validates every telemetry, event and voice payload with
+ * {@code cloud-contract}, drops duplicates, stores decoded frames in SQLite and counts what was invalid, duplicate or
+ * missing per collar.
+ *
+ * <p>Guarantees: when {@link #accept} returns {@link Verdict#STORED} the frame is committed to the database (WAL,
+ * {@code synchronous=NORMAL}: survives a killed process; a power cut may lose the last commits, which the broker
+ * has already acknowledged — the caveat of synchronous=NORMAL, accepted for a local stand-in). Each key
+ * — (thing, seq) for telemetry, (thing, eseq) for events, (thing, clip_id, part) for voice — is stored at most once,
+ * so at-least-once delivery from the collars becomes exactly-once in the store. Invalid payloads never reach the
+ * frame tables; they are counted and their reason kept in {@code rejects}. No input makes {@code accept} throw
+ * except a database failure ({@link IllegalStateException}).
+ *
+ * <pre>
+ * telemetry(thing TEXT, seq INTEGER, t0 INTEGER, received_at INTEGER, frame BLOB, json TEXT)  PK (thing, seq)
+ * events   (thing TEXT, eseq INTEGER, t INTEGER, type INTEGER, received_at INTEGER, frame BLOB, json TEXT)  PK (thing, eseq)
+ * voice    (thing TEXT, clip_id INTEGER, part INTEGER, parts INTEGER, received_at INTEGER, frame BLOB)  PK (thing, clip_id, part)
+ * rejects  (id INTEGER PK, thing TEXT, stream TEXT, received_at INTEGER, size INTEGER, path TEXT, rule TEXT)
+ * duplicates(thing TEXT PK, count INTEGER)
+ * </pre>
+ * {@code received_at} is epoch milliseconds of the injected clock. Thread-safe: one connection behind one lock.
+ */
+public final class IngestSink implements AutoCloseable {
+    private final Connection db;
+    private final Clock clock;
+    private final Path file;
+    private final PreparedStatement insertTelemetry;
+    private final PreparedStatement insertEvent;
+    private final PreparedStatement insertVoice;
+    private final PreparedStatement insertReject;
+    private final PreparedStatement countDuplicate;
+
+    private IngestSink(Path file, Connection db, Clock clock) throws SQLException {
+        this.file = file;
+        this.db = db;
+        this.clock = clock;
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("CREATE TABLE IF NOT EXISTS telemetry(thing TEXT NOT NULL, seq INTEGER NOT NULL, t0 INTEGER,"
+                    + " received_at INTEGER, frame BLOB, json TEXT, PRIMARY KEY(thing, seq)) WITHOUT ROWID");
+            s.execute("CREATE TABLE IF NOT EXISTS events(thing TEXT NOT NULL, eseq INTEGER NOT NULL, t INTEGER,"
+                    + " type INTEGER, received_at INTEGER, frame BLOB, json TEXT, PRIMARY KEY(thing, eseq))"
+                    + " WITHOUT ROWID");
+            s.execute("CREATE TABLE IF NOT EXISTS voice(thing TEXT NOT NULL, clip_id INTEGER NOT NULL,"
+                    + " part INTEGER NOT NULL, parts INTEGER, received_at INTEGER, frame BLOB,"
+                    + " PRIMARY KEY(thing, clip_id, part))");
+            s.execute("CREATE TABLE IF NOT EXISTS rejects(id INTEGER PRIMARY KEY, thing TEXT, stream TEXT,"
+                    + " received_at INTEGER, size INTEGER, path TEXT, rule TEXT)");
+            s.execute("CREATE TABLE IF NOT EXISTS duplicates(thing TEXT PRIMARY KEY, count INTEGER NOT NULL)");
+        }
+        insertTelemetry = db.prepareStatement(
+                "INSERT OR IGNORE INTO telemetry(thing, seq, t0, received_at, frame, json) VALUES (?,?,?,?,?,?)");
+        insertEvent = db.prepareStatement(
+                "INSERT OR IGNORE INTO events(thing, eseq, t, type, received_at, frame, json) VALUES (?,?,?,?,?,?,?)");
+        insertVoice = db.prepareStatement(
+                "INSERT OR IGNORE INTO voice(thing, clip_id, part, parts, received_at, frame) VALUES (?,?,?,?,?,?)");
+        insertReject = db.prepareStatement(
+                "INSERT INTO rejects(thing, stream, received_at, size, path, rule) VALUES (?,?,?,?,?,?)");
+        countDuplicate = db.prepareStatement("INSERT INTO duplicates(thing, count) VALUES (?, 1)"
+                + " ON CONFLICT(thing) DO UPDATE SET count = count + 1");
+    }
+
+    /** Opens (creating if needed) the sink database {@code file}. */
+    public static IngestSink open(Path file, Clock clock) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try {
+            return new IngestSink(file, DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()), clock);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the frame store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Validates, de-duplicates and stores one payload that {@code thing} sent on {@code stream}. */
+    public synchronized Verdict accept(String thing, Stream stream, byte[] payload) {
+        long now = clock.millis();
+        try {
+            return switch (stream) {
+                case TELEMETRY -> storeTelemetry(thing, payload, now);
+                case EVENTS -> storeEvent(thing, payload, now);
+                case VOICE -> storeVoice(thing, payload, now);
+            };
+        } catch (ContractViolation v) {
+            return reject(thing, stream, payload.length, v.path(), v.rule(), now);
+        } catch (RuntimeException e) {
+            // a codec must only throw ContractViolation; anything else is still the payload's fault, never ours
+            return reject(thing, stream, payload.length, "frame", "undecodable: " + e, now);
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Verdict storeTelemetry(String thing, byte[] payload, long now) throws SQLException {
+        TelemetrySummary s = TelemetryFrameCodec.decode(payload);
+        insertTelemetry.setString(1, thing);
+        insertTelemetry.setLong(2, s.seq());
+        insertTelemetry.setLong(3, s.t0());
+        insertTelemetry.setLong(4, now);
+        insertTelemetry.setBytes(5, payload);
+        insertTelemetry.setString(6, ContractJson.toJson(s));
+        return stored(thing, insertTelemetry.executeUpdate());
+    }
+
+    private Verdict storeEvent(String thing, byte[] payload, long now) throws SQLException {
+        EventFrame e = EventFrameCodec.decode(payload);
+        insertEvent.setString(1, thing);
+        insertEvent.setLong(2, e.eseq());
+        insertEvent.setLong(3, e.t());
+        insertEvent.setInt(4, e.type().code());
+        insertEvent.setLong(5, now);
+        insertEvent.setBytes(6, payload);
+        insertEvent.setString(7, ContractJson.toJson(e));
+        return stored(thing, insertEvent.executeUpdate());
+    }
+
+    private Verdict storeVoice(String thing, byte[] payload, long now) throws SQLException {
+        VoiceClipPart p = VoiceClipPartCodec.decode(payload);
+        insertVoice.setString(1, thing);
+        insertVoice.setLong(2, p.clipId());
+        insertVoice.setLong(3, p.part());
+        insertVoice.setLong(4, p.parts());
+        insertVoice.setLong(5, now);
+        insertVoice.setBytes(6, payload);
+        return stored(thing, insertVoice.executeUpdate());
+    }
+
+    private Verdict stored(String thing, int rows) throws SQLException {
+        if (rows == 1) {
+            return Verdict.STORED;
+        }
+        countDuplicate.setString(1, thing);
+        countDuplicate.executeUpdate();
+        return Verdict.DUPLICATE;
+    }
+
+    private Verdict reject(String thing, Stream stream, int size, String path, String rule, long now) {
+        Logger.info("ingest: invalid {} frame from {} ({} bytes): {}: {}", stream.name().toLowerCase(), thing, size,
+                path, rule);
+        try {
+            insertReject.setString(1, thing);
+            insertReject.setString(2, stream.name());
+            insertReject.setLong(3, now);
+            insertReject.setInt(4, size);
+            insertReject.setString(5, path);
+            insertReject.setString(6, rule);
+            insertReject.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store write failed: " + e.getMessage(), e);
+        }
+        return Verdict.INVALID;
+    }
+
+    /** What the sink has seen from {@code thing} (all zero for an unknown thing). */
+    public synchronized CollarCounts counts(String thing) {
+        return all(thing).stream().findFirst().orElse(new CollarCounts(thing, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    /** Counts for every collar the sink has heard from, by thing name. */
+    public synchronized List<CollarCounts> counts() {
+        return all(null);
+    }
+
+    /** The stored telemetry frame (thing, seq), if any. */
+    public synchronized Optional<byte[]> telemetryFrame(String thing, long seq) {
+        try (PreparedStatement q = db.prepareStatement("SELECT frame FROM telemetry WHERE thing=? AND seq=?")) {
+            q.setString(1, thing);
+            q.setLong(2, seq);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? Optional.of(r.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<CollarCounts> all(String only) {
+        String where = only == null ? "" : " WHERE thing = ?1";
+        String sql = "WITH things AS (SELECT thing FROM telemetry UNION SELECT thing FROM events"
+                + " UNION SELECT thing FROM voice UNION SELECT thing FROM rejects UNION SELECT thing FROM duplicates),"
+                + " t AS (SELECT thing, COUNT(*) n, MAX(seq) - MIN(seq) + 1 - COUNT(*) gap FROM telemetry GROUP BY thing),"
+                + " e AS (SELECT thing, COUNT(*) n, MAX(eseq) - MIN(eseq) + 1 - COUNT(*) gap FROM events GROUP BY thing),"
+                + " v AS (SELECT thing, COUNT(*) n FROM voice GROUP BY thing),"
+                + " r AS (SELECT thing, COUNT(*) n FROM rejects GROUP BY thing)"
+                + " SELECT things.thing, IFNULL(t.n,0), IFNULL(e.n,0), IFNULL(v.n,0), IFNULL(d.count,0), IFNULL(r.n,0),"
+                + " IFNULL(t.gap,0), IFNULL(e.gap,0) FROM things LEFT JOIN t USING(thing) LEFT JOIN e USING(thing)"
+                + " LEFT JOIN v USING(thing) LEFT JOIN r USING(thing) LEFT JOIN duplicates d USING(thing)"
+                + (only == null ? "" : " WHERE things.thing = ?1") + " ORDER BY things.thing";
+        try (PreparedStatement q = db.prepareStatement(sql)) {
+            if (only != null) {
+                q.setString(1, only);
+            }
+            List<CollarCounts> out = new ArrayList<>();
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    out.add(new CollarCounts(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
+                            r.getLong(6), r.getLong(7), r.getLong(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            Logger.warn("ingest: closing the frame store failed: {}", e.getMessage());
+        }
+    }
+}
