@@ -17,6 +17,7 @@ Files written into cloud-contract/src/test/resources/vectors/:
     NAME.input.json   (thinning vectors only) the encoder input with the full trail
     accept-NAME.hex   valid but not deterministic encodings; decode to accept-NAME.json
     reject-NAME.hex   invalid frames; reject-NAME.path holds the path of the offending field
+    random-summaries.tsv  200 random valid summaries: encoder-input JSON <TAB> frame hex, per line
 """
 import json
 import os
@@ -170,6 +171,46 @@ def walk(d, lat_e7, lon_e7, age_s, steps, rng, max_gap=20, jitter=30):
         lon -= rng.randint(-jitter, jitter)
         pts.append({"lat_e5": lat, "lon_e5": lon, "t": t})
     return pts
+
+
+def random_summaries(name, seed, n):
+    """NAME.tsv: n random valid summaries (decoded JSON with the full trail) and their frames, one per line."""
+    r = random.Random(seed)
+    out = open(os.path.join(OUT, name + ".tsv"), "w")
+    for i in range(n):
+        t0 = r.choice([r.randint(0, 2**33), 1767225600])
+        dur = r.choice([300, r.randint(1, 3600)])
+        d = base(seq=r.randint(0, 2**32-1), t0=t0, dur=dur)
+        if r.random() < .7:
+            b = sorted(r.randint(20, 400) for _ in range(3))
+            d["hr"] = {"mean_bpm": b[1], "min_bpm": b[0], "max_bpm": b[2], "rmssd_ms": r.randint(0, 2000), "quality_pct": r.randint(0, 100)}
+        if r.random() < .7:
+            left = dur; ds = []
+            for _ in range(4):
+                x = r.randint(0, left); left -= x; ds.append(x)
+            d["act"] = {"steps": r.choice([r.randint(0, 30), r.randint(0, 2**63-1)]), "rest_s": ds[0], "walk_s": ds[1], "run_s": ds[2], "play_s": ds[3], "peak_mg": r.randint(0, 16000)}
+        if r.random() < .85:
+            lat = r.randint(-900000000, 900000000); lon = r.randint(-1800000000, 1800000000); age = r.randint(0, dur)
+            d["loc"] = {"lat_e7": lat, "lon_e7": lon, "hacc_dm": r.randint(0, 65535), "age_s": age, "trail": []}
+            jit = r.choice([3, 30, 3000, 300000]); gap = r.choice([2, 5, 30, 200])
+            pts = []
+            la, lo, t = e5(lat), e5(lon), t0 + dur - age
+            for _ in range(r.randint(0, 100)):
+                t -= r.randint(1, gap)
+                if t < t0: break
+                la = max(-9000000, min(9000000, la + r.randint(-jit, jit)))
+                lo = max(-18000000, min(18000000, lo + r.randint(-jit, jit)))
+                pts.append({"lat_e5": la, "lon_e5": lo, "t": t})
+            d["loc"]["trail"] = pts
+        if r.random() < .6:
+            d["mood"] = {"mood": r.choice(MOODS), "conf_pct": r.randint(0, 100), "barks": r.randint(0, 65535), "growls": r.randint(0, 30), "whines": r.randint(0, 300), "howls": 0}
+        if r.random() < .7:
+            d["dev"] = {"battery_pct": r.randint(0, 100), "battery_mv": r.randint(0, 6000), "temp_dc": r.randint(-400, 1250), "rssi_dbm": r.randint(-150, 0), "backlog": r.randint(0, 10**6), "flags": [f for f in FLAGS if r.random() < .3]}
+        if r.random() < .6:
+            d["fw"] = {"build": r.randint(0, 2**40), "model": r.randint(0, 300)}
+        frame, _ = encode_telemetry(d)
+        out.write(json.dumps(d, separators=(",", ":")) + "\t" + frame.hex() + "\n")
+    out.close()
 
 
 def main():
@@ -353,6 +394,9 @@ def main():
     reject("over-182-bytes", cbor({**good, 10: bytes(100)}), "frame")
     reject("not-a-map", cbor([1, 2, 3]), "frame")
     reject("truncated", cbor(good)[:-1], "frame")
+
+    # differential set: random summaries (about half need thinning) encoded by this reference encoder
+    random_summaries("random-summaries", 7, 200)
 
 
 if __name__ == "__main__":

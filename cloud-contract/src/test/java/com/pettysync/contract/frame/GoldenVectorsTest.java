@@ -97,6 +97,22 @@ class GoldenVectorsTest {
                 }));
     }
 
+    @Test
+    void randomSummariesEncodeToTheReferenceEncodersFrames() throws Exception {
+        List<String> lines = Files.readAllLines(dir().resolve("random-summaries.tsv"));
+        int thinned = 0;
+        for (String line : lines) {
+            String[] cols = line.split("\t");
+            TelemetrySummary input = ContractJson.parseTelemetry(cols[0]);
+            assertEquals(cols[1], HexFormat.of().formatHex(TelemetryFrameCodec.encode(input)), cols[0]);
+            TelemetrySummary kept = TelemetryFrameCodec.decode(HexFormat.of().parseHex(cols[1]));
+            assertEquals(TelemetryFrameCodec.thin(input), kept);
+            thinned += kept.equals(input) ? 0 : 1;
+        }
+        assertEquals(200, lines.size());
+        assertTrue(thinned > 50, "thinned " + thinned);
+    }
+
     @TestFactory
     Stream<DynamicTest> eventVectorsRoundTripBothWays() throws Exception {
         return files("event-", ".hex").stream().map(hexFile -> DynamicTest.dynamicTest(
