@@ -9,7 +9,8 @@ import java.util.Random;
  * Beat intervals: 60/bpm with respiratory sinus arrhythmia (±{@code rsa} at 0.25 Hz) and 1 % random jitter.
  * Pulse: systolic and dicrotic Gaussian bumps that lower the counts (more blood absorbs more light), a
  * respiratory baseline wander and white noise. Walking adds a trot at {@code stepHz} to the accelerometer and
- * a motion artefact to the PPG that is a lagged linear mix of the axes, {@code artefactGain} times the pulse.
+ * a motion artefact to the PPG: a lagged mix of the axes with a drifting coupling and a quadratic part,
+ * about {@code artefactGain} times the pulse.
  */
 public final class PpgGenerator {
     public static final double FS = 100.0;
@@ -58,7 +59,11 @@ public final class PpgGenerator {
         }
         if (artefactGain > 0) {
             for (int i = 3; i < n; i++) {
-                ir[i] += artefactGain * pulseAmp / 300.0 * (0.8 * ax[i - 3] + 0.5 * ay[i - 1] - 0.6 * (az[i] - 1000));
+                // linear in the axes, with a coupling that drifts (strap tension) and a quadratic part the
+                // estimator's linear canceller cannot model
+                double coupling = 1 + 0.3 * Math.sin(2 * Math.PI * 0.05 * i / FS);
+                ir[i] += artefactGain * pulseAmp / 300.0 * (coupling * (0.8 * ax[i - 3] + 0.5 * ay[i - 1]
+                        - 0.6 * (az[i] - 1000)) + 0.3 * ax[i - 3] * ax[i - 3] / 300.0);
             }
         }
         double sum = 0;
