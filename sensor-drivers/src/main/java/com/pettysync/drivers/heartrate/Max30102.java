@@ -22,6 +22,9 @@ import java.util.List;
  * though the pointers are equal). All samples are fetched in one burst read of FIFO_DATA (6 bytes per sample:
  * red then IR, 3 bytes each, MSB first, 18 valid bits); the part advances FIFO_RD_PTR itself.
  *
+ * <p>A FIFO that holds exactly 32 samples with nothing lost yet also has equal pointers and reads as empty (the
+ * part's own ambiguity; only A_FULL would tell): poll at least every 250 ms (25 samples) to stay clear of it.
+ *
  * <p>Timestamps: the newest sample of a burst gets the read time, earlier ones are spaced 10 ms before it. After an
  * overflow the gap shows up as {@link PpgBatch#lostSamples()}, never as invented samples.
  *

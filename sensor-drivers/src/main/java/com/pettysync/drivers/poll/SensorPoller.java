@@ -65,6 +65,7 @@ public final class SensorPoller {
         volatile long polls;
         volatile long faults;
         volatile long recoveries;
+        volatile SensorStatus lastFault;
         boolean everOk;
 
         Entry(Sensor sensor, long periodNanos, Task task, long backoffNanos) {
@@ -142,6 +143,7 @@ public final class SensorPoller {
     private void fault(Entry e, long now, SensorStatus s) {
         e.open = false;
         e.faults++;
+        e.lastFault = s;
         e.nextDue = now + e.backoffNanos;
         e.backoffNanos = Math.min(e.backoffNanos * 2, backoff.max().toNanos());
         if (!s.equals(e.status)) {
@@ -198,14 +200,14 @@ public final class SensorPoller {
         return m;
     }
 
-    /** Counters of one sensor: successful polls, faults, recoveries. */
-    public record Counters(long polls, long faults, long recoveries) {
+    /** Counters of one sensor: successful polls, faults, recoveries, and the last fault (null if none). */
+    public record Counters(long polls, long faults, long recoveries, SensorStatus lastFault) {
     }
 
     public Counters counters(String sensor) {
         for (Entry e : entries) {
             if (e.sensor.name().equals(sensor)) {
-                return new Counters(e.polls, e.faults, e.recoveries);
+                return new Counters(e.polls, e.faults, e.recoveries, e.lastFault);
             }
         }
         throw new IllegalArgumentException("no sensor " + sensor);

@@ -9,8 +9,8 @@ import java.util.List;
  * <p>Guarantee: no input makes it throw or grow without bound. Every line is either used or counted and dropped
  * ({@link NmeaCounters}): a checksum mismatch as {@code badChecksum}; a line without {@code *hh} (partial), with
  * unparsable fields (garbled), longer than {@value #MAX_LINE} characters (over-long: the standard allows 82, some
- * receivers exceed it a little) or of a type other than GGA/RMC/GSA/GST as {@code skipped}. Bytes before a
- * {@code $} (UBX binary replies on the same UART) are ignored; a {@code $} in the middle of a line starts a new
+ * receivers exceed it a little) or of a type other than GGA/RMC/GSA/GST as {@code skipped}. Bytes outside a
+ * sentence (UBX binary replies on the same UART, noise) count as one skipped line per run; a {@code $} in the middle of a line starts a new
  * sentence and the partial one is counted as skipped.
  *
  * <p>Epochs: GGA, RMC and GST carry a UTC time of day; sentences with the same time are one epoch, GSA (no time)
@@ -35,6 +35,7 @@ public final class NmeaReader {
     private int length;
     private boolean inSentence;
     private boolean overLong;
+    private boolean junk;
     private final String[] fields = new String[MAX_FIELDS];
 
     private long sentences;
@@ -70,6 +71,11 @@ public final class NmeaReader {
                     sentences++;
                     skipped++; // partial line cut by a new sentence
                 }
+                if (junk) {
+                    junk = false;
+                    sentences++;
+                    skipped++; // bytes before this '$' on the same line
+                }
                 inSentence = true;
                 overLong = false;
                 length = 0;
@@ -77,6 +83,10 @@ public final class NmeaReader {
             } else if (c == '\n' || c == '\r') {
                 if (inSentence) {
                     out = endLine(out, tNanos);
+                } else if (junk) {
+                    junk = false;
+                    sentences++;
+                    skipped++; // a line that never had a '$'
                 }
             } else if (inSentence) {
                 if (length < MAX_LINE) {
@@ -84,6 +94,8 @@ public final class NmeaReader {
                 } else {
                     overLong = true;
                 }
+            } else {
+                junk = true;
             }
         }
         return out == null ? List.of() : out;
@@ -238,8 +250,7 @@ public final class NmeaReader {
             return null;
         }
         if (time == NONE) {
-            skipped++; // a GGA without time cannot be put in an epoch
-            return null;
+            return null; // well-formed, but a receiver without time yet (u-blox sends empty GGAs): no epoch
         }
         Fix done = startEpoch(time, tNanos);
         hasGga = true;

@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
  * slowly gliding ~500 Hz tone; background = low-passed noise about 55 dB below full scale. {@link #render} gives the
  * same audio as plain 16 kHz mono for code that does not want the I2S path.
  *
- * <p>As a {@link PcmSource}, a read returns the audio of the simulated time since the previous read (at most the
- * buffer size; anything older is lost, as a real capture buffer would lose it). Faults: {@link TwinFault#NACK}
+ * <p>As a {@link PcmSource}, a read returns the audio of the simulated time since the previous read (up to the
+ * caller's buffer per read; audio more than a second old is lost, as a real capture buffer would lose it). Faults: {@link TwinFault#NACK}
  * nothing arrives, {@link TwinFault#SILENCE} digital zeros.
  */
 public final class VocalizationSynth implements PcmSource {
@@ -49,10 +49,11 @@ public final class VocalizationSynth implements PcmSource {
     public synchronized int read(byte[] destination, int offset, int length) {
         long due = clock.nanos() * RATE / 1_000_000_000L;
         long missing = due - produced;
-        int frames = (int) Math.min(missing, length / 8);
-        if (missing > frames) {
-            produced = due - frames; // older audio was never captured
+        if (missing > RATE) {
+            produced = due - RATE; // a capture buffer holds about a second; older audio was lost
+            missing = RATE;
         }
+        int frames = (int) Math.min(missing, length / 8);
         if (frames <= 0 || fault == TwinFault.NACK) {
             produced = Math.max(produced, due);
             return 0;

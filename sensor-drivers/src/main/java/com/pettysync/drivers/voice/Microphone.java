@@ -38,6 +38,7 @@ public final class Microphone implements VoiceSensor {
     private volatile Thread thread;
     private volatile boolean running;
     private long lastSoundNanos;
+    private boolean everOpened;
 
     public Microphone(PcmSource.Opener opener, I2sFormat format, MonotonicClock clock, int ringSamples) {
         this.opener = opener;
@@ -71,7 +72,11 @@ public final class Microphone implements VoiceSensor {
         }
         decoder = new I2sDecoder(format);
         captureFailure = null;
-        lastSoundNanos = clock.nanos();
+        if (!everOpened) {
+            // silence is measured across re-opens: a dead mic stays faulted instead of flapping
+            lastSoundNanos = clock.nanos();
+            everOpened = true;
+        }
         status = SensorStatus.OK;
     }
 
