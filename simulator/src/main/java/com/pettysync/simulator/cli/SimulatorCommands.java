@@ -1,0 +1,12 @@
+package com.pettysync.simulator.cli;
+
+import com.pettysync.cli.CommandContribution;
+import java.util.List;
+
+/** Contributes the top-level {@code cloud} command (and, later, {@code simulate}) to {@code pettysync}. */
+public final class SimulatorCommands implements CommandContribution {
+    @Override
+    public List<Object> commands() {
+        return List.of(new CloudCommand());
+    }
+}

@@ -1,0 +1,72 @@
+package com.pettysync.simulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pettysync.cli.Pettysync;
+import com.pettysync.provisioning.ca.IssuedCredential;
+import com.pettysync.provisioning.ca.LocalCertificateAuthority;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CloudCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Pettysync.execute(args, List.of(new SimulatorCommands()), new PrintWriter(out, true),
+                new PrintWriter(err, true));
+    }
+
+    @Test
+    void issueWritesABundleTheLocalCaVerifies() throws Exception {
+        Path cloudDir = tmp.resolve("cloud");
+        Path bundle = tmp.resolve("collar-0001");
+        assertEquals(0, run("cloud", "issue", "collar-0001", "--out", bundle.toString(), "--dir", cloudDir.toString()),
+                err.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(bundle.resolve("private-key.pem"))));
+        IssuedCredential credential = IssuedCredential.readFrom(bundle);
+        assertEquals("collar-0001", credential.commonName());
+        LocalCertificateAuthority ca = LocalCertificateAuthority.load(cloudDir.resolve("ca"), Clock.systemUTC());
+        assertTrue(ca.verifies(credential.certificate()));
+        JsonNode config = new ObjectMapper().readTree(bundle.resolve("agent.json").toFile());
+        assertEquals("localhost", config.get("endpoint").asText());
+        assertEquals(8883, config.get("port").asInt());
+        assertEquals("collar-0001", config.get("thingName").asText());
+        assertEquals("private-key.pem", config.get("privateKey").asText());
+        assertEquals("simulated", config.get("sensors").asText());
+        assertTrue(out.toString().contains("pettysync agent --config"), out.toString());
+    }
+
+    @Test
+    void badInputGetsExitCode2AndOneLine() {
+        assertEquals(2, run("cloud", "issue", "bad thing", "--out", tmp.resolve("x").toString()));
+        assertTrue(err.toString().contains("thing name must be"), err.toString());
+        assertEquals(2, run("cloud", "issue", "collar-1"));
+        assertEquals(2, run("cloud", "--bind", "10.0.0.1"));
+    }
+
+    @Test
+    void cloudRunsPrintsWhereThingsAreAndStopsByItself() {
+        assertEquals(0, run("cloud", "--dir", tmp.resolve("c").toString(), "--port", "0", "--duration", "1"),
+                err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("endpoint   mqtts://localhost:"), text);
+        assertTrue(text.contains("CA file    " + tmp.resolve("c").toAbsolutePath().resolve("ca/ca.pem")), text);
+        assertTrue(text.contains("frames.db"), text);
+        assertTrue(text.contains("Stopped: 0 collars, 0 frames stored"), text);
+    }
+}
