@@ -31,6 +31,7 @@ public final class SerialGnss implements PositionSensor {
     private volatile SensorStatus status = SensorStatus.fault(FaultCode.NO_DATA, "not opened");
     private volatile GnssPowerMode mode = GnssPowerMode.LIVE;
     private long lastByteNanos;
+    private boolean opened;
     private boolean dataSinceFlush;
     private long badSinceGood;
     private long lastBad;
@@ -53,7 +54,11 @@ public final class SerialGnss implements PositionSensor {
 
     @Override
     public void open() {
-        lastByteNanos = clock.nanos();
+        if (!opened) {
+            // silence is measured across re-opens: a receiver that stays quiet stays faulted instead of flapping
+            lastByteNanos = clock.nanos();
+            opened = true;
+        }
         badSinceGood = 0;
         status = SensorStatus.OK;
     }

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * naps, rests and short play at home, an evening walk around 17:30–18:45, rest and play until bed at 21:30–22:45.
  * The park lies 400–900 m from home in a direction fixed by the seed; in the park the dog circles a loop of
  * 60–120 m radius at the speed of its activity. Heart rate approaches the activity's target with a 30 s time
- * constant and wanders slowly; vocal episodes (bark, growl, whine, howl) fall in 20-second slots with a probability
+ * constant and wanders slowly, within 55–160 bpm asleep or resting and up to 220 bpm active; vocal episodes (bark, growl, whine, howl) fall in 20-second slots with a probability
  * that depends on the activity (barking and growling at play, whining and the odd howl at rest, never asleep).
  *
  * <p>Cost: a day plan is built once per day touched (cached, a few dozen segments); {@link #stateAt} is a binary
@@ -87,7 +87,8 @@ public final class DogBehaviourModel {
         double hr = target + (prevTarget - target) * Math.exp(-since / 30.0);
         double absolute = day * (double) DAY + sec;
         hr += 4 * Math.sin(2 * Math.PI * absolute / 317.0 + (seed & 0xFF)) + 2 * Math.sin(2 * Math.PI * absolute / 41.0);
-        int bpm = (int) Math.round(Math.max(55, Math.min(220, hr)));
+        double ceiling = s.activity == Activity.SLEEP || s.activity == Activity.REST ? 160 : 220;
+        int bpm = (int) Math.round(Math.max(55, Math.min(ceiling, hr)));
 
         double cadence = switch (s.activity) {
             case SLEEP, REST -> 0;
