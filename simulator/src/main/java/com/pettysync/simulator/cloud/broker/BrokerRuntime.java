@@ -68,9 +68,11 @@ public final class BrokerRuntime {
                             .withVersion("1").withAuthor("PettySync").withPriority(1000).withStartPriority(1000)
                             .withExtensionMain(extension).build())
                     .build();
+            long t0 = System.nanoTime();
             b.start().get();
             broker = b;
-            Logger.info("cloud: local IoT Core listening on {}:{} (TLS)", bindAddress, port);
+            Logger.info("cloud: local IoT Core listening on {}:{} (TLS), started in {} ms", bindAddress, port,
+                    (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker in " + home, e);
         } catch (ExecutionException e) {
@@ -87,9 +89,11 @@ public final class BrokerRuntime {
         if (broker == null) {
             return;
         }
+        long t0 = System.nanoTime();
         try {
             broker.stop().get();
             broker.close();
+            Logger.info("cloud: broker stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         } catch (ExecutionException e) {
             Logger.warn("cloud: stopping the broker failed: {}", e.getCause().toString());
         } catch (InterruptedException e) {
