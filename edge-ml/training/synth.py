@@ -5,7 +5,7 @@ Every clip is 1 s at 16 kHz, float in [-1, 1). Classes (index order is the model
 reproduces the whole data set.
 
 Vocal classes are harmonic sources with a per-class pitch range, contour, duration, roughness
-and noise share, then a random room (exponential-decay reverb), background noise at a random SNR,
+and noise share, half of them shifted in time (as a sliding window sees an onset or an ending), then a random room (exponential-decay reverb), background noise at a random SNR,
 an occasional distractor underneath and a random gain. "other" is speech-like babble, traffic,
 wind, clicks, tonal beeps, or plain noise, through the same room/noise/gain chain.
 """
@@ -167,11 +167,31 @@ def _reverb(rng, x):
     return y / (np.max(np.abs(y)) + 1e-9)
 
 
+def _shift(rng, x):
+    """Moves the sound by up to 0.6 s either way (zero fill), keeping at least 60 % of its energy in the clip,
+    as the pipeline's sliding windows see the start and the end of a vocalisation."""
+    e = x ** 2
+    total = e.sum() + 1e-12
+    for _ in range(10):
+        k = int(rng.uniform(-0.6, 0.6) * SR)
+        kept = e[max(0, -k):N - max(0, k)].sum() / total
+        if kept >= 0.6:
+            y = np.zeros(N)
+            if k >= 0:
+                y[k:] = x[:N - k]
+            else:
+                y[:N + k] = x[-k:]
+            return y
+    return x
+
+
 def clip(rng, label):
     """One 1 s clip of class `label` (index into CLASSES), float64 in [-1, 1)."""
     if label < 4:
         x = GENERATORS[label](rng)
         x = x / (np.max(np.abs(x)) + 1e-9)
+        if rng.random() < 0.5:
+            x = _shift(rng, x)
         if rng.random() < 0.7:
             x = _reverb(rng, x)
         if rng.random() < 0.4:
