@@ -18,9 +18,11 @@ public final class SensorFault extends Exception {
         this.code = code;
     }
 
-    /** A bus failure seen while talking to {@code part}: {@link FaultCode#NO_ACK} or {@link FaultCode#BUS_ERROR}. */
+    /** A bus failure seen while talking to {@code part}: {@link FaultCode#NO_ACK}, {@link FaultCode#UNAVAILABLE} or
+     * {@link FaultCode#BUS_ERROR}. */
     public static SensorFault of(String part, com.pettysync.drivers.bus.BusException e) {
-        return new SensorFault(e.noAck() ? FaultCode.NO_ACK : FaultCode.BUS_ERROR, part + ": " + e.getMessage(), e);
+        FaultCode code = e.unavailable() ? FaultCode.UNAVAILABLE : e.noAck() ? FaultCode.NO_ACK : FaultCode.BUS_ERROR;
+        return new SensorFault(code, part + ": " + e.getMessage(), e);
     }
 
     public FaultCode code() {

@@ -33,8 +33,8 @@ public final class Pi4jI2cBus implements I2cBus, AutoCloseable {
                 device = context.create(I2C.newConfigBuilder(context).id("i2c-" + bus + "-" + Integer.toHexString(address))
                         .bus(bus).device(address).provider(PROVIDER).build());
             } catch (RuntimeException e) {
-                throw new BusException("cannot open /dev/i2c-" + bus + " address 0x" + Integer.toHexString(address)
-                        + ": " + e.getMessage(), false, e);
+                throw BusException.unavailable("cannot open /dev/i2c-" + bus + " address 0x"
+                        + Integer.toHexString(address) + ": " + e.getMessage(), e);
             }
             devices.put(address, device);
         }

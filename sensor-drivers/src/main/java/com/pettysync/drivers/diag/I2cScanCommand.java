@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code diag i2c-scan}: which addresses answer on an I2C bus. */
 @Command(name = "i2c-scan", mixinStandardHelpOptions = true,
-        description = {"List the addresses 0x08..0x77 that acknowledge a one-byte register read on an I2C bus,",
-            "naming the collar's parts. Exit 1 when the bus cannot be opened."})
+        description = {"List the devices that answer on an I2C bus.",
+            "Probes 0x08..0x77 with a one-byte register read and names the collar's parts.",
+            "Exit 1 when the bus cannot be opened."})
 final class I2cScanCommand implements Callable<Integer> {
     static final Map<Integer, String> KNOWN = Map.of(0x36, "MAX17048 fuel gauge", 0x57, "MAX30102 PPG",
             0x6A, "LSM6DSOX IMU", 0x6B, "LSM6DSOX IMU (SDO high)");
@@ -40,6 +41,12 @@ final class I2cScanCommand implements Callable<Integer> {
             SimulatedClock clock = new SimulatedClock(Instant.parse("2026-06-01T07:30:00Z"));
             scan(new SimulatedCollar(new DogBehaviourModel(42, 52.52, 13.405), clock, 42).bus(), out);
             return 0;
+        }
+        java.nio.file.Path node = java.nio.file.Path.of("/dev/i2c-" + bus);
+        if (!java.nio.file.Files.isReadable(node)) {
+            spec.commandLine().getErr().println("i2c-scan: " + node + " is missing or not readable"
+                    + " (enable I2C in raspi-config; is the user in group i2c?)");
+            return 1;
         }
         Context context;
         try {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code diag nmea}: NMEA text in, one JSON line per epoch with a valid fix, then the counters. */
 @Command(name = "nmea", mixinStandardHelpOptions = true,
-        description = {"Read NMEA 0183 on stdin (or --file) and print one JSON line per epoch with a valid fix:",
+        description = {"Parse NMEA 0183 from stdin: one JSON line per valid fix, then counters.",
+            "Reads stdin (or --file) and prints one JSON line per epoch with a valid fix:",
             "{\"t\":unix_ms,\"lat_e7\":…,\"lon_e7\":…,\"hacc_dm\":…,\"quality\":…,\"sats\":…} (absent fields left out),",
             "then {\"sentences\":N,\"bad_checksum\":N,\"skipped\":N}. Epochs before the first RMC date are skipped."})
 final class NmeaCommand implements Callable<Integer> {

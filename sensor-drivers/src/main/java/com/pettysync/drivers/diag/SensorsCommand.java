@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code diag sensors}: the factory test of a collar's parts. */
 @Command(name = "sensors", mixinStandardHelpOptions = true,
-        description = {"Find each part, read it for a few seconds and print one line per sensor:",
-            "found / values in range / fault code. Exit 1 when any part fails.",
+        description = {"Factory test: find each part, read it a few seconds, one line per sensor.",
+            "Each line says found / values in range / fault code. Exit 1 when any part fails.",
             "--simulated runs the same drivers against the collar's twins on a simulated clock (fast)."})
 final class SensorsCommand implements Callable<Integer> {
     @Spec
@@ -183,10 +183,10 @@ final class SensorsCommand implements Callable<Integer> {
             return JSerialCommStream.open(serial, baud, 50);
         } catch (IOException e) {
             spec.commandLine().getErr().println("sensors: " + e.getMessage());
-            return new SerialStream() { // a port that is not there: the GNSS line reports NO_DATA
+            return new SerialStream() { // a port that is not there: the GNSS line reports UNAVAILABLE
                 @Override
-                public int read(byte[] destination, int offset, int length) {
-                    return 0;
+                public int read(byte[] destination, int offset, int length) throws IOException {
+                    throw new java.io.FileNotFoundException(e.getMessage());
                 }
 
                 @Override

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Faults: nothing received for longer than the mode allows ({@code LIVE} 5 s, {@code NORMAL} 30 s, {@code ECO}
  * 150 s; never in {@code OFF}) → {@link FaultCode#NO_DATA}; 20 or more lines since the last good one with none of
- * them checksum-valid → {@link FaultCode#CORRUPT_DATA}; a port error → {@link FaultCode#BUS_ERROR}. No fix is not a
+ * them checksum-valid → {@link FaultCode#CORRUPT_DATA}; a port error → {@link FaultCode#BUS_ERROR}; a port that is not there ({@link java.io.FileNotFoundException})
+ * → {@link FaultCode#UNAVAILABLE}. No fix is not a
  * fault (indoors is normal); it shows as an empty read.
  */
 public final class SerialGnss implements PositionSensor {
@@ -77,6 +78,8 @@ public final class SerialGnss implements PositionSensor {
                 total += n;
                 fixes.addAll(reader.accept(buffer, 0, n, now));
             }
+        } catch (java.io.FileNotFoundException e) {
+            throw fail(new SensorFault(FaultCode.UNAVAILABLE, "GNSS UART: " + e.getMessage(), e));
         } catch (IOException e) {
             throw fail(new SensorFault(FaultCode.BUS_ERROR, "GNSS UART: " + e.getMessage(), e));
         }

@@ -19,7 +19,8 @@ import org.tinylog.Logger;
  *
  * <p>Faults: the source cannot be opened → {@link FaultCode#UNAVAILABLE}; it fails while capturing →
  * {@link FaultCode#BUS_ERROR}; no samples or only digital zeros for {@link #SILENT_AFTER_NANOS} →
- * {@link FaultCode#NO_DATA} (a dead I2S mic clocks out zeros). {@link #open()} closes and reopens the source.
+ * {@link FaultCode#NO_DATA} (a dead I2S mic clocks out zeros). {@link #open()} closes and reopens the source and,
+ * if capture had been started on a thread, resumes it on a new one.
  */
 public final class Microphone implements VoiceSensor {
     public static final long SILENT_AFTER_NANOS = 2_000_000_000L;
@@ -36,6 +37,7 @@ public final class Microphone implements VoiceSensor {
     private volatile SensorStatus status = SensorStatus.fault(FaultCode.UNAVAILABLE, "not opened");
     private volatile IOException captureFailure;
     private volatile Thread thread;
+    private ThreadFactory threads;
     private volatile boolean running;
     private long lastSoundNanos;
     private boolean everOpened;
@@ -61,6 +63,7 @@ public final class Microphone implements VoiceSensor {
 
     @Override
     public synchronized void open() throws SensorFault {
+        ThreadFactory restart = threads;
         stop();
         closeSource();
         try {
@@ -72,6 +75,9 @@ public final class Microphone implements VoiceSensor {
         }
         decoder = new I2sDecoder(format);
         captureFailure = null;
+        if (restart != null) {
+            start(restart); // a re-open after a fault resumes capture on a fresh thread
+        }
         if (!everOpened) {
             // silence is measured across re-opens: a dead mic stays faulted instead of flapping
             lastSoundNanos = clock.nanos();
@@ -81,12 +87,13 @@ public final class Microphone implements VoiceSensor {
     }
 
     /** Starts the capture loop on a thread from {@code threads}. */
-    public synchronized void start(ThreadFactory threads) {
+    public synchronized void start(ThreadFactory factory) {
+        threads = factory;
         if (thread != null) {
             return;
         }
         running = true;
-        thread = threads.newThread(this::captureLoop);
+        thread = factory.newThread(this::captureLoop);
         thread.start();
     }
 
@@ -193,6 +200,7 @@ public final class Microphone implements VoiceSensor {
 
     /** Stops capture and releases the device. */
     public synchronized void close() {
+        threads = null;
         stop();
         closeSource();
     }

@@ -97,4 +97,47 @@ class MicrophoneTest {
         assertTrue(mic.overruns() > 0);
         assertEquals(4096, mic.read(100_000).samples().length, "the ring kept what fit");
     }
+
+    @Test
+    void reopenAfterACaptureFailureResumesTheCaptureThread() throws Exception {
+        AtomicInteger opens = new AtomicInteger();
+        CountDownLatch secondCapture = new CountDownLatch(1);
+        Microphone mic = new Microphone(() -> {
+            int n = opens.incrementAndGet();
+            return new PcmSource() {
+                @Override
+                public int read(byte[] destination, int offset, int length) throws IOException {
+                    if (n == 1) {
+                        throw new IOException("I2S overrun, device gone");
+                    }
+                    secondCapture.countDown();
+                    return 0;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }, I2sFormat.sph0645(), clock, 1024);
+        mic.open();
+        mic.start(Thread.ofPlatform().daemon().factory());
+        try {
+            SensorFault f = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (f == null && System.nanoTime() < deadline) {
+                try {
+                    mic.read(10);
+                    Thread.onSpinWait();
+                } catch (SensorFault e) {
+                    f = e;
+                }
+            }
+            assertEquals(FaultCode.BUS_ERROR, f == null ? null : f.code());
+            mic.open();
+            assertTrue(secondCapture.await(10, TimeUnit.SECONDS), "capture resumed on a new thread");
+            assertEquals(2, opens.get());
+        } finally {
+            mic.close();
+        }
+    }
 }
