@@ -12,7 +12,13 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.net.Socket;
+import java.security.Principal;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManagerFactorySpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -98,15 +104,79 @@ public record IssuedCredential(X509Certificate certificate, PrivateKey privateKe
         }
     }
 
-    /** Key managers presenting this certificate (for a TLS client or server). */
+    /**
+     * Key managers presenting this certificate (for a TLS client or server). Built directly on the in-memory key —
+     * no key store, so no password-based key encryption on every call (a PKCS#12 entry costs a 10,000-round key
+     * derivation, which dominated connecting thousands of simulated collars).
+     */
     public KeyManagerFactory keyManagerFactory() {
-        char[] password = "pettysync".toCharArray();
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keyStore("collar", password), password);
-            return kmf;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build key managers: " + e.getMessage(), e);
+        X509ExtendedKeyManager manager = new SingleKeyManager(privateKey, new X509Certificate[] {certificate, issuer});
+        return new KeyManagerFactory(new KeyManagerFactorySpi() {
+            @Override
+            protected void engineInit(KeyStore ks, char[] password) {
+            }
+
+            @Override
+            protected void engineInit(javax.net.ssl.ManagerFactoryParameters spec) {
+            }
+
+            @Override
+            protected KeyManager[] engineGetKeyManagers() {
+                return new KeyManager[] {manager};
+            }
+        }, null, "pettysync-single-key") {
+        };
+    }
+
+    /** Presents one key and chain, whatever the peer asks for. */
+    private static final class SingleKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "collar";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        SingleKeyManager(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return key;
         }
     }
 
