@@ -23,8 +23,8 @@ import org.tinylog.Logger;
  * A frame is removed from the outbox only when the broker answered its publish with a PUBACK whose reason code is
  * below 0x80, or when the rejection rule below says the broker will never accept it. Anything else (no PUBACK,
  * connection lost, quota) leaves it in the outbox, and it is published again after the next connect: at least
- * once. The uplink never publishes faster than {@code publishesPerSecond} (a token bucket on the injected clock,
- * burst 1 s worth), never has more than {@code maxInFlight} publishes without PUBACK, and never retries in a tight
+ * once. The uplink never publishes faster than {@code publishesPerSecond} (a token bucket of size one on the
+ * injected clock: publishes are paced evenly, so no calendar second sees more than the rate), never has more than {@code maxInFlight} publishes without PUBACK, and never retries in a tight
  * loop: every retry waits for a back-off.
  *
  * <h2>How it is driven</h2>
@@ -446,7 +446,7 @@ public final class Uplink {
         double rate = settings.publishesPerSecond();
         long nanos = Duration.between(tokensAt, now).toNanos();
         if (nanos > 0) {
-            tokens = Math.min(rate, tokens + nanos * rate / 1e9);
+            tokens = Math.min(1.0, tokens + nanos * rate / 1e9); // bucket of one: evenly paced, no bursts
             tokensAt = now;
         }
     }

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UplinkBrokerTest {
     static final String THING = "collar-it0001";
     static final long T0 = 1_767_225_600L;
+    static final String CYCLE_CLIENT = "collar-cycle01";
 
     @TempDir
     Path dir;
@@ -69,8 +70,12 @@ class UplinkBrokerTest {
     }
 
     PahoBrokerSession newSession() {
+        return newSession(THING);
+    }
+
+    PahoBrokerSession newSession(String clientId) {
         try {
-            return new PahoBrokerSession(new PahoBrokerSession.Options(broker.uri(), THING,
+            return new PahoBrokerSession(new PahoBrokerSession.Options(broker.uri(), clientId,
                     PemTls.socketFactory(collar.certificate(), collar.privateKey(), pki.caPem, false), 30,
                     Duration.ofSeconds(5)));
         } catch (IOException e) {
@@ -164,6 +169,7 @@ class UplinkBrokerTest {
         // warm up: the first connections load classes and start the broker's per-listener threads
         cycle(20);
         await("Paho threads of the warm-up gone", () -> pahoThreads().isEmpty());
+        // only this test's client is counted: other tests in the JVM may still be winding down their clients
         int threadsBefore = Thread.activeCount();
         long fdsBefore = openFileDescriptors();
         long heapBefore = usedHeapAfterGc();
@@ -181,15 +187,15 @@ class UplinkBrokerTest {
     }
 
     static List<String> pahoThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(t -> t.startsWith("MQTT"))
-                .toList();
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(t -> t.startsWith("MQTT") && t.endsWith(CYCLE_CLIENT)).toList();
     }
 
     /** Connect, publish one QoS 1 frame, wait for its PUBACK, close: {@code n} times. */
     void cycle(int n) throws Exception {
         for (int i = 0; i < n; i++) {
             CompletableFuture<Integer> puback = new CompletableFuture<>();
-            try (PahoBrokerSession s = newSession()) {
+            try (PahoBrokerSession s = newSession(CYCLE_CLIENT)) {
                 s.connect(new BrokerSession.Listener() {
                     @Override
                     public void published(long token, int reasonCode, String reason) {
