@@ -17,8 +17,8 @@ import java.util.List;
  * burst per fix and then nothing).
  *
  * <p>Faults: nothing received for longer than the mode allows ({@code LIVE} 5 s, {@code NORMAL} 30 s, {@code ECO}
- * 150 s; never in {@code OFF}) → {@link FaultCode#NO_DATA}; 20 or more lines since the last good one with none of
- * them checksum-valid → {@link FaultCode#CORRUPT_DATA}; a port error → {@link FaultCode#BUS_ERROR}; a port that is not there ({@link java.io.FileNotFoundException})
+ * 150 s; never in {@code OFF}) → {@link FaultCode#NO_DATA}; more than two thirds of a window of 30 lines corrupt (bad
+ * checksum, partial, garbled; unknown types do not count) → {@link FaultCode#CORRUPT_DATA}; a port error → {@link FaultCode#BUS_ERROR}; a port that is not there ({@link java.io.FileNotFoundException})
  * → {@link FaultCode#UNAVAILABLE}. No fix is not a
  * fault (indoors is normal); it shows as an empty read.
  */
@@ -34,7 +34,9 @@ public final class SerialGnss implements PositionSensor {
     private long lastByteNanos;
     private boolean opened;
     private boolean dataSinceFlush;
-    private long badSinceGood;
+    private static final int CORRUPT_WINDOW = 30;
+    private long windowBad;
+    private long windowGood;
     private long lastBad;
     private long lastAll;
 
@@ -60,7 +62,6 @@ public final class SerialGnss implements PositionSensor {
             lastByteNanos = clock.nanos();
             opened = true;
         }
-        badSinceGood = 0;
         status = SensorStatus.OK;
     }
 
@@ -93,12 +94,19 @@ public final class SerialGnss implements PositionSensor {
         NmeaCounters c = reader.counters();
         long bad = c.badChecksum() + c.skipped() - c.unknown();
         long all = c.sentences();
-        long good = (all - lastAll) - (bad - lastBad);
-        badSinceGood = good > 0 ? 0 : badSinceGood + (bad - lastBad);
+        windowBad += bad - lastBad;
+        windowGood += (all - lastAll) - (bad - lastBad);
         lastBad = bad;
         lastAll = all;
-        if (badSinceGood >= 20) {
-            throw fail(new SensorFault(FaultCode.CORRUPT_DATA, badSinceGood + " NMEA lines without a valid one"));
+        if (windowGood + windowBad >= CORRUPT_WINDOW) {
+            long wb = windowBad;
+            long wg = windowGood;
+            windowBad = 0;
+            windowGood = 0;
+            if (wb > 2 * wg) {
+                throw fail(new SensorFault(FaultCode.CORRUPT_DATA, wb + " of the last " + (wb + wg)
+                        + " NMEA lines corrupt"));
+            }
         }
         long silentLimit = switch (mode) {
             case OFF -> Long.MAX_VALUE;
