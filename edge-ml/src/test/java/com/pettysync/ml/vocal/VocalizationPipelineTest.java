@@ -91,6 +91,33 @@ class VocalizationPipelineTest {
     }
 
     @Test
+    void independentlySynthesisedEventsAreMostlyRecognised() {
+        // Java-made sounds, not the Python training generator: bark bouts, whines, howls at several pitches
+        int right = 0;
+        int total = 0;
+        StringBuilder wrong = new StringBuilder();
+        for (int seed = 10; seed < 20; seed++) {
+            for (VocalClass expected : new VocalClass[] {VocalClass.BARK, VocalClass.WHINE, VocalClass.HOWL}) {
+                AudioGenerator g = new AudioGenerator(seed).silence(2);
+                switch (expected) {
+                    case BARK -> g.barks(3, 0.45);
+                    case WHINE -> g.whine(1.2);
+                    default -> g.howl(3);
+                }
+                List<VocalEpisode> e = run(new VocalizationPipeline(classifier), g.silence(2).pcm(), 1600);
+                total++;
+                if (e.size() == 1 && e.get(0).vocalClass() == expected) {
+                    right++;
+                } else {
+                    wrong.append(expected).append(" seed ").append(seed).append(" -> ").append(
+                            e.stream().map(x -> x.vocalClass().toString()).toList()).append("; ");
+                }
+            }
+        }
+        assertTrue(right >= 0.8 * total, right + "/" + total + " right; " + wrong);
+    }
+
+    @Test
     void energyGateOpensOnSoundAndClosesInSteadyNoise() {
         EnergyGate g = EnergyGate.standard();
         for (int i = 0; i < 100; i++) {
