@@ -90,7 +90,7 @@ public final class DriverBench {
             switch (s) {
                 case "hr" -> p.add(c.heartRate(), Duration.ofMillis(100),
                         () -> sink[0] += c.heartRate().read().samples().size());
-                case "motion" -> p.add(c.motion(), Duration.ofMillis(10), () -> sink[0] += c.motion().read().size());
+                case "motion" -> p.add(c.motion(), Duration.ofMillis(250), () -> sink[0] += c.motion().read().size());
                 case "battery" -> p.add(c.battery(), Duration.ofSeconds(10), () -> sink[0] += (long) c.battery().read().volts());
                 case "gnss" -> p.add(c.gnss(), Duration.ofMillis(250), () -> sink[0] += c.gnss().read().size());
                 default -> p.add(c.microphone(), Duration.ofMillis(100), () -> {

@@ -88,14 +88,12 @@ final class SensorCheck {
                 dieTemp = t;
             }
         });
-        p.add(motion, Duration.ofMillis(10), () -> {
+        p.add(motion, Duration.ofMillis(250), () -> {
             for (MotionSample s : motion.read()) {
                 motionSamples++;
                 magnitudeSum += s.accelerationMagnitude();
             }
-            if (motionSamples % 52 == 0) {
-                steps = motion.stepCount();
-            }
+            steps = motion.stepCount();
         });
         p.add(battery, Duration.ofSeconds(1), () -> lastBattery = battery.read());
         p.add(gnss, Duration.ofMillis(200), () -> {

@@ -6,11 +6,12 @@ import com.pettysync.drivers.SensorFault;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.bus.BusException;
 import com.pettysync.drivers.bus.I2cBus;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Driver of the ST LSM6DSOX 6-axis IMU: accelerometer ±8 g and gyroscope ±500 dps, both at 52 Hz, read on
- * data-ready, with the embedded pedometer enabled.
+ * Driver of the ST LSM6DSOX 6-axis IMU: accelerometer ±8 g and gyroscope ±500 dps, both at 52 Hz, read from its
+ * FIFO in bursts, with the embedded pedometer enabled.
  *
  * <p>Registers (datasheet DS12814 rev. 3, section 8 "Register mapping" and section 9 "Register description"):
  * WHO_AM_I 0x0F = 0x6C; CTRL1_XL 0x10 (ODR_XL 0011 = 52 Hz, FS_XL 11 = ±8 g); CTRL2_G 0x11 (ODR_G 0011, FS_G 01 =
@@ -23,9 +24,16 @@ import java.util.List;
  * 0x62/0x63 and EMB_FUNC_SRC 0x64 bit 7 is PEDO_RST_STEP. The bank is switched back to the user bank after every
  * access, also when the access fails (a later {@link #open()} writes the user bank selection first).
  *
- * <p>Data-ready polling, not the FIFO: the caller polls faster than 52 Hz ({@link #read()} returns at most one
- * sample); a late poll loses samples, which shows as a timestamp gap. Faults: NO_ACK, WRONG_PART, STUCK when
- * XLDA stays low for {@link #STUCK_AFTER_NANOS}.
+ * <p>FIFO (section 9 FIFO_CTRL1..4 0x07..0x0A, FIFO_STATUS1/2 0x3A/0x3B, FIFO_DATA_OUT_TAG 0x78 and
+ * FIFO_DATA_OUT_X_L..Z_H 0x79..0x7E; application note AN5272 "First-in, first-out (FIFO) buffer"): accelerometer and
+ * gyroscope are batched at 52 Hz in continuous mode, so a poll every few hundred milliseconds is enough (the 3 kbyte FIFO
+ * holds 512 words, about 4.9 s of both sensors). Each FIFO word is a tag byte (sensor in bits 7..3: 0x01 gyroscope,
+ * 0x02 accelerometer) and six data
+ * bytes, read as one 7-byte burst. An accelerometer word makes a sample together with the latest gyroscope word.
+ * The newest sample of a read gets the read time, earlier ones are spaced 1/52 s before it. When the FIFO filled up,
+ * the oldest words were overwritten: {@link #overruns()} counts the reads that found FIFO_OVR set.
+ *
+ * <p>Faults: NO_ACK, WRONG_PART, STUCK when the FIFO stays empty for {@link #STUCK_AFTER_NANOS}.
  */
 public final class Lsm6dsox implements MotionSensor {
     public static final int ADDRESS = 0x6A;
@@ -39,8 +47,15 @@ public final class Lsm6dsox implements MotionSensor {
     static final int CTRL1_XL = 0x10;
     static final int CTRL2_G = 0x11;
     static final int CTRL3_C = 0x12;
-    static final int STATUS_REG = 0x1E;
-    static final int OUTX_L_G = 0x22;
+    static final int FIFO_CTRL3 = 0x09;
+    static final int FIFO_CTRL4 = 0x0A;
+    static final int FIFO_STATUS1 = 0x3A;
+    static final int FIFO_DATA_OUT_TAG = 0x78;
+    static final int FIFO_BDR_52HZ = 0x33; // BDR_GY = BDR_XL = 0011 (52 Hz)
+    static final int FIFO_MODE_CONTINUOUS = 0x06;
+    static final int TAG_GYRO = 0x01;
+    static final int TAG_ACCEL = 0x02;
+    static final int MAX_WORDS_PER_READ = 1024;
     // embedded functions bank
     static final int EMB_FUNC_EN_A = 0x04;
     static final int STEP_COUNTER_L = 0x62;
@@ -59,7 +74,10 @@ public final class Lsm6dsox implements MotionSensor {
     private final I2cBus bus;
     private final int address;
     private final MonotonicClock clock;
-    private final byte[] out = new byte[12];
+    private final byte[] word = new byte[7];
+    private final byte[] fifoStatus = new byte[2];
+    private final float[] gyro = new float[3];
+    private long overruns;
     private final byte[] steps = new byte[2];
     private volatile SensorStatus status = SensorStatus.fault(FaultCode.NO_ACK, "not opened");
     private long lastSampleNanos;
@@ -107,6 +125,9 @@ public final class Lsm6dsox implements MotionSensor {
             bus.writeRegister(address, CTRL3_C, CTRL3_C_VALUE);
             bus.writeRegister(address, CTRL1_XL, CTRL1_XL_VALUE);
             bus.writeRegister(address, CTRL2_G, CTRL2_G_VALUE);
+            bus.writeRegister(address, FIFO_CTRL4, 0x00); // bypass mode empties the FIFO
+            bus.writeRegister(address, FIFO_CTRL3, FIFO_BDR_52HZ);
+            bus.writeRegister(address, FIFO_CTRL4, FIFO_MODE_CONTINUOUS);
             bus.writeRegister(address, FUNC_CFG_ACCESS, 0x80);
             try {
                 bus.writeRegister(address, EMB_FUNC_EN_A, PEDO_EN);
@@ -120,35 +141,61 @@ public final class Lsm6dsox implements MotionSensor {
         lastSampleNanos = clock.nanos();
         lastRawSteps = 0;
         totalSteps = 0;
+        overruns = 0;
         status = SensorStatus.OK;
     }
 
     @Override
     public List<MotionSample> read() throws SensorFault {
         long now = clock.nanos();
+        List<float[]> accel = new ArrayList<>();
         try {
-            int st = bus.readRegister(address, STATUS_REG);
-            if ((st & 0x01) == 0) {
+            bus.readBlock(address, FIFO_STATUS1, fifoStatus, 0, 2);
+            int words = (fifoStatus[0] & 0xFF) | (fifoStatus[1] & 0x03) << 8;
+            if ((fifoStatus[1] & 0x40) != 0) {
+                overruns++;
+            }
+            if (words == 0) {
                 if (now - lastSampleNanos > STUCK_AFTER_NANOS) {
-                    throw fail(new SensorFault(FaultCode.STUCK, "LSM6DSOX data-ready has not been set for "
+                    throw fail(new SensorFault(FaultCode.STUCK, "LSM6DSOX FIFO has been empty for "
                             + (now - lastSampleNanos) / 1_000_000 + " ms"));
                 }
                 status = SensorStatus.OK;
                 return List.of();
             }
-            bus.readBlock(address, OUTX_L_G, out, 0, out.length);
+            for (int i = 0; i < Math.min(words, MAX_WORDS_PER_READ); i++) {
+                bus.readBlock(address, FIFO_DATA_OUT_TAG, word, 0, word.length);
+                int tag = (word[0] & 0xFF) >>> 3;
+                if (tag == TAG_ACCEL) {
+                    accel.add(new float[] {word(1) * G_PER_LSB, word(3) * G_PER_LSB, word(5) * G_PER_LSB,
+                        gyro[0], gyro[1], gyro[2]});
+                } else if (tag == TAG_GYRO) {
+                    gyro[0] = word(1) * DPS_PER_LSB;
+                    gyro[1] = word(3) * DPS_PER_LSB;
+                    gyro[2] = word(5) * DPS_PER_LSB;
+                }
+            }
         } catch (BusException e) {
             throw fail(SensorFault.of("LSM6DSOX", e));
         }
         lastSampleNanos = now;
         status = SensorStatus.OK;
-        return List.of(new MotionSample(now,
-                word(6) * G_PER_LSB, word(8) * G_PER_LSB, word(10) * G_PER_LSB,
-                word(0) * DPS_PER_LSB, word(2) * DPS_PER_LSB, word(4) * DPS_PER_LSB));
+        long period = 1_000_000_000L / SAMPLE_RATE;
+        List<MotionSample> samples = new ArrayList<>(accel.size());
+        for (int i = 0; i < accel.size(); i++) {
+            float[] a = accel.get(i);
+            samples.add(new MotionSample(now - (accel.size() - 1L - i) * period, a[0], a[1], a[2], a[3], a[4], a[5]));
+        }
+        return samples;
+    }
+
+    /** Reads that found the FIFO had overflowed (oldest data overwritten) since {@link #open()}. */
+    public long overruns() {
+        return overruns;
     }
 
     private int word(int offset) {
-        return (short) ((out[offset] & 0xFF) | (out[offset + 1] << 8));
+        return (short) ((word[offset] & 0xFF) | (word[offset + 1] << 8));
     }
 
     @Override

@@ -8,12 +8,14 @@ import java.util.SplittableRandom;
  *
  * <p>What the driver relies on behaves as in the datasheet: WHO_AM_I 0x6C; SW_RESET clears itself; with ODR_XL set,
  * a new sample is latched into OUTX_L_G..OUTZ_H_A every 1/ODR s and STATUS_REG XLDA/GDA are set until the output
- * registers are read; registers auto-increment (IF_INC); FUNC_CFG_ACCESS bit 7 switches to the embedded-functions
+ * registers are read; in FIFO continuous mode with a batch rate set, each sample also queues a gyroscope word and an
+ * accelerometer word (tag + 6 bytes) in a FIFO of {@value #FIFO_WORDS} words that overwrites its oldest words when
+ * full (setting FIFO_OVR_IA in FIFO_STATUS2 until that is read) and pops a word when its last byte (0x7E) is read; registers auto-increment (IF_INC); FUNC_CFG_ACCESS bit 7 switches to the embedded-functions
  * bank where PEDO_EN enables the step counter (STEP_COUNTER_L/H, reset by PEDO_RST_STEP).
  *
  * <p>Signal: gravity on a collar tilted a little forward, a vertical bounce and a lateral sway at the model's
  * cadence whose size grows with the activity, gyro rates following the sway, seeded noise. Steps accumulate at the
- * cadence. Faults: {@link TwinFault#NACK}, {@link TwinFault#STUCK} (data-ready never set again).
+ * cadence. Faults: {@link TwinFault#NACK}, {@link TwinFault#STUCK} (no new data: data-ready and FIFO stop).
  */
 public final class FakeLsm6dsox implements RegisterDevice {
     private final SimulatedClock clock;
@@ -21,6 +23,9 @@ public final class FakeLsm6dsox implements RegisterDevice {
     private final SplittableRandom noise;
     private final int[] user = new int[128];
     private final int[] emb = new int[128];
+    public static final int FIFO_WORDS = 512; // 3 kbyte FIFO: 512 words of 6 data bytes
+    private final java.util.ArrayDeque<byte[]> fifo = new java.util.ArrayDeque<>();
+    private boolean fifoOverrun;
     private long latchedIndex = -1;
     private long originNanos;
     private double steps;
@@ -42,6 +47,12 @@ public final class FakeLsm6dsox implements RegisterDevice {
         user[0x12] = 0x04; // IF_INC default
         latchedIndex = -1;
         originNanos = clock.nanos();
+        fifo.clear();
+        fifoOverrun = false;
+    }
+
+    private boolean fifoOn() {
+        return (user[0x0A] & 0x07) == 0x06 && (user[0x09] & 0x0F) != 0;
     }
 
     public void inject(TwinFault f) {
@@ -78,8 +89,20 @@ public final class FakeLsm6dsox implements RegisterDevice {
         }
         long index = (now - originNanos) * odr / 1_000_000_000L;
         if (index != latchedIndex) {
+            if (fifoOn()) {
+                long first = Math.max(latchedIndex + 1, index - FIFO_WORDS / 2); // older words would be overwritten
+                if (first > latchedIndex + 1) {
+                    fifoOverrun = true;
+                }
+                for (long k = first; k <= index; k++) {
+                    latch(originNanos + k * 1_000_000_000L / odr, state(originNanos + k * 1_000_000_000L / odr));
+                    push(0x01, 0x22);
+                    push(0x02, 0x28);
+                }
+            } else {
+                latch(originNanos + index * 1_000_000_000L / odr, s);
+            }
             latchedIndex = index;
-            latch(originNanos + index * 1_000_000_000L / odr, s);
             user[0x1E] |= 0x03;
         }
     }
@@ -119,6 +142,19 @@ public final class FakeLsm6dsox implements RegisterDevice {
         put(0x2C, az / 0.244e-3);
     }
 
+    private void push(int tag, int firstRegister) {
+        if (fifo.size() == FIFO_WORDS) {
+            fifo.removeFirst();
+            fifoOverrun = true;
+        }
+        byte[] w = new byte[7];
+        w[0] = (byte) (tag << 3);
+        for (int i = 0; i < 6; i++) {
+            w[1 + i] = (byte) user[firstRegister + i];
+        }
+        fifo.addLast(w);
+    }
+
     private void put(int register, double lsb) {
         int v = (int) Math.max(-32768, Math.min(32767, Math.round(lsb)));
         user[register] = v & 0xFF;
@@ -142,6 +178,22 @@ public final class FakeLsm6dsox implements RegisterDevice {
                 return register == 0x62 ? count & 0xFF : count >> 8;
             }
             return emb[register];
+        }
+        if (register == 0x3A) {
+            return fifo.size() & 0xFF;
+        }
+        if (register == 0x3B) {
+            int v = (fifo.size() >> 8) & 0x03 | (fifoOverrun ? 0x40 : 0);
+            fifoOverrun = false;
+            return v;
+        }
+        if (register >= 0x78 && register <= 0x7E) {
+            byte[] w = fifo.peekFirst();
+            int v = w == null ? 0 : w[register - 0x78] & 0xFF;
+            if (register == 0x7E && w != null) {
+                fifo.removeFirst();
+            }
+            return v;
         }
         int v = user[register];
         if (register == 0x2D) {
@@ -170,6 +222,10 @@ public final class FakeLsm6dsox implements RegisterDevice {
         if (register == 0x10) {
             originNanos = clock.nanos();
             latchedIndex = 0;
+        }
+        if (register == 0x0A && (value & 0x07) == 0) {
+            fifo.clear(); // bypass mode empties the FIFO
+            fifoOverrun = false;
         }
         user[register] = value;
     }

@@ -52,6 +52,29 @@ class Lsm6dsoxTest {
     }
 
     @Test
+    void fifoDeliversASecondOfSamplesPerBurstAndReportsOverflow() throws Exception {
+        SimulatedClock clock = clockAt(walking());
+        FakeI2cBus bus = new FakeI2cBus().attach(0x6A, new FakeLsm6dsox(clock, dog, 1));
+        Lsm6dsox imu = new Lsm6dsox(bus, clock);
+        imu.open();
+        assertEquals(0x33, bus.readRegister(0x6A, 0x09), "FIFO batches XL and G at 52 Hz");
+        assertEquals(0x06, bus.readRegister(0x6A, 0x0A), "continuous mode");
+        clock.advance(Duration.ofSeconds(1));
+        List<MotionSample> burst = imu.read();
+        assertEquals(52, burst.size(), 1);
+        assertEquals(1_000_000_000L / 52, burst.get(1).tNanos() - burst.get(0).tNanos());
+        assertTrue(burst.stream().anyMatch(m -> Math.abs(m.gx()) > 1), "gyro words are paired in");
+        assertEquals(0, imu.overruns());
+        clock.advance(Duration.ofSeconds(60)); // far more than the FIFO holds
+        List<MotionSample> after = imu.read();
+        assertTrue(after.size() <= FakeLsm6dsox.FIFO_WORDS / 2 && after.size() > 200, "" + after.size());
+        assertEquals(1, imu.overruns());
+        double spread = after.stream().mapToDouble(MotionSample::az).max().orElseThrow()
+                - after.stream().mapToDouble(MotionSample::az).min().orElseThrow();
+        assertTrue(spread > 0.2, "walking shows gait in z: " + spread);
+    }
+
+    @Test
     void pedometerCountsStepsAtTheModelsCadence() throws Exception {
         Instant start = walking();
         SimulatedClock clock = clockAt(start);
@@ -113,7 +136,7 @@ class Lsm6dsoxTest {
     }
 
     @Test
-    void stuckDataReadyIsAFault() throws Exception {
+    void stuckFifoIsAFault() throws Exception {
         SimulatedClock clock = clockAt(Instant.parse("2026-06-01T02:00:00Z"));
         FakeLsm6dsox part = new FakeLsm6dsox(clock, dog, 1);
         Lsm6dsox imu = new Lsm6dsox(new FakeI2cBus().attach(0x6A, part), clock);
