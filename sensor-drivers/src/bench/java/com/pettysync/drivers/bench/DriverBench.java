@@ -71,7 +71,7 @@ public final class DriverBench {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         run(List.of("hr", "motion", "battery", "gnss", "mic"), Duration.ofMinutes(10), mx); // warm-up
         double all = run(List.of("hr", "motion", "battery", "gnss", "mic"), Duration.ofHours(1), mx);
-        System.out.printf(Locale.ROOT, "Twins: all five, 1 simulated hour: %.2f s CPU (%.1f%% of one core in real"
+        System.out.printf(Locale.ROOT, "Twins: all five, 1 simulated hour: %.2f s CPU (%.3f%% of one core in real"
                 + " time)%n", all, all / 36);
         for (String s : List.of("hr", "motion", "battery", "gnss", "mic")) {
             double one = run(List.of(s), Duration.ofMinutes(15), mx) * 4;
