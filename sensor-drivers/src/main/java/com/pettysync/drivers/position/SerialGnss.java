@@ -35,6 +35,10 @@ public final class SerialGnss implements PositionSensor {
     private boolean opened;
     private boolean dataSinceFlush;
     private static final int CORRUPT_WINDOW = 30;
+    private final byte[] window = new byte[10];
+    private long acks;
+    private long naks;
+    private volatile boolean confirmed = true;
     private long windowBad;
     private long windowGood;
     private long lastBad;
@@ -77,6 +81,7 @@ public final class SerialGnss implements PositionSensor {
                     break;
                 }
                 total += n;
+                scanForAcks(n);
                 fixes.addAll(reader.accept(buffer, 0, n, now));
             }
         } catch (java.io.FileNotFoundException e) {
@@ -135,7 +140,49 @@ public final class SerialGnss implements PositionSensor {
             throw fail(new SensorFault(FaultCode.BUS_ERROR, "GNSS UART: " + e.getMessage(), e));
         }
         mode = newMode;
+        confirmed = newMode == GnssPowerMode.OFF;
         lastByteNanos = clock.nanos();
+    }
+
+    /**
+     * Watches the received bytes for UBX-ACK-ACK / UBX-ACK-NAK (class 0x05, id 0x01 / 0x00, payload: class and id
+     * of the acknowledged message) that answer UBX-CFG-VALSET. The NMEA reader sees these bytes as one skipped line.
+     */
+    private void scanForAcks(int n) {
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(window, 1, window, 0, window.length - 1);
+            window[window.length - 1] = buffer[i];
+            if ((window[0] & 0xFF) == 0xB5 && window[1] == 0x62 && window[2] == 0x05 && (window[3] & 0xFE) == 0
+                    && window[4] == 2 && window[5] == 0 && Ubx.valid(window)) {
+                boolean ack = window[3] == 0x01;
+                if ((window[6] & 0xFF) == Ubx.CLASS_CFG && (window[7] & 0xFF) == Ubx.ID_CFG_VALSET) {
+                    if (ack) {
+                        acks++;
+                        confirmed = true;
+                    } else {
+                        naks++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** UBX-ACK-ACK replies to CFG-VALSET seen so far. */
+    public long acks() {
+        return acks;
+    }
+
+    /** UBX-ACK-NAK replies to CFG-VALSET seen so far (the receiver rejected a configuration). */
+    public long naks() {
+        return naks;
+    }
+
+    /**
+     * Whether the receiver acknowledged the last {@link #setPowerMode} (always true for OFF, which the receiver does not
+     * answer). Not confirmed after a few reads means the command was lost or rejected: send it again.
+     */
+    public boolean powerModeConfirmed() {
+        return confirmed;
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * Twin of a u-blox M10 on a UART: a {@link SerialStream} whose receive side carries the NMEA a receiver would send
  * for the {@link DogBehaviourModel}'s dog (GNRMC, GNGGA, GNGSA per epoch, NMEA 4.11 style) and whose transmit side
  * understands the UBX power-mode commands of {@link GnssPowerMode} (checksums checked; a bad frame is ignored, as
- * the receiver would).
+ * the receiver would; a valid CFG message is answered with UBX-ACK-ACK).
  *
  * <p>Epochs fall on whole multiples of the mode's interval of UTC; the simulated clock decides what has been
  * "sent" by the time of a read. Like a real UART FIFO, at most {@value #BUFFER_LIMIT} unread bytes are kept (older
@@ -204,6 +204,10 @@ public final class NmeaTwin implements SerialStream {
             byte[] frame = java.util.Arrays.copyOfRange(all, i, i + 8 + len);
             if (Ubx.valid(frame)) {
                 apply(frame);
+                if ((frame[2] & 0xFF) == Ubx.CLASS_CFG && fault != TwinFault.NACK) {
+                    byte[] ack = Ubx.frame(0x05, 0x01, new byte[] {frame[2], frame[3]}); // UBX-ACK-ACK
+                    rx.write(ack, 0, ack.length);
+                }
             }
             i += 8 + len;
         }

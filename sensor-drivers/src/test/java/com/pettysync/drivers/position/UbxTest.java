@@ -64,4 +64,21 @@ class UbxTest {
         }
         assertEquals(10, fixes, "one fix a minute in eco");
     }
+
+    @Test
+    void valsetIsConfirmedByTheReceiversAck() throws SensorFault {
+        SimulatedClock clock = new SimulatedClock(Instant.parse("2026-06-01T10:00:00Z"));
+        NmeaTwin twin = new NmeaTwin(clock, new DogBehaviourModel(1, 52.5, 13.4), 1);
+        SerialGnss gnss = new SerialGnss(twin, clock);
+        gnss.open();
+        gnss.setPowerMode(GnssPowerMode.NORMAL);
+        assertFalse(gnss.powerModeConfirmed());
+        clock.advance(Duration.ofMillis(100));
+        gnss.read();
+        assertTrue(gnss.powerModeConfirmed());
+        assertEquals(1, gnss.acks());
+        assertEquals(0, gnss.naks());
+        gnss.setPowerMode(GnssPowerMode.OFF);
+        assertTrue(gnss.powerModeConfirmed(), "backup is not acknowledged by the receiver");
+    }
 }
