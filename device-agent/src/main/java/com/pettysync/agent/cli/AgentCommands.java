@@ -58,7 +58,7 @@ public final class AgentCommands implements CommandContribution {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent configuration (JSON)")
+        @Option(names = "--config", paramLabel = "FILE", description = "agent configuration (JSON); required to run")
         Path config;
 
         @Option(names = "--simulated", description = "use simulated sensors whatever the configuration says")
@@ -67,6 +67,9 @@ public final class AgentCommands implements CommandContribution {
         @Override
         public Integer call() throws IOException, InterruptedException {
             PrintWriter err = spec.commandLine().getErr();
+            if (config == null) {
+                throw new BadInputException("missing --config FILE (see pettysync agent --help)");
+            }
             configureLogging();
             AgentConfig c = load(config, err);
             if (simulated) {
@@ -76,9 +79,15 @@ public final class AgentCommands implements CommandContribution {
                 throw new BadInputException("real sensors are not wired into the agent yet; run with --simulated "
                         + "or \"sensors\": \"simulated\"");
             }
-            Agent agent = Agent.start(c, Clock.systemUTC(),
-                    new SimulatedWindowSource(c.thingName(), 137563000, 1005018000),
-                    new SystemClockProbe(() -> false));
+            Agent agent;
+            try {
+                agent = Agent.start(c, Clock.systemUTC(),
+                        new SimulatedWindowSource(c.thingName(), 137563000, 1005018000),
+                        new SystemClockProbe(() -> false));
+            } catch (IOException e) {
+                // unreadable or unusable certificate/key/CA: nothing has started
+                throw new BadInputException("cannot start: " + e.getMessage(), e);
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = Thread.ofPlatform().name("shutdown").unstarted(() -> {
                 agent.close();

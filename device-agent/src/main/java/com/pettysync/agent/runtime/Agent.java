@@ -70,6 +70,7 @@ public final class Agent implements AutoCloseable {
     private volatile long restarts;
     private volatile String lastSensorError;
     private Instant nextStatus = Instant.MIN;
+    private final SystemdNotifier systemd = new SystemdNotifier();
 
     /** Starts an agent on {@code source} (the sensor pipeline or a simulation). */
     public static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe)
@@ -116,6 +117,7 @@ public final class Agent implements AutoCloseable {
         }
         this.windowThread = Thread.ofPlatform().name("window").unstarted(this::windowLoop);
         windowThread.start();
+        systemd.ready();
         Logger.info("agent started: thing {}, endpoint {}:{}, window {} s, outbox {} pending", config.thingName(),
                 config.endpoint(), config.port(), config.windowS(), outbox.size());
     }
@@ -170,6 +172,7 @@ public final class Agent implements AutoCloseable {
                 Instant now = clock.instant();
                 if (!now.isBefore(nextStatus)) {
                     writeStatus();
+                    systemd.watchdog();
                     nextStatus = now.plusSeconds(StatusFile.EVERY_S);
                 }
                 Instant next = aggregator.nextClose();
@@ -269,6 +272,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
+        systemd.stopping();
         running = false;
         lock.lock();
         try {

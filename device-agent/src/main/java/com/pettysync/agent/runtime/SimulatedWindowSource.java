@@ -47,7 +47,7 @@ public final class SimulatedWindowSource implements WindowInputs.Source {
         int lat = homeLatE7 + r.nextInt(-20000, 20000);
         int lon = homeLonE7 + r.nextInt(-20000, 20000);
         List<TrailPoint> trail = new ArrayList<>();
-        long t = t0 + dur - 4;
+        long t = t0 + dur - Math.min(4, dur);
         int plat = (lat + 50) / 100;
         int plon = (lon + 50) / 100;
         for (int i = 0; i < 5 && t - 30 >= t0; i++) {
@@ -56,7 +56,7 @@ public final class SimulatedWindowSource implements WindowInputs.Source {
             plon -= r.nextInt(-30, 30);
             trail.add(new TrailPoint(plat, plon, t));
         }
-        Location loc = new Location(lat, lon, r.nextInt(20, 80), 4, trail);
+        Location loc = new Location(lat, lon, r.nextInt(20, 80), Math.min(4, dur), trail);
         Mood mood = new Mood(MoodClass.values()[r.nextInt(MoodClass.values().length)], r.nextInt(40, 95),
                 r.nextInt(0, 4), 0, r.nextInt(0, 2), 0);
         int battery = (int) Math.max(5, 100 - Math.floorMod(t0 / 3600, 48) * 2);

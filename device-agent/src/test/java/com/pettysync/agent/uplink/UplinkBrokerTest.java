@@ -160,12 +160,12 @@ class UplinkBrokerTest {
     }
 
     /**
-     * 100 reconnects in the default suite (each costs about 0.45 s on the 2-core build machine: TLS with client
+     * 50 reconnects in the default suite (each costs about 0.45 s on the 2-core build machine: TLS with client
      * certificates plus Paho's fixed 100 ms close); {@code -Dpettysync.reconnects=1000} runs the full 1,000.
      */
     @Test
     void reconnectsLeakNoThreadSocketOrMemory() throws Exception {
-        int n = Integer.getInteger("pettysync.reconnects", 100);
+        int n = Integer.getInteger("pettysync.reconnects", 50);
         // warm up: the first connections load classes and start the broker's per-listener threads
         cycle(20);
         await("Paho threads of the warm-up gone", () -> pahoThreads().isEmpty());
