@@ -1,0 +1,102 @@
+package com.pettysync.agent.uplink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pettysync.agent.testing.TestPki;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ALPN for port 443, host name verification and PEM errors, against a plain JSSE server on loopback. */
+class PemTlsTest {
+    @TempDir
+    Path dir;
+
+    /** Runs one TLS handshake against a loopback server that requires a client certificate; returns offered ALPN. */
+    List<String> handshake(TestPki pki, TestPki.Client client, boolean alpn, String host) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pki.serverKeystore)) {
+            ks.load(in, TestPki.STORE_PASSWORD.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, TestPki.STORE_PASSWORD.toCharArray());
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pki.serverTruststore)) {
+            ts.load(in, TestPki.STORE_PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        CompletableFuture<List<String>> offered = new CompletableFuture<>();
+        try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 1,
+                java.net.InetAddress.getByName(host.equals("localhost") ? "127.0.0.1" : host))) {
+            server.setNeedClientAuth(true);
+            Thread t = Thread.ofPlatform().start(() -> {
+                try (SSLSocket s = (SSLSocket) server.accept()) {
+                    s.setHandshakeApplicationProtocolSelector((sock, protocols) -> {
+                        offered.complete(List.copyOf(protocols));
+                        return protocols.contains(PemTls.AWS_MQTT_ALPN) ? PemTls.AWS_MQTT_ALPN : "";
+                    });
+                    s.startHandshake();
+                    offered.complete(List.of());
+                } catch (IOException e) {
+                    offered.complete(List.of("server failed: " + e.getMessage()));
+                }
+            });
+            try (SSLSocket c = (SSLSocket) PemTls.socketFactory(client.certificate(), client.privateKey(), pki.caPem,
+                    alpn).createSocket()) {
+                c.connect(new InetSocketAddress(host, server.getLocalPort()), 5000);
+                c.startHandshake();
+                if (alpn) {
+                    assertEquals(PemTls.AWS_MQTT_ALPN, c.getApplicationProtocol());
+                }
+            }
+            t.join(10_000);
+        }
+        return offered.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void offersAwsAlpnOnlyWhenAsked() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki.Client c = pki.client("collar-alpn", TestPki.KeyFormat.RSA_PKCS1);
+        assertEquals(List.of(PemTls.AWS_MQTT_ALPN), handshake(pki, c, true, "localhost"));
+        assertEquals(List.of(), handshake(pki, c, false, "localhost"));
+    }
+
+    @Test
+    void refusesABrokerWhoseNameIsNotInItsCertificate() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki.Client c = pki.client("collar-host", TestPki.KeyFormat.EC_PKCS8);
+        // the test broker certificate names localhost and 127.0.0.1, not 127.0.0.2
+        assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> handshake(pki, c, false, "127.0.0.2"));
+    }
+
+    @Test
+    void badPemFilesAreReportedByFileName() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki.Client c = pki.client("collar-pem", TestPki.KeyFormat.EC_SEC1);
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here\n");
+        IOException e = assertThrows(IOException.class, () -> PemTls.socketFactory(c.certificate(), empty, pki.caPem,
+                false));
+        assertTrue(e.getMessage().contains("empty.pem"), e.getMessage());
+        e = assertThrows(IOException.class, () -> PemTls.socketFactory(empty, c.privateKey(), pki.caPem, false));
+        assertTrue(e.getMessage().contains("no CERTIFICATE"), e.getMessage());
+    }
+}
