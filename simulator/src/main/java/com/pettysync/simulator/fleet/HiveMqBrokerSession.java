@@ -90,11 +90,8 @@ public final class HiveMqBrokerSession implements BrokerSession {
 
     @Override
     public void connect(Listener listener) throws BrokerException {
-        this.listener = Objects.requireNonNull(listener);
         try {
-            client.connectWith().cleanStart(true).keepAlive((int) options.keepAlive().toSeconds()).send()
-                    .get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            connected = true;
+            connectAsync(listener).get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new BrokerException("connect to " + options.host() + ":" + options.port() + " as "
                     + options.clientId() + " failed: " + e.getCause(), e.getCause());
@@ -105,6 +102,25 @@ public final class HiveMqBrokerSession implements BrokerSession {
             Thread.currentThread().interrupt();
             throw new BrokerException("interrupted while connecting", e);
         }
+    }
+
+    /**
+     * Starts connecting without blocking (the fleet's shared scheduler must never wait for a CONNACK); the future
+     * completes on the event loop with the CONNACK, or exceptionally (also after {@code timeout}). Once it completed
+     * normally the session is connected and {@code listener} gets its outcomes, as after {@link #connect}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> connectAsync(Listener listener) {
+        this.listener = Objects.requireNonNull(listener);
+        return client.connectWith().cleanStart(true).keepAlive((int) options.keepAlive().toSeconds()).send()
+                .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ack, error) -> {
+                    if (error == null) {
+                        connected = true;
+                    } else if (error instanceof TimeoutException) {
+                        client.disconnect();
+                    }
+                })
+                .thenApply(ack -> (Void) null);
     }
 
     @Override

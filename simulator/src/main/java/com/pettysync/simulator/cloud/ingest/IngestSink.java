@@ -97,6 +97,20 @@ public final class IngestSink implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.LongAdder storedSinceOpen = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder duplicatesSinceOpen =
+            new java.util.concurrent.atomic.LongAdder();
+
+    /** Frames (all streams) stored since this sink was opened; lock-free, for live progress. */
+    public long storedSinceOpen() {
+        return storedSinceOpen.sum();
+    }
+
+    /** Valid payloads dropped as duplicates since this sink was opened; lock-free, for live progress. */
+    public long duplicatesSinceOpen() {
+        return duplicatesSinceOpen.sum();
+    }
+
     /** The database file. */
     public Path file() {
         return file;
@@ -157,8 +171,10 @@ public final class IngestSink implements AutoCloseable {
 
     private Verdict stored(String thing, int rows) throws SQLException {
         if (rows == 1) {
+            storedSinceOpen.increment();
             return Verdict.STORED;
         }
+        duplicatesSinceOpen.increment();
         countDuplicate.setString(1, thing);
         countDuplicate.executeUpdate();
         return Verdict.DUPLICATE;
@@ -189,6 +205,22 @@ public final class IngestSink implements AutoCloseable {
     /** Counts for every collar the sink has heard from, by thing name. */
     public synchronized List<CollarCounts> counts() {
         return all(null);
+    }
+
+    /**
+     * Telemetry, event and voice keys stored more than once: 0 by the tables' keys — counted, not assumed, so a
+     * fleet run's "0 duplicate" is a measurement.
+     */
+    public synchronized long duplicateRows() {
+        String sql = "SELECT (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || seq) FROM telemetry)"
+                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || eseq) FROM events)"
+                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || clip_id || ':' || part) FROM voice)";
+        try (PreparedStatement q = db.prepareStatement(sql); ResultSet r = q.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store query failed: " + e.getMessage(), e);
+        }
     }
 
     /** The stored telemetry frame (thing, seq), if any. */
