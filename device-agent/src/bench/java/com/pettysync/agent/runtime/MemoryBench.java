@@ -1,0 +1,102 @@
+package com.pettysync.agent.runtime;
+
+import com.pettysync.agent.testing.TestBroker;
+import com.pettysync.agent.testing.TestPki;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memory and start-up of the agent against the issue's floor, measured in one run with the same JVM flags (those
+ * of the systemd unit): RSS of {@link FloorChild} (bare Paho, one TLS connection, one QoS 1 publish, idle) and of
+ * {@link AgentChild} (the agent, simulated sensors, publishing) after {@code pettysync.bench.settleS} seconds
+ * (default 60). The broker runs in this JVM, so neither child carries it. Run: {@code ./mvnw -B -pl device-agent
+ * -Pbench verify}. Prints the figures; asserts nothing (a benchmark, not a test).
+ */
+class MemoryBench {
+    static final List<String> FLAGS = List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k",
+            "-XX:ReservedCodeCacheSize=8m", "--enable-native-access=ALL-UNNAMED");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void agentRssAgainstThePahoFloor() throws Exception {
+        int settle = Integer.getInteger("pettysync.bench.settleS", 60);
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        TestPki.Client floorId = pki.client("collar-floor", TestPki.KeyFormat.EC_PKCS8);
+        TestPki.Client agentId = pki.client("collar-bench1", TestPki.KeyFormat.EC_SEC1);
+        try (TestBroker broker = new TestBroker(dir.resolve("broker"), pki).start()) {
+            Process floor = child(FloorChild.class, broker.uri(), floorId.certificate().toString(),
+                    floorId.privateKey().toString(), pki.caPem.toString());
+            Process agent = child(AgentChild.class, dir.resolve("agent").toString(), broker.uri(),
+                    agentId.certificate().toString(), agentId.privateKey().toString(), pki.caPem.toString());
+            try {
+                Thread.sleep(settle * 1000L); // steady state: a benchmark waits on purpose
+                long floorRss = rssKb(floor.pid());
+                long agentRss = rssKb(agent.pid());
+                long agentCpuMs = cpuMs(agent.pid());
+                System.out.printf("BENCH floor RSS %d KiB, agent RSS %d KiB, ratio %.2f, agent CPU %d ms in %d s "
+                        + "(%.2f %% of one core), frames at broker %d%n", floorRss, agentRss,
+                        agentRss / (double) floorRss, agentCpuMs, settle, 100.0 * agentCpuMs / (settle * 1000.0),
+                        broker.received.size());
+            } finally {
+                floor.destroy();
+                agent.destroy();
+                floor.waitFor();
+                agent.waitFor();
+            }
+        }
+    }
+
+    static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** utime + stime from /proc/pid/stat, in ms (clock ticks of 10 ms). */
+    static long cpuMs(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    }
+
+    static Process child(Class<?> main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(FLAGS);
+        cmd.add("-Dtinylog.writer.level=warn");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("ready")) {
+            if (line.startsWith("first-puback-ms")) {
+                System.out.println("BENCH agent start to first PUBACK: " + line.substring(16) + " ms");
+            }
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // drain
+                }
+            } catch (java.io.IOException ignored) {
+                // process ended
+            }
+        });
+        return p;
+    }
+}
