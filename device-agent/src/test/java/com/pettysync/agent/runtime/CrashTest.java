@@ -41,6 +41,14 @@ class CrashTest {
     @TempDir
     Path dir;
 
+    /** Every child started, so none outlives a failing test. */
+    final List<Process> children = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killChildren() {
+        children.forEach(Process::destroyForcibly);
+    }
+
     @Test
     void everySeqArrivesDespiteRepeatedSigkill() throws Exception {
         int kills = Integer.getInteger("pettysync.kills", 20);
@@ -51,6 +59,7 @@ class CrashTest {
         try (TestBroker broker = new TestBroker(dir.resolve("broker"), pki).start()) {
             for (int k = 0; k < kills; k++) {
                 Process p = child(broker, collar, data, pki, "produce");
+                children.add(p);
                 int target = broker.received.size() + random.nextInt(1, 40);
                 Await.until("child publishing (kill " + k + ")", () -> broker.received.size() >= target
                         || !p.isAlive());
@@ -59,6 +68,7 @@ class CrashTest {
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             }
             Process drain = child(broker, collar, data, pki, "drain");
+            children.add(drain);
             assertTrue(drain.waitFor(90, TimeUnit.SECONDS), "drain finished");
             assertEquals(0, drain.exitValue());
             long next;
