@@ -305,11 +305,16 @@ public final class FleetSimulation {
             }
             VirtualCollar c = collarFactories.get(k).get();
             synchronized (collars) {
+                if (producingEnded) {
+                    c.stopProducing(); // still on this thread: the collar is not scheduled yet
+                }
                 collars.add(c);
             }
             schedulers.get(k % schedulers.size()).add(c);
         }
     }
+
+    private boolean producingEnded; // guarded by collars
 
     private List<VirtualCollar> collarsNow() {
         synchronized (collars) {
@@ -440,14 +445,18 @@ public final class FleetSimulation {
             lastT = now;
             if (producing && sim.compareTo(options.duration()) >= 0) {
                 producing = false;
-                ramp.join();
-                for (VirtualCollar c : collarsNow()) {
+                List<VirtualCollar> started;
+                synchronized (collars) {
+                    producingEnded = true;
+                    started = List.copyOf(collars);
+                }
+                for (VirtualCollar c : started) {
                     c.scheduler.post(c::stopProducing);
                 }
                 drainDeadline = now + options.drainTimeout().toNanos();
                 progress.printf(Locale.ROOT, "simulated %s reached; draining the outboxes%n", fmt(options.duration()));
             }
-            if (!producing) {
+            if (!producing && !ramp.isAlive()) {
                 boolean drained = allIdle();
                 if (drained || now > drainDeadline) {
                     if (!drained) {
