@@ -66,6 +66,11 @@ final class CollarSession implements BrokerSession {
             Listener l = uplink;
             if (l != null) {
                 l.publishFailed(token, cause);
+                if (cause instanceof com.hivemq.client.mqtt.exceptions.MqttClientStateException && !closed) {
+                    // the client is not connected, whatever the uplink believes: a lost connection, so that the
+                    // uplink reconnects instead of retrying publishes on a dead session forever
+                    connectionLost(cause);
+                }
             }
         }
 

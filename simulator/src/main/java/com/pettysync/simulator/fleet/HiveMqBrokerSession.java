@@ -116,6 +116,15 @@ public final class HiveMqBrokerSession implements BrokerSession {
                 .whenComplete((ack, error) -> {
                     if (error == null) {
                         connected = true;
+                        if (!client.getState().isConnected()) {
+                            // lost between CONNACK and here: the disconnected listener saw connected == false and
+                            // stayed silent, so report it now (else the uplink would hold a dead session)
+                            Listener l = this.listener;
+                            connected = false;
+                            if (l != null) {
+                                l.connectionLost(new java.io.IOException("connection lost right after CONNACK"));
+                            }
+                        }
                     } else if (error instanceof TimeoutException) {
                         client.disconnect();
                     }
