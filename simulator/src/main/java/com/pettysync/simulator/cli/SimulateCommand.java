@@ -63,7 +63,7 @@ public final class SimulateCommand implements Callable<Integer> {
             + "(collar-000000 …) with certificate.pem, private-key.pem, ca.pem (as 'cloud issue' writes them)")
     Path credentials;
 
-    @Option(names = "--fault", paramLabel = "SPEC", description = "broker-restart@T | offline:P%@T+D | kill[:N]@T "
+    @Option(names = "--fault", paramLabel = "SPEC", description = "broker-restart@T | offline:P%%@T+D | kill[:N]@T "
             + "(T, D simulated: 90s, 10m, 1h); repeatable")
     List<String> faults = new ArrayList<>();
 
