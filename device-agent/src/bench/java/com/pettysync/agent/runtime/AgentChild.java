@@ -73,9 +73,11 @@ public final class AgentChild {
                             com.pettysync.contract.telemetry.TelemetrySummary.of(seq, 1_767_225_600L, 300)));
         }
         var tls = PemTls.socketFactory(c.certificate(), c.privateKey(), c.caCertificate(), false);
-        Agent agent = Agent.start(c, Clock.systemUTC(), new SimulatedWindowSource(c.thingName(), 137563000,
-                1005018000), () -> ClockSource.NTP, () -> withoutDollarTopics(new PahoBrokerSession(
-                        new PahoBrokerSession.Options(args[1], c.thingName(), tls, 1200, Duration.ofSeconds(10)))));
+        // the real --simulated pipeline: sensor twins -> drivers -> edge-ml (TFLite loaded once)
+        com.pettysync.agent.sensing.TwinWindowSource sensors =
+                com.pettysync.agent.sensing.TwinWindowSource.create(c.thingName(), 13.7563, 100.5018);
+        Agent agent = Agent.start(c, Clock.systemUTC(), sensors, () -> ClockSource.NTP,
+                () -> withoutDollarTopics(new PahoBrokerSession(new PahoBrokerSession.Options(args[1], c.thingName(), tls, 1200, Duration.ofSeconds(10)))));
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
         while (agent.status().path("uplink").path("acknowledged").asLong() < 1) {
             LockSupport.parkNanos(5_000_000);
@@ -83,7 +85,10 @@ public final class AgentChild {
         System.out.println("first-puback-ms " + Duration.between(jvmStart, Instant.now()).toMillis());
         System.out.println("ready");
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            sensors.close();
+        }));
         Thread.sleep(Long.MAX_VALUE);
     }
 }

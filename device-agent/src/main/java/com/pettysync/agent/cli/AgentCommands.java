@@ -7,8 +7,8 @@ import com.pettysync.agent.config.AgentConfigParser;
 import com.pettysync.agent.config.ConfigProblem;
 import com.pettysync.agent.config.InvalidConfigException;
 import com.pettysync.agent.runtime.Agent;
-import com.pettysync.agent.runtime.SimulatedWindowSource;
 import com.pettysync.agent.runtime.StatusFile;
+import com.pettysync.agent.sensing.TwinWindowSource;
 import com.pettysync.agent.window.SystemClockProbe;
 import com.pettysync.cli.BadInputException;
 import com.pettysync.cli.CommandContribution;
@@ -55,6 +55,9 @@ public final class AgentCommands implements CommandContribution {
             description = {"Run the collar agent: sample, make frames, keep them in the outbox, publish them.",
                 "Stops cleanly on SIGTERM (Ctrl-C): frames without PUBACK stay in the outbox."})
     static final class AgentCommand implements Callable<Integer> {
+        /** Home of the simulated dog (the behaviour model walks it from here). */
+        static final double HOME_LAT = 13.7563;
+        static final double HOME_LON = 100.5018;
         @Spec
         CommandSpec spec;
 
@@ -80,17 +83,19 @@ public final class AgentCommands implements CommandContribution {
                         + "or \"sensors\": \"simulated\"");
             }
             Agent agent;
+            // sensor twins -> real drivers -> edge-ml (TFLite model loaded once here)
+            TwinWindowSource sensors = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON);
             try {
-                agent = Agent.start(c, Clock.systemUTC(),
-                        new SimulatedWindowSource(c.thingName(), 137563000, 1005018000),
-                        new SystemClockProbe(() -> false));
+                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(sensors::gnssTimeValid));
             } catch (IOException e) {
+                sensors.close();
                 // unreadable or unusable certificate/key/CA: nothing has started
                 throw new BadInputException("cannot start: " + e.getMessage(), e);
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = Thread.ofPlatform().name("shutdown").unstarted(() -> {
                 agent.close();
+                sensors.close();
                 stopped.countDown();
             });
             Runtime.getRuntime().addShutdownHook(hook);

@@ -99,10 +99,15 @@ public final class EventWatch {
 
     /** The current fault bits (contract §3 flag bits 16, 32, 64, 128) and a driver's error code. */
     public synchronized void faults(int bits, int code) {
+        faults(bits, bit -> code);
+    }
+
+    /** The current fault bits, with the driver's error code for each rising bit. */
+    public synchronized void faults(int bits, java.util.function.IntUnaryOperator codeOfBit) {
         int rising = bits & ~faultBits;
         for (int bit = 16; bit <= 128; bit <<= 1) {
             if ((rising & bit) != 0) {
-                recorder.record(EventType.SENSOR_FAULT, bit, code);
+                recorder.record(EventType.SENSOR_FAULT, bit, codeOfBit.applyAsInt(bit));
             }
         }
         faultBits = bits;

@@ -14,6 +14,7 @@ import com.pettysync.agent.uplink.PemTls;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
 import com.pettysync.agent.window.ClockSource;
+import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.shadow.CollarConfig;
@@ -153,7 +154,8 @@ public final class Agent implements AutoCloseable {
                 events.heartRate(in.hr().meanBpm(), c.hrLimits().min(), c.hrLimits().max());
             }
             events.battery(in.batteryPct(), in.charging());
-            events.faults(DeviceStatus.Flag.bits(in.faults()), 0);
+            events.faults(DeviceStatus.Flag.bits(in.faults()), bit -> source instanceof FaultCodes codes
+                    ? codes.codeOf(DeviceStatus.Flag.values()[Integer.numberOfTrailingZeros(bit)]) : 0);
             if (in.loc() != null) {
                 events.fix(in.loc().latE7(), in.loc().lonE7(), in.loc().haccDm(), c.lostMode());
             }

@@ -13,14 +13,16 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * INTERIM window source for {@code --simulated}: plausible per-window summaries of a dog (rest / walk / run / play
+ * A cheap synthetic window source: plausible per-window summaries of a dog (rest / walk / run / play
  * with matching heart rate, steps, a short GNSS trail, a mood estimate and a slowly draining battery), drawn from
  * a random generator seeded by the thing name and the window start, so the same collar and window always give the
  * same values.
  *
- * <p>It stands in for the signal-level sensor twins of {@code sensor-drivers} feeding {@code edge-ml}; when those
- * modules are wired into the agent this class goes away. It produces window summaries directly and exercises
- * everything downstream of edge-ml (aggregator, contract encoder, outbox, uplink) but none of the sensor loops.
+ * <p>{@code --simulated} no longer uses it: the agent runs the real pipeline
+ * ({@link com.pettysync.agent.sensing.TwinWindowSource}: sensor twins, drivers, edge-ml). This class stays for tests
+ * and soak runs that need many windows of inputs without the sensor simulation's CPU cost (no TFLite, no drivers);
+ * it exercises everything downstream of edge-ml (aggregator, contract encoder, outbox, uplink) but none of the
+ * sensor loops.
  */
 public final class SimulatedWindowSource implements WindowInputs.Source {
     private final long seed;

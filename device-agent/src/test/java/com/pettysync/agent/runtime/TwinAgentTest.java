@@ -1,0 +1,70 @@
+package com.pettysync.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pettysync.agent.config.AgentConfig;
+import com.pettysync.agent.config.AgentConfigParser;
+import com.pettysync.agent.sensing.TwinWindowSource;
+import com.pettysync.agent.testing.Await;
+import com.pettysync.agent.testing.FakeBroker;
+import com.pettysync.agent.window.ClockSource;
+import com.pettysync.contract.event.EventFrame;
+import com.pettysync.contract.event.EventFrameCodec;
+import com.pettysync.contract.event.EventType;
+import com.pettysync.contract.telemetry.DeviceStatus;
+import com.pettysync.contract.telemetry.TelemetryFrameCodec;
+import com.pettysync.drivers.FaultCode;
+import com.pettysync.drivers.twin.TwinFault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole agent on the sensor twins (what {@code --simulated} runs), 1 s windows, an in-memory broker. */
+class TwinAgentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFaultedTwinSetsTheFlagRaisesTheEventAndTheAgentKeepsPublishing() throws Exception {
+        for (String f : List.of("cert.pem", "key.pem", "ca.pem")) {
+            Files.writeString(dir.resolve(f), "unused with the fake broker");
+        }
+        AgentConfig c = new AgentConfigParser().parse("""
+                {"endpoint":"localhost","thingName":"collar-twin2","certificate":"cert.pem","privateKey":"key.pem",
+                 "caCertificate":"ca.pem","dataDirectory":"data","windowS":1,"sensors":"simulated",
+                 "outbox":{"drainPerSecond":100}}""", dir);
+        FakeBroker broker = new FakeBroker();
+        broker.autoAck = true;
+        try (TwinWindowSource sensors = TwinWindowSource.create("collar-twin2", 52.52, 13.405)) {
+            sensors.inject("hr", TwinFault.NACK);
+            Agent agent = Agent.start(c, Clock.systemUTC(), sensors, () -> ClockSource.NTP, broker);
+            try {
+                Await.until("a sensor-fault event at the broker", () -> !faultEvents(broker).isEmpty());
+                Await.until("two telemetry frames", () -> telemetry(broker).size() >= 2);
+                EventFrame e = faultEvents(broker).get(0);
+                assertEquals(List.of(16L, (long) FaultCode.NO_ACK.code()), e.data(), "[sensor_bit, driver code]");
+                assertEquals(1, faultEvents(broker).size(), "one event for a fault that persists");
+                assertTrue(telemetry(broker).stream().allMatch(f -> f.dev().flags().contains(
+                        DeviceStatus.Flag.FAULT_HR) && f.hr() == null), "every frame flags the dead PPG");
+                assertEquals(0, agent.sensorRestarts(), "a sensor fault is not a crash of the loop");
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
+    static List<com.pettysync.contract.telemetry.TelemetrySummary> telemetry(FakeBroker b) {
+        return b.allPublishes().stream().filter(p -> p.topic().endsWith("/telemetry"))
+                .map(p -> TelemetryFrameCodec.validate(TelemetryFrameCodec.decode(p.payload()))).toList();
+    }
+
+    static List<EventFrame> faultEvents(FakeBroker b) {
+        return b.allPublishes().stream().filter(p -> p.topic().endsWith("/events"))
+                .map(p -> EventFrameCodec.decode(p.payload())).filter(e -> e.type() == EventType.SENSOR_FAULT)
+                .toList();
+    }
+}
