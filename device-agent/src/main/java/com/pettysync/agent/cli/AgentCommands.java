@@ -64,7 +64,8 @@ public final class AgentCommands implements CommandContribution {
         @Option(names = "--config", paramLabel = "FILE", description = "agent configuration (JSON); required to run")
         Path config;
 
-        @Option(names = "--simulated", description = "use simulated sensors whatever the configuration says")
+        @Option(names = "--simulated", description = "run on the sensor twins (real drivers and edge-ml on a simulated dog) whatever the "
+                + "configuration says")
         boolean simulated;
 
         @Override
