@@ -38,6 +38,13 @@ import org.tinylog.Logger;
  * the n-th consecutive failure, so a fleet that loses its broker at once spreads its reconnects out. The failure
  * count resets only after a connection stayed up for {@link Settings#stableAfter}.
  *
+ * <p>A session that fails publishes without ever reporting {@code connectionLost} (a client that silently lost
+ * its socket) is treated as lost, so the uplink does not retry on a dead session forever: a publish that throws,
+ * a failed publish whose cause says the client is not connected (a cause message containing "not connected" or
+ * "connection lost", as Paho and the HiveMQ client word it), or {@value #DEAD_AFTER_PUBLISH_FAILURES} consecutive
+ * failed publishes (no PUBACK of any reason code in between) close the session and go through the reconnect
+ * back-off above. Failures reported by an earlier session are ignored.
+ *
  * <h2>Drain order</h2>
  * At connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames appended later are
  * <em>live</em>. When both are waiting, publishes alternate between them, so new windows and events are not held
@@ -59,6 +66,8 @@ import org.tinylog.Logger;
 public final class Uplink {
     /** AWS IoT Core's payload limit. */
     public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+    /** Consecutive failed publishes (no PUBACK in between) after which the session counts as lost. */
+    public static final int DEAD_AFTER_PUBLISH_FAILURES = 3;
 
     /**
      * @param maxInFlight          publishes without PUBACK at once (1 … 100)
@@ -107,7 +116,7 @@ public final class Uplink {
     private record Acked(long token, int reasonCode, String reason) implements Event {
     }
 
-    private record Failed(long token, Throwable cause) implements Event {
+    private record Failed(BrokerSession session, long token, Throwable cause) implements Event {
     }
 
     private record Message(String topic, byte[] payload) implements Event {
@@ -131,6 +140,7 @@ public final class Uplink {
     private Instant nextAttempt;
     private int failures;
     private int rejectFailures;
+    private int publishFailures;
     private Instant pausedUntil = Instant.MIN;
 
     private final Map<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
@@ -273,6 +283,7 @@ public final class Uplink {
             backlogCursor = 0;
             liveCursor = boundary;
             inFlight.clear();
+            publishFailures = 0;
             lastError = null;
             Logger.info("connected (attempt after {} failure(s)); backlog {} frame(s)", failures, outbox.size());
             hooks.connected(this);
@@ -335,7 +346,7 @@ public final class Uplink {
 
         @Override
         public void publishFailed(long token, Throwable cause) {
-            events.add(new Failed(token, cause));
+            events.add(new Failed(owner, token, cause));
             wake();
         }
 
@@ -358,8 +369,16 @@ public final class Uplink {
             switch (e) {
                 case Acked a -> acked(now, a);
                 case Failed f -> {
-                    OutboxEntry entry = inFlight.remove(f.token());
-                    if (entry != null && session != null) {
+                    if (f.session() != session) {
+                        break; // from an earlier session: its frames were already released at the loss
+                    }
+                    OutboxEntry entry = f.token() < 0 ? null : inFlight.remove(f.token());
+                    publishFailures++;
+                    if (notConnected(f.cause()) || publishFailures >= DEAD_AFTER_PUBLISH_FAILURES) {
+                        // a dead session: the frame stays in the outbox and goes again after the reconnect
+                        lost(now, new BrokerException("publish failed " + publishFailures + " time(s) in a row: "
+                                + oneLine(rootOf(f.cause())), f.cause()));
+                    } else if (entry != null) {
                         // the frame stays in the outbox; resend it after a back-off, not at once
                         rewindTo(entry.id());
                         pause(now, "publish failed: " + oneLine(f.cause()));
@@ -376,6 +395,7 @@ public final class Uplink {
     }
 
     private void acked(Instant now, Acked a) {
+        publishFailures = 0; // the broker answered: the session is alive
         if (a.token() < 0) {
             if (a.reasonCode() >= 0x80) {
                 Logger.warn("control publish rejected: 0x{} {}", Integer.toHexString(a.reasonCode()), a.reason());
@@ -555,6 +575,25 @@ public final class Uplink {
 
     private long lastOutboxId() {
         return outbox.newestId();
+    }
+
+    /** Whether a publish failure's cause chain says the client has no connection. */
+    static boolean notConnected(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("not connected") || m.contains("connection lost")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootOf(Throwable e) {
+        Throwable t = e;
+        while (t != null && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     static String oneLine(Throwable e) {

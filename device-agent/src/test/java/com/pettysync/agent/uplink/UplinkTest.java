@@ -214,6 +214,102 @@ class UplinkTest {
     }
 
     @Test
+    void publishFailuresInARowCountAsALostConnectionAndReconnectWithBackoff() {
+        Uplink u = uplink(10, 100);
+        telemetry();
+        u.tick();
+        FakeBroker.Session first = broker.current();
+        for (int i = 1; i < Uplink.DEAD_AFTER_PUBLISH_FAILURES; i++) {
+            assertEquals(i, first.publishes.size());
+            first.listener.publishFailed(first.publishes.get(i - 1).token(), new java.io.IOException("timeout"));
+            Instant resume = u.tick();
+            assertTrue(u.connected(), "one failure pauses on the same session");
+            clock.set(resume);
+            u.tick();
+        }
+        int n = Uplink.DEAD_AFTER_PUBLISH_FAILURES;
+        assertEquals(n, first.publishes.size());
+        first.listener.publishFailed(first.publishes.get(n - 1).token(), new java.io.IOException("timeout"));
+        Instant next = u.tick();
+        assertFalse(u.connected(), "the session counts as dead after " + n + " failures in a row");
+        assertTrue(first.closed);
+        assertEquals(1, broker.sessions.size(), "the reconnect waits for the back-off");
+        assertEquals(1, outbox.size(), "the frame is kept");
+        clock.set(next);
+        u.tick();
+        assertTrue(u.connected());
+        assertEquals(2, broker.sessions.size());
+        assertEquals(List.of("T0"), payloads(broker.current().publishes));
+        broker.current().ackAll();
+        u.tick();
+        assertEquals(0, outbox.size());
+    }
+
+    @Test
+    void aPubackBetweenFailuresResetsTheCount() {
+        Uplink u = uplink(10, 100);
+        for (int i = 0; i < 2 * Uplink.DEAD_AFTER_PUBLISH_FAILURES; i++) {
+            telemetry();
+        }
+        for (int i = 0; i < 100 && broker.sessions.isEmpty()
+                || i < 100 && broker.current().publishes.size() < 2 * Uplink.DEAD_AFTER_PUBLISH_FAILURES; i++) {
+            clock.set(u.tick()); // tick when the rate limit allows the next publish
+        }
+        FakeBroker.Session s = broker.current();
+        List<FakeBroker.Publish> sent = List.copyOf(s.publishes);
+        assertEquals(2 * Uplink.DEAD_AFTER_PUBLISH_FAILURES, sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            if (i % 2 == 0) {
+                s.listener.publishFailed(sent.get(i).token(), new java.io.IOException("timeout"));
+            } else {
+                s.ack(sent.get(i).token());
+            }
+            u.tick();
+        }
+        assertTrue(u.connected(), "failures separated by PUBACKs are not a dead session");
+        assertEquals(1, broker.sessions.size());
+    }
+
+    @Test
+    void aFailedPublishSayingNotConnectedEndsTheSessionAtOnce() {
+        Uplink u = uplink(10, 100);
+        telemetry();
+        u.tick();
+        FakeBroker.Session first = broker.current();
+        first.listener.publishFailed(first.publishes.get(0).token(),
+                new RuntimeException("wrapped", new IllegalStateException("Client is not connected")));
+        Instant next = u.tick();
+        assertFalse(u.connected());
+        assertTrue(first.closed);
+        assertTrue(next.isAfter(clock.instant()) || next.equals(clock.instant()));
+        assertTrue(u.status().lastError().contains("not connected"), u.status().lastError());
+        clock.set(next);
+        u.tick();
+        assertTrue(u.connected());
+        assertEquals(List.of("T0"), payloads(broker.current().publishes));
+    }
+
+    @Test
+    void failuresReportedByAnEarlierSessionAreIgnored() {
+        Uplink u = uplink(10, 100);
+        telemetry();
+        u.tick();
+        FakeBroker.Session first = broker.current();
+        long token = first.publishes.get(0).token();
+        first.cut();
+        clock.set(u.tick());
+        u.tick();
+        FakeBroker.Session second = broker.current();
+        assertTrue(u.connected());
+        for (int i = 0; i < Uplink.DEAD_AFTER_PUBLISH_FAILURES; i++) {
+            first.listener.publishFailed(token, new IllegalStateException("Client is not connected"));
+        }
+        u.tick();
+        assertTrue(u.connected(), "late failures of the old session do not end the new one");
+        assertFalse(second.closed);
+    }
+
+    @Test
     void rejectedAsMalformedIsDroppedAndCounted() {
         Uplink u = uplink(10, 100);
         telemetry();
