@@ -128,7 +128,7 @@ public final class AgentCommands implements CommandContribution {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Print the agent's health from its status file (connected, backlog, last PUBACK, sensors).",
+            description = {"Print the agent's health from its status file (connected, backlog, last PUBACK, each sensor: ok or fault code).",
                 "Exit 1 when the status file is older than 2 minutes (agent not running)."})
     static final class StatusCommand implements Callable<Integer> {
         @Spec
@@ -180,11 +180,23 @@ public final class AgentCommands implements CommandContribution {
                 JsonNode se = s.path("sensors");
                 out.printf("sensors     %s, %d restart(s)%s%n", se.path("source").asText(), se.path("restarts").asLong(),
                         text(se, "lastError").isEmpty() ? "" : "; last error: " + text(se, "lastError"));
+                se.path("states").fields().forEachRemaining(e -> out.printf("  %-9s %s%n", e.getKey(),
+                        sensorState(e.getValue())));
                 out.printf("window      %d s, next close %s%n", s.path("window").path("lengthS").asInt(),
                         s.path("window").path("nextClose").asText());
             }
             out.flush();
             return stale ? Pettysync.EXIT_FAILED : 0;
+        }
+
+        /** {@code ok}, or {@code fault <code> (<name>: <detail>)}. */
+        static String sensorState(JsonNode st) {
+            String state = st.path("state").asText("?");
+            if (!"fault".equals(state)) {
+                return state;
+            }
+            return "fault " + st.path("code").asInt() + " (" + text(st, "fault")
+                    + (text(st, "detail").isEmpty() ? "" : ": " + text(st, "detail")) + ")";
         }
 
         private static String text(JsonNode n, String field) {

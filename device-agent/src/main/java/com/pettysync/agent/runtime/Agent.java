@@ -7,6 +7,7 @@ import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.sensing.TwinWindowSource;
 import com.pettysync.agent.shadow.ConfigShadow;
 import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.agent.uplink.PahoBrokerSession;
@@ -23,11 +24,13 @@ import com.pettysync.contract.telemetry.Firmware;
 import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
+import com.pettysync.drivers.SensorStatus;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -70,6 +73,8 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long restarts;
     private volatile String lastSensorError;
+    /** Each sensor's state after the last collection (sources that report it: the sensor twins). */
+    private volatile Map<String, SensorStatus> sensorStates = Map.of();
     private Instant nextStatus = Instant.MIN;
     private final SystemdNotifier systemd = new SystemdNotifier();
 
@@ -149,6 +154,9 @@ public final class Agent implements AutoCloseable {
     private WindowInputs.Source observed(WindowInputs.Source source) {
         return (t0, dur) -> {
             WindowInputs in = source.collect(t0, dur);
+            if (source instanceof TwinWindowSource twins) {
+                sensorStates = twins.statuses(); // a copy, taken on the thread that collects
+            }
             CollarConfig c = shadow.current();
             if (in.hr() != null) {
                 events.heartRate(in.hr().meanBpm(), c.hrLimits().min(), c.hrLimits().max());
@@ -243,6 +251,7 @@ public final class Agent implements AutoCloseable {
         sensors.put("source", config.sensors().jsonName());
         sensors.put("restarts", restarts);
         sensors.put("lastError", lastSensorError);
+        sensors.set("states", StatusFile.sensorStates(sensorStates));
         return s;
     }
 

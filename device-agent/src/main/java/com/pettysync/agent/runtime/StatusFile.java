@@ -2,10 +2,14 @@ package com.pettysync.agent.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.drivers.SensorStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The agent's health in {@code <data directory>/status.json}, replaced atomically (write to a temporary file,
@@ -28,6 +32,26 @@ public final class StatusFile {
 
     public static ObjectNode read(Path dataDir) throws IOException {
         return (ObjectNode) JSON.readTree(dataDir.resolve(NAME).toFile());
+    }
+
+    /**
+     * Each sensor's state, by sensor name in name order: {@code {"hr": {"state": "fault", "code": 2, "fault": "no_ack",
+     * "detail": "..."}, "imu": {"state": "ok"}}}. The code is the driver's {@code FaultCode.code()}.
+     */
+    public static ObjectNode sensorStates(Map<String, SensorStatus> statuses) {
+        ObjectNode states = JSON.createObjectNode();
+        new TreeMap<>(statuses).forEach((name, st) -> {
+            ObjectNode n = states.putObject(name);
+            if (st.isOk()) {
+                n.put("state", "ok");
+            } else {
+                n.put("state", "fault");
+                n.put("code", st.fault().code());
+                n.put("fault", st.fault().name().toLowerCase(Locale.ROOT));
+                n.put("detail", st.detail());
+            }
+        });
+        return states;
     }
 
     public static ObjectNode newNode() {

@@ -61,10 +61,15 @@ class AgentCommandsTest {
         s.put("backlog", 12);
         s.put("lastPuback", "2026-01-01T00:00:00Z");
         s.putObject("outbox").put("durable", true);
-        s.putObject("sensors").put("source", "simulated").put("restarts", 1);
+        ObjectNode sensors = s.putObject("sensors").put("source", "simulated").put("restarts", 1);
+        sensors.set("states", StatusFile.sensorStates(java.util.Map.of(
+                "imu", com.pettysync.drivers.SensorStatus.OK,
+                "hr", com.pettysync.drivers.SensorStatus.fault(com.pettysync.drivers.FaultCode.NO_ACK, "no ACK"))));
         StatusFile.write(dir, s);
         assertEquals(0, run("agent", "status", "--data-dir", dir.toString()));
         String o = out.toString();
+        assertTrue(o.contains("  hr        fault 2 (no_ack: no ACK)"), o);
+        assertTrue(o.contains("  imu       ok"), o);
         assertTrue(o.contains("connected   true"), o);
         assertTrue(o.contains("backlog     12 frame(s)"), o);
         assertTrue(o.contains("1 restart(s)"), o);
