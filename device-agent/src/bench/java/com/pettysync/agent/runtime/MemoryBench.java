@@ -46,6 +46,10 @@ class MemoryBench {
                         + "(%.2f %% of one core), frames at broker %d%n", floorRss, agentRss,
                         agentRss / (double) floorRss, agentCpuMs, settle, 100.0 * agentCpuMs / (settle * 1000.0),
                         broker.received.size());
+                if (Boolean.getBoolean("pettysync.bench.nmt")) {
+                    breakdown("floor", floor.pid());
+                    breakdown("agent", agent.pid());
+                }
             } finally {
                 floor.destroy();
                 agent.destroy();
@@ -53,6 +57,67 @@ class MemoryBench {
                 agent.waitFor();
             }
         }
+    }
+
+    /** With -Dpettysync.bench.nmt=true: where the RSS goes (smaps_rollup, NMT summary, biggest mappings). */
+    static void breakdown(String name, long pid) throws Exception {
+        System.out.println("BENCH " + name + " smaps_rollup:\n"
+                + Files.readString(Path.of("/proc/" + pid + "/smaps_rollup")));
+        Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "VM.native_memory", "summary").redirectErrorStream(true).start();
+        String nmt = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        j.waitFor();
+        System.out.println("BENCH " + name + " NMT:\n" + nmt.lines()
+                .filter(l -> l.contains("committed") && (l.startsWith("-") || l.startsWith("Total")))
+                .reduce("", (a, b) -> a + b + "\n"));
+        System.out.println("BENCH " + name + " heap: " + jcmd(pid, "GC.heap_info").lines()
+                .filter(l -> l.contains("used") || l.contains("space")).reduce("", (a, b) -> a + "\n  " + b));
+        jcmd(pid, "GC.run"); // after the RSS was read: the live set, for sizing -Xmx
+        System.out.println("BENCH " + name + " after full GC: " + jcmd(pid, "GC.heap_info").lines()
+                .filter(l -> l.contains("total")).reduce("", (a, b) -> a + "\n  " + b));
+        java.util.Map<String, Long> classes = new java.util.TreeMap<>();
+        jcmd(pid, "VM.class_hierarchy").lines().map(l -> l.replaceAll("^[|\\s-]+", "").split("/")[0].split("\\."))
+                .filter(p -> p.length > 2).forEach(p -> classes.merge(String.join(".",
+                        java.util.Arrays.copyOf(p, Math.min(3, p.length - 1))), 1L, Long::sum));
+        classes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                .forEach(e -> System.out.printf("BENCH %s classes %5d %s%n", name, e.getValue(), e.getKey()));
+        // biggest file-backed mappings by RSS
+        List<String[]> maps = new ArrayList<>();
+        String current = null;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] f = line.trim().split("\\s+");
+                current = f.length >= 6 ? f[5] : "[anon]";
+            } else if (line.startsWith("Rss:")) {
+                maps.add(new String[] {current, line.replaceAll("[^0-9]", "")});
+            }
+        }
+        java.util.Map<String, Long> byFile = new java.util.TreeMap<>();
+        for (String[] m : maps) {
+            byFile.merge(m[0], Long.parseLong(m[1]), Long::sum);
+        }
+        byFile.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                .forEach(e -> System.out.printf("BENCH %s map %8d KiB %s%n", name, e.getValue(), e.getKey()));
+    }
+
+    /**
+     * The test JVM's class path without the test-only jars (broker, logback, JUnit, Mockito, jqwik): the children
+     * get what the .deb ships, so no logging backend of the broker's is bound in them by accident.
+     */
+    static String runtimeClasspath() {
+        String sep = java.io.File.pathSeparator;
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(sep))
+                .filter(e -> !e.matches(".*/(ch/qos/logback|com/hivemq|org/junit|org/opentest4j|org/apiguardian"
+                        + "|org/mockito|net/bytebuddy|org/objenesis|net/jqwik)/.*"))
+                .collect(java.util.stream.Collectors.joining(sep));
+    }
+
+    static String jcmd(long pid, String command) throws Exception {
+        Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        j.waitFor();
+        return out;
     }
 
     static long rssKb(long pid) throws Exception {
@@ -75,9 +140,16 @@ class MemoryBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FLAGS);
+        if (Boolean.getBoolean("pettysync.bench.nmt")) {
+            cmd.add("-XX:NativeMemoryTracking=summary");
+        }
+        String extra = System.getProperty("pettysync.bench.jvmFlags", "");
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.add("-Dtinylog.writer.level=warn");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(runtimeClasspath());
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
