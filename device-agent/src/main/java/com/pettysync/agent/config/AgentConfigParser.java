@@ -31,6 +31,11 @@ import java.util.regex.Pattern;
 public final class AgentConfigParser {
     private static final Pattern HOST = Pattern.compile(
             "(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
+    /** A local stand-in of IoT Core (pettysync cloud) may listen on any port; AWS listens on 8883 and 443 only. */
+    static boolean isLoopback(String endpoint) {
+        return endpoint.equals("localhost") || endpoint.startsWith("127.") || endpoint.equals("::1");
+    }
+
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
             "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
             "keepAliveS", "reconnect", "sensors");
@@ -98,8 +103,11 @@ public final class AgentConfigParser {
                     + endpoint + "\"");
         }
         int port = r.integer(o, "port", AgentConfig.DEFAULT_PORT);
-        if (port != AgentConfig.DEFAULT_PORT && port != AgentConfig.ALPN_PORT) {
-            r.problem("port", "must be 8883, or 443 (TLS with ALPN x-amzn-mqtt-ca), got " + port);
+        boolean loopback = endpoint != null && isLoopback(endpoint);
+        if (loopback ? port < 1 || port > 65535 : port != AgentConfig.DEFAULT_PORT && port != AgentConfig.ALPN_PORT) {
+            r.problem("port", loopback ? "must be 1-65535, got " + port
+                    : "must be 8883, or 443 (TLS with ALPN x-amzn-mqtt-ca), got " + port
+                            + " (other ports only for a loopback endpoint: the local IoT Core stand-in)");
         }
         String thing = r.string(o, "thingName", null);
         if (thing != null && !ThingName.isValid(thing)) {

@@ -85,6 +85,16 @@ class AgentConfigParserTest {
     }
 
     @Test
+    void anyPortOnlyForALoopbackEndpoint() {
+        assertTrue(problems("""
+                {"endpoint":"localhost","port":18883}""").get("port") == null);
+        assertTrue(problems("""
+                {"endpoint":"127.0.0.5","port":70000}""").get("port").contains("1-65535"));
+        assertTrue(problems("""
+                {"endpoint":"abc-ats.iot.eu-west-1.amazonaws.com","port":18883}""").get("port").contains("loopback"));
+    }
+
+    @Test
     void reportsEveryProblemByFieldPathAtOnce() {
         Map<String, String> p = problems("""
                 {"endpoint":"not a host!","port":1883,"thingName":"collar 1","certificate":"missing.pem",
