@@ -24,10 +24,19 @@ import java.time.Duration;
  * @param keepAliveS     MQTT keep-alive, 30 … 1200 s
  * @param reconnect      reconnect back-off bounds
  * @param sensors        real hardware or the simulated twins
+ * @param voice          voice clip storage (disk quota)
  */
 public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
         Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
-        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors) {
+        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice) {
+
+    /** A configuration with the default voice settings (for callers that predate them). */
+    public AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
+            Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
+            Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors) {
+        this(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory, windowS, topicMode,
+                basicIngestRule, outbox, keepAliveS, reconnect, sensors, Voice.defaults());
+    }
 
     public static final int DEFAULT_PORT = 8883;
     public static final int ALPN_PORT = 443;
@@ -60,6 +69,23 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
         }
     }
 
+    /**
+     * Voice clip storage.
+     *
+     * @param quotaBytes most audio bytes of clips kept on disk waiting for upload (oldest dropped first);
+     *                   {@value #MIN_QUOTA_BYTES} … {@value #MAX_QUOTA_BYTES}, default 64 MiB
+     */
+    public record Voice(long quotaBytes) {
+        public static final long DEFAULT_QUOTA_BYTES = 64L * 1024 * 1024;
+        /** One 10 s clip of 16 kHz PCM (320,000 bytes) must fit. */
+        public static final long MIN_QUOTA_BYTES = 320_000;
+        public static final long MAX_QUOTA_BYTES = 16L * 1024 * 1024 * 1024;
+
+        public static Voice defaults() {
+            return new Voice(DEFAULT_QUOTA_BYTES);
+        }
+    }
+
     /** Reconnect back-off: exponential from {@code minS} to {@code maxS} with full jitter. */
     public record Reconnect(int minS, int maxS) {
         public static Reconnect defaults() {
@@ -83,6 +109,6 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
     /** This configuration with another sensor source (the {@code --simulated} switch). */
     public AgentConfig withSensors(Sensors s) {
         return new AgentConfig(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory,
-                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s);
+                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice);
     }
 }

@@ -38,9 +38,10 @@ public final class AgentConfigParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
             "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
-            "keepAliveS", "reconnect", "sensors");
+            "keepAliveS", "reconnect", "sensors", "voice");
     private static final Set<String> OUTBOX_FIELDS = Set.of("capacityFrames", "maxInFlight", "drainPerSecond");
     private static final Set<String> RECONNECT_FIELDS = Set.of("minS", "maxS");
+    private static final Set<String> VOICE_FIELDS = Set.of("quotaBytes");
 
     /** Largest outbox: 10 years of 5-minute windows; a bigger number is certainly a typo. */
     public static final int MAX_CAPACITY = 1_051_200;
@@ -181,12 +182,29 @@ public final class AgentConfigParser {
         } else if (sensors != null && !"real".equals(sensors)) {
             r.problem("sensors", "must be \"real\" or \"simulated\", got \"" + sensors + "\"");
         }
+        AgentConfig.Voice voice = AgentConfig.Voice.defaults();
+        JsonNode vo = r.object(o, "voice");
+        if (vo != null) {
+            r.unknown((ObjectNode) vo, "voice.", VOICE_FIELDS);
+            JsonNode q = vo.get("quotaBytes");
+            if (q != null && !q.isNull()) {
+                if (!q.isIntegralNumber() || !q.canConvertToLong()) {
+                    r.problem("voice.quotaBytes", "must be a whole number, got " + q);
+                } else if (q.longValue() < AgentConfig.Voice.MIN_QUOTA_BYTES
+                        || q.longValue() > AgentConfig.Voice.MAX_QUOTA_BYTES) {
+                    r.problem("voice.quotaBytes", "must be between " + AgentConfig.Voice.MIN_QUOTA_BYTES + " (one 10 s"
+                            + " clip) and " + AgentConfig.Voice.MAX_QUOTA_BYTES + ", got " + q.longValue());
+                } else {
+                    voice = new AgentConfig.Voice(q.longValue());
+                }
+            }
+        }
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigException(r.problems);
         }
         return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
                 topicMode == TopicMode.BASIC_INGEST ? RuleName.of(rule) : null, outbox, keepAlive, reconnect,
-                sensorSource);
+                sensorSource, voice);
     }
 
     /** Collects problems while reading fields. */
