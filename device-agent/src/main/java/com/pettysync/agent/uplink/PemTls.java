@@ -1,18 +1,23 @@
 package com.pettysync.agent.uplink;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -20,14 +25,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Mutual TLS from the PEM files the factory CLI writes: the collar certificate (chain), its private key (EC or RSA;
@@ -83,12 +80,11 @@ public final class PemTls {
     /** Every CERTIFICATE block in {@code file}, in order. */
     public static List<X509Certificate> certificates(Path file) throws IOException {
         List<X509Certificate> out = new ArrayList<>();
-        JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o;
-            while ((o = p.readObject()) != null) {
-                if (o instanceof X509CertificateHolder h) {
-                    out.add(conv.getCertificate(h));
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (PemBlock b : PemBlock.read(file)) {
+                if (b.label().equals("CERTIFICATE")) {
+                    out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
                 }
             }
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -97,27 +93,226 @@ public final class PemTls {
         return out;
     }
 
-    /** The one private key in {@code file}. */
+    /**
+     * The first private key in {@code file}: PKCS#8 {@code PRIVATE KEY} (EC or RSA), SEC1 {@code EC PRIVATE KEY}
+     * (named curve) or PKCS#1 {@code RSA PRIVATE KEY}. SEC1 and PKCS#1 are wrapped into PKCS#8 (RFC 5208: version
+     * 0, the algorithm identifier, the key as an OCTET STRING) and read by the JDK's own key factories, so no
+     * crypto provider beyond the JDK is loaded on the collar.
+     */
     public static PrivateKey privateKey(Path file) throws IOException {
-        JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o;
-            while ((o = p.readObject()) != null) {
-                if (o instanceof PrivateKeyInfo pki) {
-                    return conv.getPrivateKey(pki);
+        for (PemBlock b : PemBlock.read(file)) {
+            try {
+                switch (b.label()) {
+                    case "PRIVATE KEY":
+                        return pkcs8(b.der(), "EC", "RSA");
+                    case "EC PRIVATE KEY":
+                        b.refuseEncrypted(file);
+                        return pkcs8(Pkcs8.fromSec1(b.der()), "EC");
+                    case "RSA PRIVATE KEY":
+                        b.refuseEncrypted(file);
+                        return pkcs8(Pkcs8.fromPkcs1(b.der()), "RSA");
+                    case "ENCRYPTED PRIVATE KEY":
+                        throw new IOException(file + ": encrypted private keys are not supported");
+                    default:
+                        break;
                 }
-                if (o instanceof PEMKeyPair kp) {
-                    // SEC1 / PKCS#1; the public half is optional in SEC1, so only the private key info is used
-                    return conv.getPrivateKey(kp.getPrivateKeyInfo());
-                }
-                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-                    throw new IOException(file + ": encrypted private keys are not supported");
-                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new IOException(file + ": not a readable " + b.label() + ": " + e.getMessage(), e);
             }
-        } catch (RuntimeException e) {
-            throw new IOException(file + ": not a PEM private key: " + e.getMessage(), e);
         }
         throw new IOException(file + ": no PRIVATE KEY block");
+    }
+
+    private static PrivateKey pkcs8(byte[] der, String... algorithms) throws GeneralSecurityException {
+        GeneralSecurityException first = null;
+        for (String algorithm : algorithms) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (InvalidKeySpecException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw new InvalidKeySpecException("neither an " + String.join(" nor an ", algorithms) + " key"
+                + (first == null ? "" : " (" + first.getMessage() + ")"), first);
+    }
+
+    /**
+     * One PEM block (RFC 7468): {@code -----BEGIN label-----}, optional RFC 1421 headers (only {@code Proc-Type}
+     * matters: it marks an OpenSSL-encrypted legacy key), base64 body, {@code -----END label-----}. Text outside
+     * blocks is ignored, as OpenSSL does.
+     */
+    record PemBlock(String label, byte[] der, boolean encrypted) {
+        private static final String BEGIN = "-----BEGIN ";
+        private static final String END = "-----END ";
+        private static final String DASHES = "-----";
+
+        static List<PemBlock> read(Path file) throws IOException {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            } catch (java.nio.charset.MalformedInputException e) {
+                throw new IOException(file + ": not a PEM file (not ASCII text)", e);
+            }
+            List<PemBlock> blocks = new ArrayList<>();
+            String label = null;
+            boolean encrypted = false;
+            StringBuilder body = new StringBuilder();
+            int lineNo = 0;
+            for (String raw : lines) {
+                lineNo++;
+                String line = raw.strip();
+                if (label == null) {
+                    if (line.startsWith(BEGIN) && line.endsWith(DASHES) && line.length() > BEGIN.length() + 5) {
+                        label = line.substring(BEGIN.length(), line.length() - DASHES.length());
+                        encrypted = false;
+                        body.setLength(0);
+                    }
+                } else if (line.startsWith(END)) {
+                    if (!line.equals(END + label + DASHES)) {
+                        throw new IOException(file + ":" + lineNo + ": '" + line + "' does not close BEGIN " + label);
+                    }
+                    try {
+                        blocks.add(new PemBlock(label, Base64.getDecoder().decode(body.toString()), encrypted));
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(file + ": bad base64 in the " + label + " block ending at line "
+                                + lineNo, e);
+                    }
+                    label = null;
+                } else if (line.contains(":")) {
+                    encrypted |= line.startsWith("Proc-Type:") && line.contains("ENCRYPTED");
+                } else {
+                    body.append(line);
+                }
+            }
+            if (label != null) {
+                throw new IOException(file + ": BEGIN " + label + " without END (truncated file?)");
+            }
+            return blocks;
+        }
+
+        void refuseEncrypted(Path file) throws IOException {
+            if (encrypted) {
+                throw new IOException(file + ": encrypted private keys are not supported");
+            }
+        }
+    }
+
+    /**
+     * Wraps the two legacy key encodings into PKCS#8 {@code PrivateKeyInfo}. Only the DER this needs: a reader for
+     * one TLV at a time (definite lengths, ≤ 4 length bytes) and a writer.
+     * <pre>
+     * PrivateKeyInfo ::= SEQUENCE { version INTEGER (0), algorithm AlgorithmIdentifier, privateKey OCTET STRING }
+     * SEC1 ECPrivateKey ::= SEQUENCE { version INTEGER (1), privateKey OCTET STRING,
+     *                                  parameters [0] OBJECT IDENTIFIER (named curve) OPTIONAL,
+     *                                  publicKey [1] BIT STRING OPTIONAL }
+     * EC:  algorithm = SEQUENCE { OID 1.2.840.10045.2.1 (id-ecPublicKey), OID of the named curve }
+     * RSA: algorithm = SEQUENCE { OID 1.2.840.113549.1.1.1 (rsaEncryption), NULL }
+     * </pre>
+     */
+    static final class Pkcs8 {
+        private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02,
+            0x01};
+        private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
+            (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+        private static final byte[] VERSION_0 = {0x02, 0x01, 0x00};
+
+        private Pkcs8() {
+        }
+
+        static byte[] fromPkcs1(byte[] pkcs1) {
+            Tlv seq = Tlv.read(pkcs1, 0);
+            if (seq.tag != 0x30 || seq.end() != pkcs1.length) {
+                throw new IllegalArgumentException("not a DER SEQUENCE");
+            }
+            return wrap(RSA_ALGORITHM, pkcs1);
+        }
+
+        static byte[] fromSec1(byte[] sec1) {
+            Tlv seq = Tlv.read(sec1, 0);
+            if (seq.tag != 0x30 || seq.end() != sec1.length) {
+                throw new IllegalArgumentException("not a DER SEQUENCE");
+            }
+            Tlv version = Tlv.read(sec1, seq.contentStart);
+            if (version.tag != 0x02 || version.length != 1 || sec1[version.contentStart] != 1) {
+                throw new IllegalArgumentException("not a SEC1 ECPrivateKey (version must be 1)");
+            }
+            Tlv key = Tlv.read(sec1, version.end());
+            if (key.tag != 0x04) {
+                throw new IllegalArgumentException("not a SEC1 ECPrivateKey (no privateKey OCTET STRING)");
+            }
+            for (int at = key.end(); at < seq.end(); ) {
+                Tlv field = Tlv.read(sec1, at);
+                if (field.tag == (byte) 0xa0) {
+                    Tlv curve = Tlv.read(sec1, field.contentStart);
+                    if (curve.tag != 0x06) {
+                        throw new IllegalArgumentException("explicit curve parameters are not supported, only a "
+                                + "named curve");
+                    }
+                    byte[] algorithm = concat(EC_PUBLIC_KEY_OID, java.util.Arrays.copyOfRange(sec1, curve.start,
+                            curve.end()));
+                    return wrap(concat(header(0x30, algorithm.length), algorithm), sec1);
+                }
+                at = field.end();
+            }
+            throw new IllegalArgumentException("the SEC1 key names no curve ([0] parameters missing)");
+        }
+
+        private static byte[] wrap(byte[] algorithm, byte[] key) {
+            byte[] octets = concat(header(0x04, key.length), key);
+            byte[] body = concat(concat(VERSION_0, algorithm), octets);
+            return concat(header(0x30, body.length), body);
+        }
+
+        private static byte[] header(int tag, int length) {
+            if (length < 0x80) {
+                return new byte[] {(byte) tag, (byte) length};
+            }
+            int bytes = length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4;
+            byte[] h = new byte[2 + bytes];
+            h[0] = (byte) tag;
+            h[1] = (byte) (0x80 | bytes);
+            for (int i = 0; i < bytes; i++) {
+                h[2 + i] = (byte) (length >>> (8 * (bytes - 1 - i)));
+            }
+            return h;
+        }
+
+        private static byte[] concat(byte[] a, byte[] b) {
+            byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, out, a.length, b.length);
+            return out;
+        }
+
+        /** One DER element: tag, where its content starts and how long it is; bounds checked. */
+        record Tlv(byte tag, int start, int contentStart, int length) {
+            static Tlv read(byte[] der, int at) {
+                if (at + 2 > der.length) {
+                    throw new IllegalArgumentException("truncated DER at byte " + at);
+                }
+                int first = der[at + 1] & 0xff;
+                int contentStart = at + 2;
+                long length = first;
+                if (first >= 0x80) {
+                    int n = first & 0x7f;
+                    if (n == 0 || n > 4 || contentStart + n > der.length) {
+                        throw new IllegalArgumentException("bad DER length at byte " + at);
+                    }
+                    length = 0;
+                    for (int i = 0; i < n; i++) {
+                        length = length << 8 | (der[contentStart + i] & 0xff);
+                    }
+                    contentStart += n;
+                }
+                if (contentStart + length > der.length) {
+                    throw new IllegalArgumentException("DER element at byte " + at + " runs past the end");
+                }
+                return new Tlv(der[at], at, contentStart, (int) length);
+            }
+
+            int end() {
+                return contentStart + length;
+            }
+        }
     }
 
     /** Applies host name verification, protocol versions and ALPN to every socket. */

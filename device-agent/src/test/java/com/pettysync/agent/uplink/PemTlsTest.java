@@ -99,4 +99,63 @@ class PemTlsTest {
         e = assertThrows(IOException.class, () -> PemTls.socketFactory(empty, c.privateKey(), pki.caPem, false));
         assertTrue(e.getMessage().contains("no CERTIFICATE"), e.getMessage());
     }
+
+    /** The JDK-only reader gives the same key as BouncyCastle's PEMParser for every format the factory may write. */
+    @Test
+    void readsEveryKeyFormatLikeBouncyCastle() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        for (TestPki.KeyFormat format : TestPki.KeyFormat.values()) {
+            TestPki.Client c = pki.client("collar-" + format.name().toLowerCase().replace('_', '-'), format);
+            java.security.PrivateKey ours = PemTls.privateKey(c.privateKey());
+            java.security.PrivateKey bc;
+            try (java.io.Reader r = Files.newBufferedReader(c.privateKey());
+                    org.bouncycastle.openssl.PEMParser p = new org.bouncycastle.openssl.PEMParser(r)) {
+                Object o = p.readObject();
+                org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter conv =
+                        new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+                bc = o instanceof org.bouncycastle.openssl.PEMKeyPair kp ? conv.getPrivateKey(kp.getPrivateKeyInfo())
+                        : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
+            }
+            assertEquals(format.name().startsWith("EC") ? "EC" : "RSA", ours.getAlgorithm(), format.name());
+            if (ours instanceof java.security.interfaces.ECPrivateKey ec) {
+                assertEquals(((java.security.interfaces.ECPrivateKey) bc).getS(), ec.getS(), format.name());
+                assertEquals(((java.security.interfaces.ECPrivateKey) bc).getParams().getCurve(),
+                        ec.getParams().getCurve(), format.name());
+            } else {
+                assertEquals(((java.security.interfaces.RSAPrivateKey) bc).getPrivateExponent(),
+                        ((java.security.interfaces.RSAPrivateKey) ours).getPrivateExponent(), format.name());
+                assertEquals(((java.security.interfaces.RSAPrivateKey) bc).getModulus(),
+                        ((java.security.interfaces.RSAPrivateKey) ours).getModulus(), format.name());
+            }
+            assertEquals(1, PemTls.certificates(c.certificate()).size());
+        }
+    }
+
+    @Test
+    void refusesEncryptedTruncatedAndMalformedKeysWithTheReason() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        String sec1 = Files.readString(pki.client("collar-x", TestPki.KeyFormat.EC_SEC1).privateKey());
+        String body = sec1.substring(sec1.indexOf('\n') + 1, sec1.indexOf("-----END"));
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + body + "-----END ENCRYPTED PRIVATE KEY-----\n",
+                "encrypted");
+        cases.put("-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n" + body
+                + "-----END EC PRIVATE KEY-----\n", "encrypted");
+        cases.put("-----BEGIN EC PRIVATE KEY-----\n" + body, "without END");
+        cases.put("-----BEGIN EC PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----\n", "does not close");
+        cases.put("-----BEGIN EC PRIVATE KEY-----\n%%%%\n-----END EC PRIVATE KEY-----\n", "base64");
+        cases.put("-----BEGIN EC PRIVATE KEY-----\nMAYCAQECAQU=\n-----END EC PRIVATE KEY-----\n", "no privateKey");
+        cases.put("-----BEGIN EC PRIVATE KEY-----\nMIIBAA==\n-----END EC PRIVATE KEY-----\n", "past the end");
+        cases.put("-----BEGIN RSA PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----\n", "RSA");
+        cases.put("-----BEGIN PRIVATE KEY-----\n" + body + "-----END PRIVATE KEY-----\n", "neither");
+        cases.put("-----BEGIN CERTIFICATE-----\n" + body + "-----END CERTIFICATE-----\n", "no PRIVATE KEY");
+        int i = 0;
+        for (var e : cases.entrySet()) {
+            Path f = Files.writeString(dir.resolve("bad-" + i++ + ".pem"), e.getKey());
+            IOException x = assertThrows(IOException.class, () -> PemTls.privateKey(f), e.getKey());
+            assertTrue(x.getMessage().contains(f.getFileName().toString()) && x.getMessage().contains(e.getValue()),
+                    e.getValue() + " <- " + x.getMessage());
+            assertTrue(!x.getMessage().contains(body.substring(0, 20)), "no key material in the message");
+        }
+    }
 }
