@@ -31,7 +31,11 @@ public final class EventRecorder {
 
     /** Commits one event; returns its outbox entry, or empty when its data were invalid. */
     public Optional<OutboxEntry> record(EventType type, long... data) {
-        long t = clock.instant().getEpochSecond();
+        return record(clock.instant().getEpochSecond(), type, data);
+    }
+
+    /** Commits one event that happened at Unix second {@code t}; empty when its data were invalid. */
+    public Optional<OutboxEntry> record(long t, EventType type, long... data) {
         try {
             OutboxEntry e = outbox.append(FrameKind.EVENT,
                     (eseq, ctx) -> EventFrameCodec.encode(EventFrame.of(eseq, t, type, data)));

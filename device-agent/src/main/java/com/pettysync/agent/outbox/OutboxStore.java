@@ -77,9 +77,20 @@ import org.tinylog.Logger;
  *         created_ms INTEGER NOT NULL,            -- commit time, Unix ms (agent clock)
  *         payload BLOB NOT NULL)                  -- the frame, byte for byte as published
  *   counter(name TEXT PRIMARY KEY, value INTEGER NOT NULL)
- *         -- 'seq', 'eseq': next value to hand out; 'dropped': 1 while the outbox_dropped mark is pending
+ *         -- 'seq', 'eseq': next value to hand out; 'dropped': 1 while the outbox_dropped mark is pending;
+ *         -- 'clip': next voice clip id (ids start at 1; 0 means "no clip" on the wire)
+ *   voice_clip(clip_id INTEGER PRIMARY KEY,       -- contract §5 clip_id, never reused (like seq)
+ *         t0_ms INTEGER NOT NULL,                 -- clip start, Unix ms
+ *         class INTEGER NOT NULL, conf_pct INTEGER NOT NULL,  -- the episode (contract §4 type 6)
+ *         codec INTEGER NOT NULL,                 -- 0 PCM s16le, 1 IMA ADPCM
+ *         sample_rate INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+ *         bytes INTEGER NOT NULL,                 -- audio bytes in the file
+ *         parts INTEGER NOT NULL,                 -- contract parts of the clip
+ *         parts_acked INTEGER NOT NULL,           -- parts 0 … parts_acked-1 have their PUBACK
+ *         file TEXT NOT NULL,                     -- file name under clips/ (agent.voice.VoiceClips)
+ *         created_ms INTEGER NOT NULL)
  * outbox.db-wal, outbox.db-shm   SQLite's WAL files
- * counters.reserve     text, two lines "seq=N" and "eseq=N": an upper bound of every counter value handed out.
+ * counters.reserve     text, lines "seq=N", "eseq=N" and "clip=N": an upper bound of every counter value handed out.
  *                      Raised in blocks of 1024 (written, fsynced and renamed into place before a counter
  *                      reaches it), so it is written about once per 1024 frames. Read only when a new database
  *                      is created (first start, or after a corrupt one was moved aside).
@@ -123,6 +134,8 @@ public final class OutboxStore implements AutoCloseable {
     private long nextEseq;
     private long reservedSeq;
     private long reservedEseq;
+    private long nextClipId = 1;
+    private long reservedClip;
     private boolean droppedMark;
     private long droppedTotal;
     private long lastId;
@@ -169,6 +182,7 @@ public final class OutboxStore implements AutoCloseable {
             // the reservation is an upper bound of every counter handed out, so continuing there never repeats
             store.nextSeq = store.reservedSeq;
             store.nextEseq = store.reservedEseq;
+            store.nextClipId = Math.max(1, store.reservedClip);
             store.countersKnown = true;
             store.degrade(e, false);
         }
@@ -424,6 +438,11 @@ public final class OutboxStore implements AutoCloseable {
                         + "kind INTEGER NOT NULL, counter INTEGER NOT NULL, created_ms INTEGER NOT NULL, "
                         + "payload BLOB NOT NULL)");
                 st.execute("CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS voice_clip (clip_id INTEGER PRIMARY KEY, t0_ms INTEGER NOT NULL, "
+                        + "class INTEGER NOT NULL, conf_pct INTEGER NOT NULL, codec INTEGER NOT NULL, "
+                        + "sample_rate INTEGER NOT NULL, duration_ms INTEGER NOT NULL, bytes INTEGER NOT NULL, "
+                        + "parts INTEGER NOT NULL, parts_acked INTEGER NOT NULL, file TEXT NOT NULL, "
+                        + "created_ms INTEGER NOT NULL)");
                 st.execute("PRAGMA user_version = 1");
             }
             return c;
@@ -446,10 +465,12 @@ public final class OutboxStore implements AutoCloseable {
         }
         long dbSeq = values.getOrDefault("seq", -1L);
         long dbEseq = values.getOrDefault("eseq", -1L);
+        long dbClip = values.getOrDefault("clip", -1L);
         // a new database: continue from the counters in memory when this process knows them (it has been running),
         // else from the reservation (an upper bound of every value handed out, so a gap but never a repeat)
         nextSeq = Math.max(nextSeq, dbSeq >= 0 ? dbSeq : countersKnown ? nextSeq : reservedSeq);
         nextEseq = Math.max(nextEseq, dbEseq >= 0 ? dbEseq : countersKnown ? nextEseq : reservedEseq);
+        nextClipId = Math.max(Math.max(1, nextClipId), dbClip >= 0 ? dbClip : countersKnown ? nextClipId : reservedClip);
         countersKnown = true;
         droppedMark = droppedMark || values.getOrDefault("dropped", 0L) != 0;
         try (Statement st = c.createStatement();
@@ -468,6 +489,7 @@ public final class OutboxStore implements AutoCloseable {
         try {
             setCounter(c, "seq", nextSeq);
             setCounter(c, "eseq", nextEseq);
+            setCounter(c, "clip", nextClipId);
             setCounter(c, "dropped", droppedMark ? 1 : 0);
             c.commit();
         } catch (SQLException e) {
@@ -492,6 +514,7 @@ public final class OutboxStore implements AutoCloseable {
             }
             reservedSeq = Long.parseLong(p.getProperty("seq", "0").trim());
             reservedEseq = Long.parseLong(p.getProperty("eseq", "0").trim());
+            reservedClip = Long.parseLong(p.getProperty("clip", "0").trim());
         } catch (IOException | NumberFormatException e) {
             Logger.warn("counter reservation file {} unreadable ({}); counters start from the database", f,
                     oneLine(e));
@@ -506,12 +529,19 @@ public final class OutboxStore implements AutoCloseable {
         }
         long newSeq = kind == FrameKind.TELEMETRY ? counter + RESERVE_BLOCK : reservedSeq;
         long newEseq = kind == FrameKind.EVENT ? counter + RESERVE_BLOCK : reservedEseq;
+        writeReserve(newSeq, newEseq, reservedClip);
+    }
+
+    /** Writes the reservation file (temp, fsync, rename); never below the counters in use. */
+    private boolean writeReserve(long newSeq, long newEseq, long newClip) {
         newSeq = Math.max(newSeq, nextSeq);
         newEseq = Math.max(newEseq, nextEseq);
+        newClip = Math.max(newClip, nextClipId);
         Path f = dir.resolve(RESERVE_FILE);
         Path tmp = dir.resolve(RESERVE_FILE + ".tmp");
         try {
-            byte[] text = ("seq=" + newSeq + "\neseq=" + newEseq + "\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] text = ("seq=" + newSeq + "\neseq=" + newEseq + "\nclip=" + newClip + "\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(text));
@@ -520,9 +550,12 @@ public final class OutboxStore implements AutoCloseable {
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             reservedSeq = newSeq;
             reservedEseq = newEseq;
+            reservedClip = newClip;
+            return true;
         } catch (IOException e) {
             // not fatal: the database counter is still the primary record
             Logger.warn("cannot write counter reservation {}: {}", f, oneLine(e));
+            return false;
         }
     }
 
@@ -652,6 +685,7 @@ public final class OutboxStore implements AutoCloseable {
             }
             setCounter(c, "seq", nextSeq);
             setCounter(c, "eseq", nextEseq);
+            setCounter(c, "clip", nextClipId);
             setCounter(c, "dropped", droppedMark ? 1 : 0);
             c.commit();
             c.setAutoCommit(true);
@@ -672,6 +706,135 @@ public final class OutboxStore implements AutoCloseable {
             closeQuietly(c);
             fault = oneLine(e);
             Logger.debug("outbox still degraded: {}", fault);
+        }
+    }
+
+    // ---------------------------------------------------------------- voice clip index
+
+    /**
+     * Hands out the next voice clip id: ≥ 1 and never handed out before, also across restarts and a new database
+     * (the reservation file is raised before the id is used, as for {@code seq}). Returns 0 ("no clip") while the
+     * store is degraded or when the reservation cannot be written: a clip needs a durable index.
+     */
+    public synchronized long allocateClipId() {
+        checkOpen();
+        maybeRecover();
+        long id = Math.max(1, nextClipId);
+        if (db == null || id > MAX_COUNTER) {
+            return 0;
+        }
+        if (id >= reservedClip && !writeReserve(reservedSeq, reservedEseq, id + RESERVE_BLOCK)) {
+            return 0;
+        }
+        nextClipId = id + 1;
+        return id;
+    }
+
+    /**
+     * Indexes a clip whose file is already in place, and advances the persistent clip counter past its id, in one
+     * transaction. Returns false when the store is degraded or the write failed (the failure is handled as for
+     * frames: the store may degrade or move a corrupt database aside); the caller then deletes the file.
+     */
+    public synchronized boolean insertClip(VoiceClipEntry c) {
+        checkOpen();
+        if (db == null) {
+            return false;
+        }
+        try {
+            db.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = db.prepareStatement("INSERT INTO voice_clip(clip_id, t0_ms, class, "
+                        + "conf_pct, codec, sample_rate, duration_ms, bytes, parts, parts_acked, file, created_ms) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setLong(1, c.clipId());
+                    ps.setLong(2, c.t0Ms());
+                    ps.setInt(3, c.vocalClass());
+                    ps.setInt(4, c.confPct());
+                    ps.setInt(5, c.codec().code());
+                    ps.setInt(6, c.sampleRate());
+                    ps.setInt(7, c.durationMs());
+                    ps.setLong(8, c.bytes());
+                    ps.setInt(9, c.parts());
+                    ps.setInt(10, c.partsAcked());
+                    ps.setString(11, c.file());
+                    ps.setLong(12, c.createdAt().toEpochMilli());
+                    ps.executeUpdate();
+                }
+                nextClipId = Math.max(nextClipId, c.clipId() + 1);
+                setCounter(db, "clip", nextClipId);
+                db.commit();
+                return true;
+            } catch (SQLException e) {
+                try {
+                    db.rollback();
+                } catch (SQLException ignored) {
+                    // closing discards the transaction anyway
+                }
+                throw e;
+            } finally {
+                try {
+                    db.setAutoCommit(true);
+                } catch (SQLException e) {
+                    Logger.debug("outbox autocommit reset failed: {}", oneLine(e));
+                }
+            }
+        } catch (SQLException e) {
+            onFailure(e);
+            return false;
+        }
+    }
+
+    /** Up to {@code limit} indexed clips, oldest (lowest id) first; empty while the store is degraded. */
+    public synchronized java.util.Optional<List<VoiceClipEntry>> clips(int limit) {
+        checkOpen();
+        maybeRecover();
+        if (db == null) {
+            return java.util.Optional.empty();
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT clip_id, t0_ms, class, conf_pct, codec, sample_rate, "
+                + "duration_ms, bytes, parts, parts_acked, file, created_ms FROM voice_clip ORDER BY clip_id LIMIT ?")) {
+            ps.setInt(1, limit);
+            List<VoiceClipEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new VoiceClipEntry(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
+                            com.pettysync.contract.voice.VoiceCodec.ofCode(rs.getInt(5), "codec"), rs.getInt(6),
+                            rs.getInt(7), rs.getLong(8), rs.getInt(9), rs.getInt(10), rs.getString(11),
+                            Instant.ofEpochMilli(rs.getLong(12))));
+                }
+            }
+            return java.util.Optional.of(out);
+        } catch (SQLException e) {
+            onFailure(e);
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Records that parts {@code 0 … partsAcked-1} of a clip were acknowledged; false if not written. */
+    public synchronized boolean setClipPartsAcked(long clipId, int partsAcked) {
+        return updateClip("UPDATE voice_clip SET parts_acked = max(parts_acked, ?) WHERE clip_id = ?", partsAcked,
+                clipId);
+    }
+
+    /** Removes a clip from the index (idempotent); false if not written. */
+    public synchronized boolean deleteClip(long clipId) {
+        return updateClip("DELETE FROM voice_clip WHERE clip_id = ?", clipId);
+    }
+
+    private boolean updateClip(String sql, long... args) {
+        checkOpen();
+        if (db == null) {
+            return false;
+        }
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setLong(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            onFailure(e);
+            return false;
         }
     }
 

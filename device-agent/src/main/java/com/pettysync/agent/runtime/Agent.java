@@ -14,6 +14,9 @@ import com.pettysync.agent.uplink.PahoBrokerSession;
 import com.pettysync.agent.uplink.PemTls;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
+import com.pettysync.agent.voice.Episode;
+import com.pettysync.agent.voice.EpisodeRecorder;
+import com.pettysync.agent.voice.VoiceClips;
 import com.pettysync.agent.window.ClockSource;
 import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowAggregator;
@@ -61,6 +64,7 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final Clock clock;
     private final OutboxStore outbox;
+    private final VoiceClips voice;
     private final Uplink uplink;
     private final UplinkLoop loop;
     private final ConfigShadow shadow;
@@ -103,8 +107,14 @@ public final class Agent implements AutoCloseable {
                 initial = initial.withTelemetryIntervalS(config.windowS());
             }
             this.windowS = new AtomicInteger(config.windowS());
-            this.events = new EventWatch(new EventRecorder(outbox, clock, this::wakeUplink), clock);
+            EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
+            this.events = new EventWatch(recorder, clock);
             this.shadow = new ConfigShadow(thing, initial, this::apply);
+            this.voice = VoiceClips.open(config.dataDirectory(), outbox, config.voice().quotaBytes(), clock);
+            if (source instanceof Episode.Source episodes) {
+                EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());
+                episodes.onEpisode(vocal::record);
+            }
             Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
             String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
                     config.basicIngestRule() == null ? RuleName.DEFAULT : config.basicIngestRule()).name();
@@ -114,6 +124,7 @@ public final class Agent implements AutoCloseable {
                             config.reconnect().min(), config.reconnect().max(), Duration.ofSeconds(30),
                             Duration.ofMinutes(5)),
                     clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
+            uplink.setVoice(voice, TopicScheme.voice(thing).name());
             this.aggregator = new WindowAggregator(outbox, observed(source), probe, clock, windowS::get,
                     () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, MODEL_VERSION));
             this.loop = new UplinkLoop(uplink, clock).start();
@@ -244,6 +255,21 @@ public final class Agent implements AutoCloseable {
         up.put("rejectedKept", u.rejectedKept());
         up.put("connects", u.connects());
         up.put("connectFailures", u.connectFailures());
+        VoiceClips.Status v = voice.status();
+        ObjectNode vo = s.putObject("voice");
+        vo.put("clips", v.clips());
+        vo.put("bytes", v.bytes());
+        vo.put("quotaBytes", v.quotaBytes());
+        vo.put("stored", v.stored());
+        vo.put("uploaded", v.uploaded());
+        vo.put("evicted", v.evicted());
+        vo.put("tooBig", v.tooBig());
+        vo.put("writeFailures", v.writeFailures());
+        vo.put("rejected", v.rejected());
+        vo.put("orphansRemoved", v.orphansRemoved());
+        vo.put("missingRemoved", v.missingRemoved());
+        vo.put("partsPublished", u.voicePartsPublished());
+        vo.put("partsAcknowledged", u.voicePartsAcknowledged());
         ObjectNode w = s.putObject("window");
         w.put("lengthS", windowS.get());
         w.put("nextClose", aggregator.nextClose().toString());
@@ -270,6 +296,10 @@ public final class Agent implements AutoCloseable {
 
     public OutboxStore outbox() {
         return outbox;
+    }
+
+    public VoiceClips voice() {
+        return voice;
     }
 
     public ConfigShadow shadow() {

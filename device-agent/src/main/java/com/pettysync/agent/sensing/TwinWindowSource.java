@@ -1,5 +1,6 @@
 package com.pettysync.agent.sensing;
 
+import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.telemetry.Activity;
@@ -31,6 +32,7 @@ import com.pettysync.ml.mood.HeartRateBaseline;
 import com.pettysync.ml.mood.MoodEstimate;
 import com.pettysync.ml.mood.MoodEstimator;
 import com.pettysync.ml.mood.VocalCounts;
+import com.pettysync.ml.vocal.LogMelSpectrogram;
 import com.pettysync.ml.vocal.VocalEpisode;
 import com.pettysync.ml.vocal.VocalizationClassifier;
 import com.pettysync.ml.vocal.VocalizationPipeline;
@@ -45,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.tinylog.Logger;
 
 /**
@@ -64,12 +67,14 @@ import org.tinylog.Logger;
  * frame flag ({@code fault_hr}, {@code fault_imu}, {@code fault_gnss}, {@code fault_mic}; the battery gauge has no
  * flag and keeps its last reading) and the agent turns a rising flag into the sensor-fault event. An edge-ml
  * stage that throws costs only its own section of that window (logged). The window's samples are dropped after
- * each window; audio is streamed through the pipeline (the classifier runs only where the energy gate opens) and
- * only episode counts are kept, never clips. The TFLite model is loaded once, by the caller or {@link #create}.
+ * each window; audio is streamed through the pipeline (the classifier runs only where the energy gate opens); each
+ * episode goes to the {@link #onEpisode} sink as it is found (with its clip, in wall-clock time) and only counts are
+ * kept here. A sink that throws is logged and costs nothing else. The TFLite model is loaded once, by the caller or
+ * {@link #create}.
  *
  * <p>Not thread-safe; the agent calls it from its one window thread.
  */
-public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, AutoCloseable {
+public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, AutoCloseable {
     private static final Duration PPG_PERIOD = Duration.ofMillis(100);
     private static final Duration IMU_PERIOD = Duration.ofMillis(250);
     private static final Duration GNSS_PERIOD = Duration.ofMillis(250);
@@ -112,6 +117,8 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     private BatteryReading battery;
     private double dieTempC = 30.0;
     private Fix lastFix;
+    private Consumer<Episode> episodeSink;
+    private long streamSamples; // samples fed to the vocal pipeline so far
 
     /**
      * @param thingName  seeds the dog and the twins (the same collar always gives the same dog)
@@ -158,6 +165,11 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     @Override
     public int codeOf(DeviceStatus.Flag faultFlag) {
         return faultCodes.getOrDefault(faultFlag, 0);
+    }
+
+    @Override
+    public void onEpisode(Consumer<Episode> sink) {
+        this.episodeSink = sink;
     }
 
     /** Current status of each sensor by name (empty before the first window). */
@@ -264,7 +276,11 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         collar.microphone().pump();
         AudioBlock block = collar.microphone().read(1 << 16);
         if (block.samples().length > 0) {
-            count(vocal.feed(block.samples()));
+            // stream ms -> Unix ms, anchored at this block's first sample (gaps before it are accounted for)
+            long offsetMs = clock.origin().toEpochMilli() + Math.floorDiv(block.tNanos(), 1_000_000L)
+                    - streamSamples * 1000 / LogMelSpectrogram.SAMPLE_RATE;
+            streamSamples += block.samples().length;
+            count(vocal.feed(block.samples()), offsetMs);
         }
     }
 
@@ -277,8 +293,22 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         }
     }
 
-    private void count(List<VocalEpisode> episodes) {
-        VocalCounts c = VocalCounts.of(episodes); // clips are dropped here: counts only
+    private void count(List<VocalEpisode> episodes, long offsetMs) {
+        Consumer<Episode> sink = episodeSink;
+        if (sink != null) {
+            for (VocalEpisode e : episodes) {
+                if (e.vocalClass().ordinal() > 3) {
+                    continue; // never OTHER, by the pipeline's contract
+                }
+                try {
+                    sink.accept(new Episode(e.startMs() + offsetMs, e.vocalClass().ordinal(), e.confPct(),
+                            e.clipStartMs() + offsetMs, e.clip()));
+                } catch (RuntimeException x) {
+                    Logger.error(x, "vocal episode sink failed; episode counted only");
+                }
+            }
+        }
+        VocalCounts c = VocalCounts.of(episodes); // the clips went to the sink (if any); counts only here
         barks += c.barks();
         growls += c.growls();
         whines += c.whines();

@@ -62,6 +62,16 @@ import org.tinylog.Logger;
  * mistake must not erase the backlog; fixing the policy lets it drain).</li>
  * </ul>
  * Every rejection is logged with its code and the broker's reason string.
+ *
+ * <h2>Voice clip parts (lowest priority)</h2>
+ * With {@link #setVoice}, contract §5 voice parts go out on the voice topic at QoS 1 — but only when no telemetry
+ * or event frame is waiting to be sent, at most one part in flight (it counts against {@code maxInFlight}), and
+ * through the same token bucket: a frame made while a part is in flight goes next, so voice never delays telemetry
+ * by more than one part's PUBACK. A part is marked acknowledged on its PUBACK ({@link VoiceParts#acknowledged}).
+ * Rejections follow the rules above, except that the pause applies to voice only (a clip the broker refuses must
+ * not hold back telemetry): 0x90/0x95/0x99 drop the clip ({@link VoiceParts#rejected}, counted in
+ * {@code rejectedDropped}), 0x87 pauses voice for {@link Settings#notAuthorizedPause}, anything else pauses voice
+ * for a growing back-off and then offers the same part again.
  */
 public final class Uplink {
     /** AWS IoT Core's payload limit. */
@@ -107,7 +117,7 @@ public final class Uplink {
     /** A snapshot for the status file. */
     public record Status(boolean connected, int inFlight, long published, long acknowledged, long rejectedDropped,
             long rejectedKept, long connects, long connectFailures, Instant lastPuback, Instant nextAttempt,
-            String lastError) {
+            String lastError, long voicePartsPublished, long voicePartsAcknowledged) {
     }
 
     private sealed interface Event {
@@ -168,6 +178,18 @@ public final class Uplink {
     private record Control(String topic, byte[] payload) {
     }
 
+    /** Tokens of voice part publishes: far above any outbox id (ids stay below 2^62, also when degraded). */
+    static final long VOICE_TOKEN_BASE = 1L << 62;
+    private VoiceParts voice;
+    private String voiceTopic;
+    private long voiceTokens = VOICE_TOKEN_BASE;
+    private long voiceToken;
+    private VoiceParts.Part voiceInFlight;
+    private Instant voicePausedUntil = Instant.MIN;
+    private int voiceRejectFailures;
+    private long voicePublished;
+    private long voiceAcknowledged;
+
     public Uplink(OutboxStore outbox, Supplier<BrokerSession> sessions, Function<OutboxEntry, String> topicOf,
             Settings settings, Clock clock, RandomGenerator random, Hooks hooks) {
         this.outbox = Objects.requireNonNull(outbox);
@@ -181,6 +203,15 @@ public final class Uplink {
         this.tokensAt = clock.instant();
         this.tokens = 1;
         this.snapshot = snapshotNow();
+    }
+
+    /**
+     * Publishes voice clip parts from {@code parts} on {@code topic} (see the class comment); call before the loop
+     * runs.
+     */
+    public void setVoice(VoiceParts parts, String topic) {
+        this.voice = Objects.requireNonNull(parts);
+        this.voiceTopic = Objects.requireNonNull(topic);
     }
 
     /** Called (from any thread) when the uplink has work: a frame was appended, a broker callback arrived. */
@@ -256,6 +287,7 @@ public final class Uplink {
             session = null;
         }
         inFlight.clear();
+        voiceInFlight = null;
         control.clear();
         snapshot = snapshotNow();
     }
@@ -266,8 +298,9 @@ public final class Uplink {
     }
 
     private Status snapshotNow() {
-        return new Status(session != null, inFlight.size(), published, acknowledged, rejectedDropped, rejectedKept,
-                connects, connectFailures, lastPuback, session == null ? nextAttempt : null, lastError);
+        return new Status(session != null, inFlightCount(), published, acknowledged, rejectedDropped, rejectedKept,
+                connects, connectFailures, lastPuback, session == null ? nextAttempt : null, lastError,
+                voicePublished, voiceAcknowledged);
     }
 
     // --------------------------------------------------------------------------------------------- connection
@@ -283,6 +316,7 @@ public final class Uplink {
             backlogCursor = 0;
             liveCursor = boundary;
             inFlight.clear();
+            voiceInFlight = null;
             publishFailures = 0;
             lastError = null;
             Logger.info("connected (attempt after {} failure(s)); backlog {} frame(s)", failures, outbox.size());
@@ -307,6 +341,7 @@ public final class Uplink {
             session = null;
         }
         inFlight.clear();
+        voiceInFlight = null;
         control.clear();
         if (connectedAt != null && Duration.between(connectedAt, now).compareTo(settings.stableAfter()) >= 0) {
             failures = 0;
@@ -372,7 +407,12 @@ public final class Uplink {
                     if (f.session() != session) {
                         break; // from an earlier session: its frames were already released at the loss
                     }
-                    OutboxEntry entry = f.token() < 0 ? null : inFlight.remove(f.token());
+                    OutboxEntry entry = f.token() < 0 || f.token() >= VOICE_TOKEN_BASE ? null
+                            : inFlight.remove(f.token());
+                    boolean voicePart = voiceInFlight != null && f.token() == voiceToken;
+                    if (voicePart) {
+                        voiceInFlight = null;
+                    }
                     publishFailures++;
                     if (notConnected(f.cause()) || publishFailures >= DEAD_AFTER_PUBLISH_FAILURES) {
                         // a dead session: the frame stays in the outbox and goes again after the reconnect
@@ -382,6 +422,8 @@ public final class Uplink {
                         // the frame stays in the outbox; resend it after a back-off, not at once
                         rewindTo(entry.id());
                         pause(now, "publish failed: " + oneLine(f.cause()));
+                    } else if (voicePart) {
+                        pauseVoice(now, "voice part publish failed: " + oneLine(f.cause()));
                     }
                 }
                 case Message m -> hooks.message(m.topic(), m.payload());
@@ -400,6 +442,10 @@ public final class Uplink {
             if (a.reasonCode() >= 0x80) {
                 Logger.warn("control publish rejected: 0x{} {}", Integer.toHexString(a.reasonCode()), a.reason());
             }
+            return;
+        }
+        if (a.token() >= VOICE_TOKEN_BASE) {
+            voiceAcked(now, a);
             return;
         }
         OutboxEntry entry = inFlight.remove(a.token());
@@ -436,6 +482,57 @@ public final class Uplink {
                 pause(now, what);
             }
         }
+    }
+
+    private void voiceAcked(Instant now, Acked a) {
+        if (voiceInFlight == null || a.token() != voiceToken) {
+            return; // from a previous connection
+        }
+        VoiceParts.Part p = voiceInFlight;
+        voiceInFlight = null;
+        int rc = a.reasonCode();
+        if (rc < 0x80) {
+            voice.acknowledged(p);
+            voiceAcknowledged++;
+            lastPuback = now;
+            voiceRejectFailures = 0;
+            return;
+        }
+        String what = "PUBACK 0x" + Integer.toHexString(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
+                + " for voice clip " + p.clipId() + " part " + p.part() + "/" + p.parts();
+        switch (rc) {
+            case 0x90, 0x95, 0x99 -> {
+                voice.rejected(p, what);
+                rejectedDropped++;
+                Logger.error("{}: the broker will never accept it; clip dropped", what);
+            }
+            case 0x87 -> {
+                rejectedKept++;
+                voicePausedUntil = now.plus(settings.notAuthorizedPause());
+                lastError = what;
+                Logger.error("{}: kept; voice paused for {} s (check the IoT policy)", what,
+                        settings.notAuthorizedPause().toSeconds());
+            }
+            default -> {
+                rejectedKept++;
+                pauseVoice(now, what);
+            }
+        }
+    }
+
+    private void pauseVoice(Instant now, String why) {
+        voiceRejectFailures++;
+        Duration d = jitter(voiceRejectFailures);
+        if (d.compareTo(settings.backoffMin()) < 0) {
+            d = settings.backoffMin();
+        }
+        voicePausedUntil = now.plus(d);
+        lastError = why;
+        Logger.warn("{}: kept; voice paused for {} ms", why, d.toMillis());
+    }
+
+    private int inFlightCount() {
+        return inFlight.size() + (voiceInFlight == null ? 0 : 1);
     }
 
     private void pause(Instant now, String why) {
@@ -494,10 +591,14 @@ public final class Uplink {
         if (now.isBefore(pausedUntil)) {
             return pausedUntil;
         }
-        while (session != null && inFlight.size() < settings.maxInFlight()) {
+        while (session != null && inFlightCount() < settings.maxInFlight()) {
             OutboxEntry next = pick();
             if (next == null) {
-                return now.plusSeconds(1); // idle; an append wakes the loop earlier
+                Instant voiceNext = drainVoice(now);
+                if (voiceNext != null) {
+                    return voiceNext; // idle (or voice waiting); an append or a PUBACK wakes the loop earlier
+                }
+                continue;
             }
             if (next.size() > MAX_PAYLOAD_BYTES) {
                 outbox.acknowledge(next.id());
@@ -523,6 +624,46 @@ public final class Uplink {
         }
         // full window: a PUBACK wakes the loop
         return session == null ? nextAttempt : now.plusSeconds(1);
+    }
+
+    /**
+     * Publishes the next voice part when one may go now; returns null after a publish (the caller loops), else
+     * when to look again.
+     */
+    private Instant drainVoice(Instant now) {
+        Instant idle = now.plusSeconds(1);
+        if (voice == null || voiceInFlight != null) {
+            return idle;
+        }
+        if (now.isBefore(voicePausedUntil)) {
+            return voicePausedUntil.isBefore(idle) ? voicePausedUntil : idle;
+        }
+        if (tokens < 1) {
+            return now.plusNanos((long) Math.ceil((1 - tokens) * 1e9 / settings.publishesPerSecond()));
+        }
+        VoiceParts.Part p = voice.next();
+        if (p == null) {
+            return idle;
+        }
+        if (p.payload().length > MAX_PAYLOAD_BYTES) {
+            voice.rejected(p, "part of " + p.payload().length + " bytes exceeds the 128 KiB payload limit");
+            rejectedDropped++;
+            Logger.error("voice clip {} part {} exceeds the 128 KiB payload limit; clip dropped", p.clipId(),
+                    p.part());
+            return null;
+        }
+        takeToken();
+        voiceToken = voiceTokens++;
+        voiceInFlight = p;
+        voicePublished++;
+        try {
+            session.publish(voiceToken, voiceTopic, p.payload());
+        } catch (BrokerException e) {
+            voiceInFlight = null;
+            lost(now, e);
+            return nextAttempt;
+        }
+        return null;
     }
 
     private OutboxEntry pick() {
