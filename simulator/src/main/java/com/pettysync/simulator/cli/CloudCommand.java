@@ -57,6 +57,10 @@ public final class CloudCommand implements Callable<Integer> {
             description = "stop by itself after this many seconds (default 0: run until Ctrl-C)")
     long durationS;
 
+    @Option(names = "--ca-dir", paramLabel = "DIR", description = "the CA directory (ca.pem + ca.key; created when "
+            + "missing); default DIR/ca. Several clouds given one CA accept the same collar certificates")
+    Path caDir;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -69,7 +73,8 @@ public final class CloudCommand implements Callable<Integer> {
             throw new BadInputException("--duration must be 0 or more seconds, got " + durationS);
         }
         PrintWriter out = spec.commandLine().getOut();
-        LocalIotCore cloud = LocalIotCore.builder().directory(dir).port(port).bindAddress(bind).build();
+        LocalIotCore cloud = LocalIotCore.builder().directory(dir).caDirectory(caDir).port(port).bindAddress(bind)
+                .build();
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cloud-jobs-ticker");

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * {@code report.json} + {@code report.html} and a one-line verdict. Exit 1 when a frame was lost, stored twice or
  * refused as invalid. {@code simulate merge} combines shard reports.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true, subcommands = SimulateCommand.Merge.class,
+@Command(name = "simulate", mixinStandardHelpOptions = true, subcommands = {SimulateCommand.Merge.class, ScaleCommand.class},
         description = {"Run a fleet of virtual collars (device-agent's window aggregator, outbox and uplink over "
                 + "the dog behaviour model) against the embedded local IoT Core (default) or an AWS IoT endpoint, "
                 + "with fault scenarios; print progress, write report.json and report.html, and end with the verdict "
@@ -62,6 +62,19 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--credentials", paramLabel = "DIR", description = "for an AWS endpoint: one directory per thing "
             + "(collar-000000 …) with certificate.pem, private-key.pem, ca.pem (as 'cloud issue' writes them)")
     Path credentials;
+
+    @Option(names = "--ca", paramLabel = "DIR", description = "with --target localhost:PORT (a 'pettysync cloud "
+            + "--ca-dir DIR' process): issue every collar's certificate in memory from that CA instead of reading "
+            + "--credentials")
+    Path ca;
+
+    @Option(names = "--frames", paramLabel = "FILE", description = "with --target localhost:PORT: that cloud's "
+            + "frames.db, read to count this shard's stored, lost and duplicate frames (else they are unknown)")
+    Path frames;
+
+    @Option(names = "--stop-file", paramLabel = "FILE", description = "end the simulated period early when FILE "
+            + "appears (used by 'simulate scale' after enough windows with every collar connected)")
+    Path stopFile;
 
     @Option(names = "--fault", paramLabel = "SPEC", description = "broker-restart@T | offline:P%%@T+D | kill[:N]@T "
             + "(T, D simulated: 90s, 10m, 1h); repeatable")
@@ -170,7 +183,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return new FleetSimulation.Options(collars, rampPerS, Fault.duration(duration), speedup, endpoint, port,
                     credentials, parsed, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), out, outboxDir,
                     maxConnecting, threads, sourceAddresses, Fault.duration(progressEvery),
-                    Fault.duration(drainTimeout), Instant.parse(start));
+                    Fault.duration(drainTimeout), Instant.parse(start), ca, frames, stopFile);
         } catch (java.time.format.DateTimeParseException e) {
             throw new BadInputException("--start must be an ISO instant like 2026-06-01T07:00:00Z, got " + start);
         } catch (IllegalArgumentException e) {

@@ -32,7 +32,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * Directory layout: {@code ca/} (root CA, kept across runs), {@code broker/} (HiveMQ config and data, rewritten on
+ * Directory layout: {@code ca/} (root CA, kept across runs; or a shared CA directory, see
+ * {@link Builder#caDirectory}), {@code broker/} (HiveMQ config and data, rewritten on
  * each start), {@code frames.db} (the ingest sink, kept). Guarantees: {@link #start()} returns only once the broker
  * accepts connections; {@link #close()} stops the broker and closes the store; {@link #restart()} stops and starts
  * the broker on the same port with the same services and store (MQTT sessions are not kept, as after an AWS
@@ -44,6 +45,7 @@ public final class LocalIotCore implements AutoCloseable {
     public static final String ACCOUNT = "123456789012";
 
     private final Path directory;
+    private final Path caDirectory;
     private final String bindAddress;
     private final int port;
     private final Clock clock;
@@ -57,10 +59,11 @@ public final class LocalIotCore implements AutoCloseable {
 
     private LocalIotCore(Builder b) throws IOException {
         this.directory = b.directory.toAbsolutePath();
+        this.caDirectory = b.caDirectory != null ? b.caDirectory.toAbsolutePath() : directory.resolve("ca");
         this.bindAddress = b.bindAddress;
         this.clock = b.clock;
         this.port = b.port == 0 ? freePort(b.bindAddress) : b.port;
-        this.ca = LocalCertificateAuthority.openOrCreate(directory.resolve("ca"), clock);
+        this.ca = LocalCertificateAuthority.openOrCreate(caDirectory, clock);
         this.policy = IotPolicy.forCollars(REGION, ACCOUNT, b.rule);
         this.shadows = new ShadowService(clock);
         this.jobs = new JobService(clock);
@@ -102,7 +105,7 @@ public final class LocalIotCore implements AutoCloseable {
 
     /** The PEM file of the root CA that clients must trust (and that issued every client certificate). */
     public Path caFile() {
-        return directory.resolve("ca").resolve(LocalCertificateAuthority.CA_CERTIFICATE_FILE);
+        return caDirectory.resolve(LocalCertificateAuthority.CA_CERTIFICATE_FILE);
     }
 
     /** The local CA. */
@@ -186,6 +189,7 @@ public final class LocalIotCore implements AutoCloseable {
     /** Options of a local IoT Core. */
     public static final class Builder {
         private Path directory;
+        private Path caDirectory;
         private String bindAddress = "127.0.0.1";
         private int port;
         private Clock clock = Clock.systemUTC();
@@ -195,6 +199,15 @@ public final class LocalIotCore implements AutoCloseable {
         /** Where the CA, the broker's files and the frame store live (required). */
         public Builder directory(Path directory) {
             this.directory = directory;
+            return this;
+        }
+
+        /**
+         * Where the CA lives (default {@code directory/ca}): several local IoT Cores given one CA directory accept
+         * the same collar certificates (a fleet split over broker processes).
+         */
+        public Builder caDirectory(Path caDirectory) {
+            this.caDirectory = caDirectory;
             return this;
         }
 

@@ -8,8 +8,10 @@ import com.pettysync.contract.cost.Usage;
 import com.pettysync.contract.telemetry.Firmware;
 import com.pettysync.drivers.twin.DogBehaviourModel;
 import com.pettysync.provisioning.ca.IssuedCredential;
+import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.LocalIotCore;
 import com.pettysync.simulator.cloud.ingest.CollarCounts;
+import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.report.FleetReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,11 +76,18 @@ public final class FleetSimulation {
      * @param sourceAddresses loopback source addresses to spread connections over (0: one per 20,000 collars)
      * @param progressEvery  real time between progress lines
      * @param drainTimeout   real time allowed, after the simulated duration, for the outboxes to empty
+     * @param simulatedStart the simulated clock's origin
+     * @param ca             with an endpoint: a local CA directory ({@code pettysync cloud --ca-dir}) that issues
+     *                       each collar's certificate in memory, instead of {@code credentials}
+     * @param frames         with an endpoint: the frame store ({@code frames.db}) of the local cloud process behind
+     *                       it, read to count stored, lost and duplicate frames of this shard's collars; null for none
+     * @param stopFile       when this file appears, the collars stop making windows as at the end of {@code duration}
+     *                       (an orchestrator ends a run after enough windows with every collar connected); null: none
      */
     public record Options(int collars, double rampPerS, Duration duration, double speedup, String endpoint, int port,
             Path credentials, List<Fault> faults, int shardIndex, int shardCount, Path out, Path outboxDir,
             int maxConnecting, int schedulers, int sourceAddresses, Duration progressEvery, Duration drainTimeout,
-            Instant simulatedStart) {
+            Instant simulatedStart, Path ca, Path frames, Path stopFile) {
         public Options {
             if (collars < 1) {
                 throw new IllegalArgumentException("--collars must be ≥ 1");
@@ -98,8 +107,12 @@ public final class FleetSimulation {
             if (shardCount > collars) {
                 throw new IllegalArgumentException("more shards than collars");
             }
-            if (endpoint != null && credentials == null) {
-                throw new IllegalArgumentException("an AWS endpoint needs --credentials DIR");
+            if (endpoint != null && credentials == null && ca == null) {
+                throw new IllegalArgumentException("an endpoint needs --credentials DIR (or --ca DIR for a local cloud)");
+            }
+            if (endpoint == null && (ca != null || frames != null)) {
+                throw new IllegalArgumentException("--ca and --frames are for a local cloud in another process "
+                        + "(--target localhost:PORT)");
             }
             if (endpoint != null && faults.stream().anyMatch(f -> f.kind() == Fault.Kind.BROKER_RESTART)) {
                 throw new IllegalArgumentException("broker-restart needs the local target");
@@ -134,6 +147,7 @@ public final class FleetSimulation {
     private final List<String> faultsApplied = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<FleetReport.Point> timeline = new ArrayList<>();
     private LocalIotCore cloud;
+    private IngestSink remoteSink; // the frame store of a local cloud in another process (--frames)
     private SimulatedClock clock;
     private TrustManagerFactory trust;
     private final Map<String, KeyManagerFactory> keys = new HashMap<>();
@@ -162,6 +176,17 @@ public final class FleetSimulation {
                 progress.printf(Locale.ROOT, "local IoT Core on %s:%d, frames stored in %s%n", cloud.endpoint(),
                         cloud.port(), cloud.framesFile());
             }
+            if (options.frames() != null) {
+                if (!Files.isRegularFile(options.frames())) {
+                    throw new IOException("no frame store at " + options.frames());
+                }
+                remoteSink = IngestSink.open(options.frames(), java.time.Clock.systemUTC());
+                storedBefore = remoteSink.telemetryStored(firstThing(), lastThing());
+                if (storedBefore > 0) {
+                    throw new IOException(options.frames() + " already holds " + storedBefore + " frames of this "
+                            + "shard's collars: start the cloud with a fresh --dir");
+                }
+            }
             prepareCredentials();
             clock = new SimulatedClock(options.simulatedStart(), options.speedup());
             startNanos = System.nanoTime();
@@ -188,6 +213,9 @@ public final class FleetSimulation {
             schedulers.forEach(FleetScheduler::close);
             if (cloud != null) {
                 cloud.close();
+            }
+            if (remoteSink != null) {
+                remoteSink.close();
             }
             if (options.outboxDir() == null) {
                 deleteTree(outboxes);
@@ -233,7 +261,7 @@ public final class FleetSimulation {
         int addresses = options.sourceAddresses() > 0 ? options.sourceAddresses()
                 : Math.max(1, (options.end() - options.first() + 19_999) / 20_000);
         InetSocketAddress bind = null;
-        if (options.endpoint() == null && addresses > 1) {
+        if (loopbackTarget() && addresses > 1) {
             bind = new InetSocketAddress("127.0.0." + (1 + collar.index % addresses), 0);
         }
         String host = options.endpoint() == null ? cloud.endpoint() : options.endpoint();
@@ -254,12 +282,19 @@ public final class FleetSimulation {
         });
     }
 
+    private boolean loopbackTarget() {
+        String e = options.endpoint();
+        return e == null || e.equals("localhost") || e.startsWith("127.");
+    }
+
     private void prepareCredentials() throws IOException {
         long t0 = System.nanoTime();
-        if (cloud != null) {
-            trust = cloud.certificateAuthority().trustManagerFactory();
+        if (cloud != null || options.ca() != null) {
+            LocalCertificateAuthority ca = cloud != null ? cloud.certificateAuthority()
+                    : LocalCertificateAuthority.load(options.ca(), java.time.Clock.systemUTC());
+            trust = ca.trustManagerFactory();
             for (int i = options.first(); i < options.end(); i++) {
-                keys.put(thingName(i), cloud.issueCollar(thingName(i)).keyManagerFactory());
+                keys.put(thingName(i), ca.issueCollar(thingName(i)).keyManagerFactory());
             }
         } else {
             Path ca = null;
@@ -294,6 +329,24 @@ public final class FleetSimulation {
     }
 
     private final List<java.util.function.Supplier<VirtualCollar>> collarFactories = new ArrayList<>();
+
+    private long storedBefore;
+
+    private String firstThing() {
+        return thingName(options.first());
+    }
+
+    private String lastThing() {
+        return thingName(options.end() - 1);
+    }
+
+    /** Frames stored so far for this fleet: the embedded sink's counter, or the other process's store; -1: unknown. */
+    private long storedNow() {
+        if (cloud != null) {
+            return cloud.sink().storedSinceOpen();
+        }
+        return remoteSink == null ? -1 : remoteSink.telemetryStored(firstThing(), lastThing());
+    }
 
     private void ramp() {
         long start = System.nanoTime();
@@ -428,7 +481,7 @@ public final class FleetSimulation {
             Histogram h = metrics.interval();
             all.add(h);
             long acked = metrics.acknowledged.sum();
-            long stored = cloud == null ? -1 : cloud.sink().storedSinceOpen();
+            long stored = storedNow();
             double dt = (now - lastT) / 1e9;
             Duration sim = clock.elapsed();
             timeline.add(new FleetReport.Point((now - startNanos) / 1e9, sim.toMillis() / 1000.0, connected,
@@ -443,7 +496,8 @@ public final class FleetSimulation {
             lastAcked = acked;
             lastStored = stored;
             lastT = now;
-            if (producing && sim.compareTo(options.duration()) >= 0) {
+            if (producing && (sim.compareTo(options.duration()) >= 0
+                    || (options.stopFile() != null && Files.exists(options.stopFile())))) {
                 producing = false;
                 List<VirtualCollar> started;
                 synchronized (collars) {
@@ -454,7 +508,9 @@ public final class FleetSimulation {
                     c.scheduler.post(c::stopProducing);
                 }
                 drainDeadline = now + options.drainTimeout().toNanos();
-                progress.printf(Locale.ROOT, "simulated %s reached; draining the outboxes%n", fmt(options.duration()));
+                boolean byDuration = sim.compareTo(options.duration()) >= 0;
+                progress.printf(Locale.ROOT, "simulated %s reached%s; draining the outboxes%n",
+                        fmt(byDuration ? options.duration() : sim), byDuration ? "" : " (stop file)");
             }
             if (!producing && !ramp.isAlive()) {
                 boolean drained = allIdle();
@@ -518,8 +574,10 @@ public final class FleetSimulation {
         }
         stopped.await(60, TimeUnit.SECONDS);
         Map<String, CollarCounts> sink = new HashMap<>();
-        if (cloud != null) {
-            for (CollarCounts c : cloud.sink().counts()) {
+        IngestSink store = cloud != null ? cloud.sink() : remoteSink;
+        boolean counted = store != null;
+        if (counted) {
+            for (CollarCounts c : store.counts()) {
                 sink.put(c.thing(), c);
             }
         }
@@ -536,7 +594,7 @@ public final class FleetSimulation {
             long l = Math.max(0, c.framesMade - k.telemetryStored());
             made += c.framesMade;
             stored += k.telemetryStored();
-            lost += cloud == null ? 0 : l;
+            lost += counted ? l : 0;
             dupDropped += k.duplicates();
             invalid += k.invalid();
             gaps += k.missingTelemetry();
@@ -544,15 +602,16 @@ public final class FleetSimulation {
             lines.add(new FleetReport.CollarLine(c.thing, c.framesMade, k.telemetryStored(), l, k.missingTelemetry(),
                     k.duplicates(), c.kills));
         }
-        long duplicatesStored = cloud == null ? 0 : cloud.sink().duplicateRows();
+        long duplicatesStored = cloud != null ? cloud.sink().duplicateRows()
+                : counted ? remoteSink.duplicateRows(firstThing(), lastThing()) : 0;
         Histogram latency = metrics.total();
         long connectionMinutes = Math.round(connectedNanos * options.speedup() / 60e9);
         long messages = metrics.messageUnits.sum() + metrics.connects.sum();
-        FleetReport.Cost cost = cost(messages, connectionMinutes, cloud == null ? metrics.acknowledged.sum() : stored,
+        FleetReport.Cost cost = cost(messages, connectionMinutes, !counted ? metrics.acknowledged.sum() : stored,
                 simulated);
         var totals = new FleetReport.Totals(collars.size(), made, metrics.published.sum(), metrics.acknowledged.sum(),
-                cloud == null ? -1 : stored, lost, duplicatesStored, cloud == null ? -1 : dupDropped,
-                cloud == null ? -1 : invalid, gaps, metrics.connects.sum(), metrics.connectFailures.sum(),
+                !counted ? -1 : stored, lost, duplicatesStored, !counted ? -1 : dupDropped,
+                !counted ? -1 : invalid, gaps, metrics.connects.sum(), metrics.connectFailures.sum(),
                 metrics.connectionsLost.sum(), metrics.kills.sum(), peakConnected, realSeconds,
                 simulated.toMillis() / 1000.0, connectSeconds, connectSeconds > 0 ? collars.size() / connectSeconds : 0,
                 realSeconds > 0 ? stored / realSeconds : 0, latency.getValueAtPercentile(50),

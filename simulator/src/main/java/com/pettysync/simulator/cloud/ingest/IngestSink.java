@@ -60,6 +60,7 @@ public final class IngestSink implements AutoCloseable {
         this.db = db;
         this.clock = clock;
         try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA busy_timeout=5000"); // a fleet process may read the store of a cloud process
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
             s.execute("CREATE TABLE IF NOT EXISTS telemetry(thing TEXT NOT NULL, seq INTEGER NOT NULL, t0 INTEGER,"
@@ -218,6 +219,43 @@ public final class IngestSink implements AutoCloseable {
         try (PreparedStatement q = db.prepareStatement(sql); ResultSet r = q.executeQuery()) {
             r.next();
             return r.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Like {@link #duplicateRows()}, for the things named {@code first} … {@code last} (inclusive, by name order):
+     * what one shard of a fleet checks when several shards share one sink.
+     */
+    public synchronized long duplicateRows(String first, String last) {
+        String range = " WHERE thing >= ?1 AND thing <= ?2";
+        String sql = "SELECT (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || seq) FROM telemetry" + range + ")"
+                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || eseq) FROM events" + range + ")"
+                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || clip_id || ':' || part) FROM voice" + range
+                + ")";
+        try (PreparedStatement q = db.prepareStatement(sql)) {
+            q.setString(1, first);
+            q.setString(2, last);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Telemetry frames stored for the things named {@code first} … {@code last} (inclusive); an index range scan. */
+    public synchronized long telemetryStored(String first, String last) {
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT COUNT(*) FROM telemetry WHERE thing >= ? AND thing <= ?")) {
+            q.setString(1, first);
+            q.setString(2, last);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("frame store query failed: " + e.getMessage(), e);
         }
