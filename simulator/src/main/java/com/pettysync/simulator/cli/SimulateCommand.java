@@ -120,6 +120,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        quietAgentLogs();
         FleetSimulation.Options options = options();
         PrintWriter w = spec.commandLine().getOut();
         PrintStream progress = new PrintStream(new java.io.OutputStream() {
@@ -140,6 +141,24 @@ public final class SimulateCommand implements Callable<Integer> {
         }, true, java.nio.charset.StandardCharsets.UTF_8);
         FleetReport report = new FleetSimulation(options, progress).run();
         return finish(report, options.out(), w);
+    }
+
+    /**
+     * A fleet runs the agent's code thousands of times over: its per-collar routine lines (INFO "connected",
+     * "reconnecting") would be thousands of log lines that the progress lines already aggregate. So in this process
+     * the agent's packages log at {@code -Dpettysync.fleet.agentLogLevel} (default WARN); the agent's own process
+     * logs as before. No effect once tinylog has started in this JVM (it freezes its configuration then; note that
+     * even {@code Configuration.get} freezes it).
+     */
+    static void quietAgentLogs() {
+        try {
+            if (!org.tinylog.configuration.Configuration.isFrozen()) {
+                org.tinylog.configuration.Configuration.set("level@com.pettysync.agent",
+                        System.getProperty("pettysync.fleet.agentLogLevel", "warn"));
+            }
+        } catch (UnsupportedOperationException frozen) {
+            // logging already started in this JVM (tests): keep its configuration
+        }
     }
 
     static int finish(FleetReport report, Path out, PrintWriter w) throws IOException {

@@ -152,6 +152,11 @@ public final class ScaleRun {
         }
     }
 
+    /** The process ids of every child started so far (for checks that none outlives the run). */
+    public List<Long> childPids() {
+        return children.stream().map(c -> c.process().pid()).toList();
+    }
+
     private void prepare(Path out) throws IOException {
         Files.createDirectories(out);
         try (Stream<Path> s = Files.list(out)) {
@@ -400,7 +405,7 @@ public final class ScaleRun {
                 long firstBoundary = Math.floorDiv(startS + simMax + WINDOW_S - 1, WINDOW_S) * WINDOW_S - startS;
                 w.allConnectedSim = simMax;
                 w.stopAtSim = firstBoundary + options.windowsAfterConnected() * WINDOW_S
-                        + Math.max(20, (long) (10 * options.speedup()));
+                        + Math.max(20, (long) (3 * options.speedup()));
                 progress.printf(Locale.ROOT, "all %d collars connected after %.0f s (%.1f connects/s, simulated +%s);"
                         + " %s%n", options.collars(), t, options.collars() / t, clockOf(simMax),
                         options.windowsAfterConnected() == 0 ? "running the whole duration"
