@@ -109,6 +109,11 @@ final class ScaleCommand implements Callable<Integer> {
         if (maxConnecting < 1) {
             throw new BadInputException("--max-connecting must be ≥ 1");
         }
+        if (!ScaleRun.fromSnapshot()) {
+            // run the whole orchestration from a copy of the jars (a rebuild in the checkout must not break it)
+            spec.commandLine().getOut().flush();
+            return ScaleRun.relaunchFromSnapshot(out, spec.root().commandLine().getParseResult().originalArgs());
+        }
         var w = spec.commandLine().getOut();
         PrintStream progress = new PrintStream(new java.io.OutputStream() {
             @Override

@@ -152,6 +152,63 @@ public final class ScaleRun {
         }
     }
 
+    /** Set (true) in an orchestrator that already runs from the snapshot of the jars. */
+    static final String FROM_SNAPSHOT = "pettysync.scale.fromSnapshot";
+
+    /** Whether this process runs from {@code out/lib} (see {@link #relaunchFromSnapshot}). */
+    public static boolean fromSnapshot() {
+        return Boolean.getBoolean(FROM_SNAPSHOT);
+    }
+
+    /**
+     * Copies this process's jars to {@code out/lib} and runs {@code pettysync ARGS} again from there, in a child JVM
+     * that shares this terminal; returns its exit status. A long run must not load classes from jars that a build
+     * in the checkout rewrites meanwhile (a rebuilt jar under a running JVM gives NoClassDefFoundError), and the
+     * orchestrator loads its report classes only at the end. Ctrl-C reaches both (same process group); SIGTERM to
+     * this process is passed on by a shutdown hook.
+     */
+    public static int relaunchFromSnapshot(Path out, List<String> args) throws IOException, InterruptedException {
+        Files.createDirectories(out);
+        String cp = snapshotClassPath(out.resolve("lib"));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaCommand());
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx1g", "-D" + FROM_SNAPSHOT
+                + "=true"));
+        String log = System.getProperty("tinylog.configuration");
+        if (log != null) {
+            cmd.add("-Dtinylog.configuration=" + log);
+        }
+        cmd.addAll(List.of("-cp", cp, "com.pettysync.cli.Pettysync"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            p.destroy();
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        int rc = p.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs
+        }
+        return rc;
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+    }
+
     /** The process ids of every child started so far (for checks that none outlives the run). */
     public List<Long> childPids() {
         return children.stream().map(c -> c.process().pid()).toList();
@@ -163,13 +220,13 @@ public final class ScaleRun {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
                 if (n.startsWith("broker-") || n.startsWith("shard-") || n.equals("merged") || n.equals("scale.json")
-                        || n.equals("lib") || n.equals("stop")) {
+                        || (n.equals("lib") && !fromSnapshot()) || n.equals("stop")) {
                     deleteTree(p);
                 }
             }
         }
         LocalCertificateAuthority.openOrCreate(out.resolve("ca"), Clock.systemUTC());
-        classPath = snapshotClassPath(out.resolve("lib"));
+        classPath = fromSnapshot() ? System.getProperty("java.class.path") : snapshotClassPath(out.resolve("lib"));
         Files.writeString(out.resolve("tinylog.properties"), """
                 writer        = console
                 writer.stream = err
@@ -271,8 +328,7 @@ public final class ScaleRun {
     private Child start(String name, String role, int collars, List<String> jvm, List<String> args, Path out)
             throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        cmd.add(javaCommand());
         if (Runtime.version().feature() >= 24) {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
