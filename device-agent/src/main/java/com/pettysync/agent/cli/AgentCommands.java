@@ -177,6 +177,15 @@ public final class AgentCommands implements CommandContribution {
                         + "(%d failed)%n", up.path("published").asLong(), up.path("acknowledged").asLong(),
                         up.path("rejectedDropped").asLong(), up.path("rejectedKept").asLong(),
                         up.path("connects").asLong(), up.path("connectFailures").asLong());
+                JsonNode vo = s.path("voice");
+                if (vo.isObject()) {
+                    out.printf("voice       %d clip(s), %d of %d bytes; stored %d, uploaded %d, evicted %d, not stored "
+                            + "%d (too big %d), files cleaned %d%n", vo.path("clips").asLong(), vo.path("bytes").asLong(),
+                            vo.path("quotaBytes").asLong(), vo.path("stored").asLong(), vo.path("uploaded").asLong(),
+                            vo.path("evicted").asLong(), vo.path("writeFailures").asLong() + vo.path("tooBig").asLong(),
+                            vo.path("tooBig").asLong(), vo.path("orphansRemoved").asLong()
+                                    + vo.path("missingRemoved").asLong());
+                }
                 JsonNode se = s.path("sensors");
                 out.printf("sensors     %s, %d restart(s)%s%n", se.path("source").asText(), se.path("restarts").asLong(),
                         text(se, "lastError").isEmpty() ? "" : "; last error: " + text(se, "lastError"));

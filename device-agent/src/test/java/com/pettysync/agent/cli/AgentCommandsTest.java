@@ -76,6 +76,20 @@ class AgentCommandsTest {
     }
 
     @Test
+    void statusPrintsTheVoiceClipLine() throws Exception {
+        ObjectNode s = StatusFile.newNode();
+        s.put("thing", "collar-cli1");
+        s.put("updated", Instant.now().toString());
+        s.putObject("voice").put("clips", 3).put("bytes", 960_000).put("quotaBytes", 1_000_000).put("stored", 9)
+                .put("uploaded", 4).put("evicted", 2).put("writeFailures", 1).put("tooBig", 1)
+                .put("orphansRemoved", 2).put("missingRemoved", 1);
+        StatusFile.write(dir, s);
+        assertEquals(0, run("agent", "status", "--data-dir", dir.toString()));
+        assertTrue(out.toString().contains("voice       3 clip(s), 960000 of 1000000 bytes; stored 9, uploaded 4, "
+                + "evicted 2, not stored 2 (too big 1), files cleaned 3"), out.toString());
+    }
+
+    @Test
     void staleStatusFileExitsOne() throws Exception {
         ObjectNode s = StatusFile.newNode();
         s.put("thing", "collar-cli1");
