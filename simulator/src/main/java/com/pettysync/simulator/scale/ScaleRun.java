@@ -97,9 +97,13 @@ public final class ScaleRun {
         }
 
         public int shardCount() {
-            int n = shards > 0 ? shards : (collars + collarsPerShard - 1) / collarsPerShard;
-            // a shard's collars all go to one broker: at least as many shards as brokers
-            return Math.min(collars, Math.max(n, brokerCount()));
+            if (shards > 0) {
+                return Math.min(collars, Math.max(shards, brokerCount()));
+            }
+            // a shard's collars all go to one broker: a multiple of the broker count keeps the brokers even
+            int b = brokerCount();
+            int n = (collars + collarsPerShard - 1) / collarsPerShard;
+            return Math.min(collars, (n + b - 1) / b * b);
         }
 
         /** The broker shard {@code i} of {@code n} connects to (contiguous blocks of shards per broker). */

@@ -69,9 +69,9 @@ class ScaleRunTest {
         var o = new ScaleRun.Options(28_000, 0, 0, 14_000, 4_000, 1, Duration.ofMinutes(45), 45, 4, 18_900,
                 Path.of("x"), Duration.ofSeconds(10), Duration.ofSeconds(120), 8, List.of(), List.of(), 2);
         assertEquals(2, o.brokerCount());
-        assertEquals(7, o.shardCount());
-        assertEquals(List.of(0, 0, 0, 0, 1, 1, 1),
-                java.util.stream.IntStream.range(0, 7).map(o::brokerOf).boxed().toList());
+        assertEquals(8, o.shardCount(), "7 by the file limit, rounded up to a multiple of the brokers");
+        assertEquals(List.of(0, 0, 0, 0, 1, 1, 1, 1),
+                java.util.stream.IntStream.range(0, 8).map(o::brokerOf).boxed().toList());
         var few = new ScaleRun.Options(100, 3, 1, 14_000, 4_000, 1, Duration.ofMinutes(45), 45, 4, 18_900,
                 Path.of("x"), Duration.ofSeconds(10), Duration.ofSeconds(120), 8, List.of(), List.of(), 2);
         assertEquals(3, few.shardCount(), "at least one shard per broker");
