@@ -660,6 +660,7 @@ public final class ScaleRun {
             d.put("resentCopiesDeduplicated", t.duplicatesDropped());
             d.put("connectFailures", t.connectFailures());
             d.put("connectionsLost", t.connectionsLost());
+            d.put("fleetHeapKibPerCollarAllConnected", round(t.heapBytesAfterConnect() / 1024.0 / options.collars()));
             d.put("pubackP50Ms", round(t.p50Micros() / 1000.0));
             d.put("pubackP99Ms", round(t.p99Micros() / 1000.0));
             d.put("pubackMaxMs", round(t.maxMicros() / 1000.0));
