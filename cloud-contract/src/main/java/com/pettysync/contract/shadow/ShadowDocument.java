@@ -1,10 +1,9 @@
 package com.pettysync.contract.shadow;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.contract.json.JsonTrees;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -38,10 +37,6 @@ public record ShadowDocument(ObjectNode state, OptionalLong version, OptionalLon
     /** Largest document read, in bytes (AWS limits a shadow's desired or reported section to 8 KB). */
     public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     /** A document of this shape could not be read. */
     public static final class ShadowDocumentException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -67,7 +62,7 @@ public record ShadowDocument(ObjectNode state, OptionalLong version, OptionalLon
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = JsonTrees.read(json); // strict: duplicate fields and trailing content are errors
         } catch (JacksonException e) {
             throw new ShadowDocumentException("not valid JSON: " + firstLine(e.getOriginalMessage()));
         }
@@ -113,7 +108,7 @@ public record ShadowDocument(ObjectNode state, OptionalLong version, OptionalLon
      */
     public static String reportedUpdate(CollarConfig config, Map<String, String> rejectedNow,
             Set<String> rejectedBefore, String clientToken) {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         ObjectNode reported = root.putObject("state").putObject("reported");
         reported.setAll(config.toJson());
         if (rejectedNow.isEmpty()) {
@@ -130,7 +125,7 @@ public record ShadowDocument(ObjectNode state, OptionalLong version, OptionalLon
         if (clientToken != null) {
             root.put("clientToken", clientToken);
         }
-        return root.toString();
+        return JsonTrees.string(root);
     }
 
     /**
@@ -138,21 +133,21 @@ public record ShadowDocument(ObjectNode state, OptionalLong version, OptionalLon
      * the cloud or the simulator sends.
      */
     public static String desiredUpdate(ObjectNode desired, String clientToken) {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         root.putObject("state").set("desired", desired.deepCopy());
         if (clientToken != null) {
             root.put("clientToken", clientToken);
         }
-        return root.toString();
+        return JsonTrees.string(root);
     }
 
     /** The payload of a get request: {@code {"clientToken":"…"}}, or {@code {}} without a token. */
     public static String getRequest(String clientToken) {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         if (clientToken != null) {
             root.put("clientToken", clientToken);
         }
-        return root.toString();
+        return JsonTrees.string(root);
     }
 
     private static OptionalLong optionalLong(JsonNode root, String field) throws ShadowDocumentException {

@@ -79,7 +79,8 @@ class MemoryBench {
         jcmd(pid, "VM.class_hierarchy").lines().map(l -> l.replaceAll("^[|\\s-]+", "").split("/")[0].split("\\."))
                 .filter(p -> p.length > 2).forEach(p -> classes.merge(String.join(".",
                         java.util.Arrays.copyOf(p, Math.min(3, p.length - 1))), 1L, Long::sum));
-        classes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+        System.out.printf("BENCH %s classes %5d in all%n", name, classes.values().stream().mapToLong(Long::longValue).sum());
+        classes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(45)
                 .forEach(e -> System.out.printf("BENCH %s classes %5d %s%n", name, e.getValue(), e.getKey()));
         // biggest file-backed mappings by RSS
         List<String[]> maps = new ArrayList<>();
@@ -108,7 +109,7 @@ class MemoryBench {
         String sep = java.io.File.pathSeparator;
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(sep))
                 .filter(e -> !e.matches(".*/(ch/qos/logback|com/hivemq|org/junit|org/opentest4j|org/apiguardian"
-                        + "|org/mockito|net/bytebuddy|org/objenesis|net/jqwik)/.*"))
+                        + "|org/bouncycastle|org/mockito|net/bytebuddy|org/objenesis|net/jqwik)/.*"))
                 .collect(java.util.stream.Collectors.joining(sep));
     }
 

@@ -2,8 +2,8 @@ package com.pettysync.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.contract.json.JsonTrees;
 import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicException;
@@ -46,7 +46,6 @@ public final class AgentConfigParser {
     /** Largest outbox: 10 years of 5-minute windows; a bigger number is certainly a typo. */
     public static final int MAX_CAPACITY = 1_051_200;
 
-    private final ObjectMapper json = new ObjectMapper();
     private final boolean checkFiles;
 
     /** A parser that checks that the certificate, key and CA files exist (what the agent uses). */
@@ -84,7 +83,7 @@ public final class AgentConfigParser {
     public AgentConfig parse(String text, Path baseDir) throws InvalidConfigException {
         JsonNode root;
         try {
-            root = json.readTree(text);
+            root = JsonTrees.read(text); // strict: a duplicate field is an error, not "last one wins"
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new InvalidConfigException(List.of(new ConfigProblem("$", "not valid JSON"

@@ -1,7 +1,7 @@
 package com.pettysync.agent.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.contract.json.JsonTrees;
 import com.pettysync.drivers.SensorStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,24 +14,28 @@ import java.util.TreeMap;
 /**
  * The agent's health in {@code <data directory>/status.json}, replaced atomically (write to a temporary file,
  * rename) so a reader never sees half a file. Written every {@value #EVERY_S} s and at shutdown: about 3 KB a
- * minute, so it does not wear an SD card. {@code pettysync agent status} reads it.
+ * minute, so it does not wear an SD card. {@code pettysync agent status} reads it. JSON through {@link JsonTrees}
+ * (no ObjectMapper in the agent's process).
  */
 public final class StatusFile {
     public static final String NAME = "status.json";
     public static final int EVERY_S = 30;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private StatusFile() {
     }
 
     public static void write(Path dataDir, ObjectNode status) throws IOException {
         Path tmp = dataDir.resolve(NAME + ".tmp");
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(status));
+        Files.write(tmp, JsonTrees.prettyBytes(status));
         Files.move(tmp, dataDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     public static ObjectNode read(Path dataDir) throws IOException {
-        return (ObjectNode) JSON.readTree(dataDir.resolve(NAME).toFile());
+        Path file = dataDir.resolve(NAME);
+        if (!(JsonTrees.read(Files.readAllBytes(file)) instanceof ObjectNode o)) {
+            throw new IOException(file + ": not a JSON object");
+        }
+        return o;
     }
 
     /**
@@ -39,7 +43,7 @@ public final class StatusFile {
      * "detail": "..."}, "imu": {"state": "ok"}}}. The code is the driver's {@code FaultCode.code()}.
      */
     public static ObjectNode sensorStates(Map<String, SensorStatus> statuses) {
-        ObjectNode states = JSON.createObjectNode();
+        ObjectNode states = JsonTrees.object();
         new TreeMap<>(statuses).forEach((name, st) -> {
             ObjectNode n = states.putObject(name);
             if (st.isOk()) {
@@ -55,6 +59,6 @@ public final class StatusFile {
     }
 
     public static ObjectNode newNode() {
-        return JSON.createObjectNode();
+        return JsonTrees.object();
     }
 }

@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
 
 /** edge-ml's diagnostics under {@code pettysync diag}: {@code audio FILE.wav} and {@code hr FILE.csv}. */
 public final class DiagCommands implements CommandContribution {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Built on first use: the agent's process loads this contribution but must not carry an ObjectMapper. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Override
     public List<String> parent() {
@@ -89,7 +92,7 @@ public final class DiagCommands implements CommandContribution {
                 line.put("start_ms", e.startMs());
                 line.put("end_ms", e.endMs());
                 line.put("conf_pct", e.confPct());
-                out.println(JSON.writeValueAsString(line));
+                out.println(Json.MAPPER.writeValueAsString(line));
             }
             MoodEstimate mood = new MoodEstimator().estimate(VocalCounts.of(episodes), Optional.empty(),
                     OptionalDouble.empty(), Optional.empty());
@@ -98,7 +101,7 @@ public final class DiagCommands implements CommandContribution {
             summary.put("gated", stats.gated());
             summary.put("mood", mood.mood().label());
             summary.put("conf_pct", mood.confPct());
-            out.println(JSON.writeValueAsString(summary));
+            out.println(Json.MAPPER.writeValueAsString(summary));
             out.flush();
             return 0;
         }
@@ -129,7 +132,7 @@ public final class DiagCommands implements CommandContribution {
                 json.put("quality_pct", s.qualityPct());
             });
             PrintWriter out = spec.commandLine().getOut();
-            out.println(JSON.writeValueAsString(json));
+            out.println(Json.MAPPER.writeValueAsString(json));
             out.flush();
             return 0;
         }

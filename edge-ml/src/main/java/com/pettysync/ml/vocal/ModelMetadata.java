@@ -1,7 +1,7 @@
 package com.pettysync.ml.vocal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pettysync.contract.json.JsonTrees;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,6 @@ import java.util.List;
 public record ModelMetadata(String name, int version, List<String> classes, List<Integer> input,
         List<Integer> output, int sampleRate, int win, int hop, int nFft, int nMels, double fmin, double fmax,
         double logOffset) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelMetadata {
         classes = List.copyOf(classes);
@@ -66,7 +64,7 @@ public record ModelMetadata(String name, int version, List<String> classes, List
 
     static ModelMetadata parse(String json) throws ModelRejectedException {
         try {
-            JsonNode n = JSON.readTree(json);
+            JsonNode n = JsonTrees.read(json); // jackson-core only: no ObjectMapper on the collar
             return new ModelMetadata(text(n, "name"), n.required("version").asInt(), strings(n, "classes"),
                     ints(n, "input"), ints(n, "output"), n.required("sample_rate").asInt(), n.required("win").asInt(),
                     n.required("hop").asInt(), n.required("n_fft").asInt(), n.required("n_mels").asInt(),
