@@ -109,7 +109,11 @@ public final class Agent implements AutoCloseable {
             this.windowS = new AtomicInteger(config.windowS());
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
             this.events = new EventWatch(recorder, clock);
-            this.shadow = new ConfigShadow(thing, initial, this::apply);
+            this.shadow = new ConfigShadow(thing, initial, this::apply,
+                    config.dataDirectory().resolve(ConfigShadow.SAVED_FILE));
+            if (!shadow.current().equals(initial)) {
+                apply(shadow.current()); // settings saved before a restart are in force before the first connect
+            }
             this.voice = VoiceClips.open(config.dataDirectory(), outbox, config.voice().quotaBytes(), clock);
             if (source instanceof Episode.Source episodes) {
                 EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());

@@ -1,7 +1,9 @@
 package com.pettysync.agent.shadow;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.agent.uplink.BrokerException;
 import com.pettysync.agent.uplink.Uplink;
+import com.pettysync.contract.json.JsonTrees;
 import com.pettysync.contract.shadow.CollarConfig;
 import com.pettysync.contract.shadow.ConfigChange;
 import com.pettysync.contract.shadow.ConfigDelta;
@@ -10,7 +12,14 @@ import com.pettysync.contract.topic.ShadowOperation;
 import com.pettysync.contract.topic.ShadowTopic;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -31,19 +40,81 @@ import org.tinylog.Logger;
  *
  * <p>Settings that need a new connection ({@code keepAliveS}) apply from the next connect; the window length from
  * the next window.
+ *
+ * <p>Settings survive a restart: every applied change is saved to {@code saved} (normally
+ * {@code <data directory>/}{@value #SAVED_FILE}: the settings in force as a shadow document
+ * {@code {"state":{"desired":{...}}}}, written to a temporary file, fsynced and renamed, a few hundred bytes and only
+ * when something changed). At start the saved document is applied over the configured defaults with the same
+ * contract function, so a collar that reboots without a network keeps its geofences, heart-rate limits, window
+ * length and lost mode; the cloud's shadow stays the authority and overrides them on the next connect. A saved file
+ * that cannot be read or is refused (corrupt, or written by firmware with other rules) is logged and the defaults
+ * are used; the agent starts in every case. A failed save is logged and retried with the next change.
  */
 public final class ConfigShadow implements Uplink.Hooks {
+    /** Where the agent keeps the applied settings, in its data directory. */
+    public static final String SAVED_FILE = "shadow-config.json";
+
     private final ThingName thing;
+    private final Path saved;
     private final Consumer<CollarConfig> onChange;
     private volatile CollarConfig current;
     private long lastVersion = -1;
     private Set<String> rejectedBefore = new HashSet<>();
     private Uplink uplink;
 
+    /** Settings kept in memory only (tests, tools). */
     public ConfigShadow(ThingName thing, CollarConfig initial, Consumer<CollarConfig> onChange) {
+        this(thing, initial, onChange, null);
+    }
+
+    /**
+     * @param initial the configured settings, before any shadow
+     * @param saved   the file applied settings are saved to and restored from; null keeps them in memory only
+     */
+    public ConfigShadow(ThingName thing, CollarConfig initial, Consumer<CollarConfig> onChange, Path saved) {
         this.thing = thing;
-        this.current = initial;
         this.onChange = onChange;
+        this.saved = saved;
+        this.current = restore(initial);
+    }
+
+    private CollarConfig restore(CollarConfig initial) {
+        if (saved == null || !Files.exists(saved)) {
+            return initial;
+        }
+        try {
+            ConfigChange c = ConfigDelta.applyDesired(initial, Files.readString(saved, StandardCharsets.UTF_8));
+            if (c.hasRejections()) {
+                Logger.warn("saved shadow settings in {} partly refused, defaults kept for: {}", saved,
+                        c.rejected());
+            }
+            Logger.info("shadow settings restored from {}: {}", saved, c.applied().keySet());
+            return c.config();
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("cannot read saved shadow settings {} ({}); starting from the configured ones", saved,
+                    e.toString());
+            return initial;
+        }
+    }
+
+    private void save() {
+        if (saved == null) {
+            return;
+        }
+        ObjectNode doc = JsonTrees.object();
+        doc.putObject("state").set("desired", current.toJson());
+        Path tmp = saved.resolveSibling(saved.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(JsonTrees.bytes(doc)));
+                ch.force(true);
+            }
+            Files.move(tmp, saved, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Logger.warn("cannot save shadow settings to {}: {} (kept in memory; retried on the next change)", saved,
+                    e.toString());
+        }
     }
 
     /** The settings in force (any thread). */
@@ -94,6 +165,7 @@ public final class ConfigShadow implements Uplink.Hooks {
         if (!change.applied().isEmpty()) {
             current = change.config();
             Logger.info("shadow {} applied: {}", what, change.applied().keySet());
+            save();
             try {
                 onChange.accept(current);
             } catch (RuntimeException e) {

@@ -109,4 +109,36 @@ class ConfigShadowTest {
         deliver("get/rejected", "{\"code\":404,\"message\":\"No shadow exists with name: 'config'\"}");
         assertEquals(300, lastReport().path("telemetryIntervalS").asInt());
     }
+
+    @Test
+    void appliedSettingsSurviveARestartAndABadSavedFileFallsBackToTheConfiguredOnes() throws Exception {
+        Path saved = dir.resolve(ConfigShadow.SAVED_FILE);
+        shadow = new ConfigShadow(ThingName.of("collar-0001"), CollarConfig.DEFAULTS, changes::add, saved);
+        uplink = new Uplink(outbox, broker, e -> "t", Uplink.Settings.of(10, 100, Duration.ofSeconds(1),
+                Duration.ofSeconds(120)), clock, new SplittableRandom(1), shadow);
+        uplink.tick();
+        assertTrue(!java.nio.file.Files.exists(saved), "nothing saved before a change");
+        deliver("get/accepted", """
+                {"state":{"desired":{"telemetryIntervalS":120,"lostMode":true,
+                 "geofences":[{"id":1,"lat":51.5,"lon":-0.12,"radiusM":200}],"hrLimits":{"min":50,"max":180}}},
+                 "version":4}""");
+        CollarConfig applied = shadow.current();
+        assertEquals(120, applied.telemetryIntervalS());
+
+        // a restart, before any connection: the saved settings are in force at once
+        ConfigShadow restarted = new ConfigShadow(ThingName.of("collar-0001"), CollarConfig.DEFAULTS, c -> { }, saved);
+        assertEquals(applied, restarted.current());
+        assertEquals(1, restarted.current().geofences().size());
+        assertTrue(restarted.current().lostMode());
+
+        // corrupt or refused saved files: the configured settings, no exception
+        java.nio.file.Files.writeString(saved, "{\"state\":{\"desired\":{\"telemetryIntervalS\":");
+        assertEquals(CollarConfig.DEFAULTS,
+                new ConfigShadow(ThingName.of("collar-0001"), CollarConfig.DEFAULTS, c -> { }, saved).current());
+        java.nio.file.Files.writeString(saved, "{\"state\":{\"desired\":{\"telemetryIntervalS\":7,\"lostMode\":true}}}");
+        CollarConfig partly = new ConfigShadow(ThingName.of("collar-0001"), CollarConfig.DEFAULTS, c -> { }, saved)
+                .current();
+        assertEquals(CollarConfig.DEFAULTS.telemetryIntervalS(), partly.telemetryIntervalS(), "refused field");
+        assertTrue(partly.lostMode(), "valid fields of a partly refused file still apply");
+    }
 }
