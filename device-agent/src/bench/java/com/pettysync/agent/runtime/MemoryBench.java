@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * -Pbench verify}. Prints the figures; asserts nothing (a benchmark, not a test).
  */
 class MemoryBench {
-    static final List<String> FLAGS = List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k",
+    static final List<String> FLAGS = List.of("-Xmx32m", "-Xms6m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k",
             "-XX:ReservedCodeCacheSize=8m", "--enable-native-access=ALL-UNNAMED");
 
     @TempDir
