@@ -59,7 +59,6 @@ import org.tinylog.Logger;
 public final class Agent implements AutoCloseable {
     /** Build of this agent; reported in every frame ({@code fw.build}). */
     public static final long FIRMWARE_BUILD = 1;
-    public static final long MODEL_VERSION = 0;
 
     private final AgentConfig config;
     private final Clock clock;
@@ -130,7 +129,7 @@ public final class Agent implements AutoCloseable {
                     clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
             uplink.setVoice(voice, TopicScheme.voice(thing).name());
             this.aggregator = new WindowAggregator(outbox, observed(source), probe, clock, windowS::get,
-                    () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, MODEL_VERSION));
+                    () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, source.modelVersion()));
             this.loop = new UplinkLoop(uplink, clock).start();
         } catch (IOException | RuntimeException e) {
             outbox.close();

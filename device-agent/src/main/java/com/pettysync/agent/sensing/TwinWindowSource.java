@@ -156,6 +156,12 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         }
     }
 
+    /** The vocalisation model's own version (its metadata), reported as {@code fw.model} in every frame. */
+    @Override
+    public long modelVersion() {
+        return classifier.metadata().version();
+    }
+
     /** True when the GNSS twin gave a fix within the last minute of simulated time (for {@code clock_gnss}). */
     public boolean gnssTimeValid() {
         return lastFix != null && clock != null && clock.nanos() - lastFix.tNanos() <= 60_000_000_000L;

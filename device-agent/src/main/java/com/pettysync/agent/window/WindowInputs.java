@@ -37,5 +37,10 @@ public record WindowInputs(HeartRate hr, Activity act, Location loc, Mood mood, 
     @FunctionalInterface
     public interface Source {
         WindowInputs collect(long t0, int dur);
+
+        /** Version of the on-device model behind the mood section (frame {@code fw.model}); 0 when there is none. */
+        default long modelVersion() {
+            return 0;
+        }
     }
 }

@@ -51,6 +51,9 @@ class TwinAgentTest {
                 assertTrue(telemetry(broker).stream().allMatch(f -> f.dev().flags().contains(
                         DeviceStatus.Flag.FAULT_HR) && f.hr() == null), "every frame flags the dead PPG");
                 assertEquals(0, agent.sensorRestarts(), "a sensor fault is not a crash of the loop");
+                assertTrue(telemetry(broker).stream().allMatch(f -> f.fw().model()
+                        == com.pettysync.ml.vocal.VocalizationModel.bundled().metadata().version()
+                        && f.fw().model() > 0), "fw.model is the bundled classifier's version");
             } finally {
                 agent.close();
             }
