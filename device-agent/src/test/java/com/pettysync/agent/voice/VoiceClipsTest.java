@@ -126,6 +126,32 @@ class VoiceClipsTest {
     }
 
     @Test
+    void partsAtEveryBoundaryStayUnder128KiBAndJoinBackExactly() throws IOException {
+        VoiceClips clips = open(VoiceClips.DEFAULT_QUOTA_BYTES);
+        int perPart = VoiceClips.PART_AUDIO_BYTES / 2; // samples in a full part
+        for (int samples : new int[] {1, 2, perPart - 1, perPart, perPart + 1, 2 * perPart, 2 * perPart + 1,
+                TEN_S - 1, TEN_S}) {
+            short[] audio = audio(samples, samples);
+            long id = clips.store(T0_MS, 0, 90, audio);
+            int expectedParts = (samples + perPart - 1) / perPart;
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            for (int k = 0; k < expectedParts; k++) {
+                VoiceParts.Part p = clips.next();
+                assertEquals(id, p.clipId(), samples + " samples");
+                assertTrue(p.payload().length <= VoiceClipPartCodec.MAX_PART_BYTES, p.payload().length + " bytes");
+                VoiceClipPart d = VoiceClipPartCodec.decode(p.payload());
+                assertEquals(k, d.part());
+                assertEquals(expectedParts, d.parts(), samples + " samples");
+                assertEquals(samples * 1000L / 16_000, d.durationMs());
+                joined.write(d.bytes());
+                clips.acknowledged(p);
+            }
+            assertArrayEquals(pcmLittleEndian(audio), joined.toByteArray(), samples + " samples");
+            assertNull(clips.next(), samples + " samples: nothing left");
+        }
+    }
+
+    @Test
     void clipsLongerThanTenSecondsAreCutToTheContractMaximum() throws IOException {
         VoiceClips clips = open(VoiceClips.DEFAULT_QUOTA_BYTES);
         long id = clips.store(T0_MS, 0, 50, audio(TEN_S + 8000, 2));
