@@ -56,7 +56,7 @@ final class ScaleCommand implements Callable<Integer> {
             + "connected before the fleet stops (default ${DEFAULT-VALUE}; 0: run the whole --duration)")
     int windows;
 
-    @Option(names = "--ramp-per-s", defaultValue = "45",
+    @Option(names = "--ramp-per-s", defaultValue = "60",
             description = "collars started per real second, all shards together (default ${DEFAULT-VALUE})")
     double rampPerS;
 
