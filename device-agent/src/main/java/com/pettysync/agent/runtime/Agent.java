@@ -22,6 +22,7 @@ import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.shadow.CollarConfig;
+import com.pettysync.contract.shadow.VoiceUpload;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.contract.telemetry.Firmware;
 import com.pettysync.contract.topic.RuleName;
@@ -114,6 +115,7 @@ public final class Agent implements AutoCloseable {
                 apply(shadow.current()); // settings saved before a restart are in force before the first connect
             }
             this.voice = VoiceClips.open(config.dataDirectory(), outbox, config.voice().quotaBytes(), clock);
+            voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() == VoiceUpload.EPISODES);
             if (source instanceof Episode.Source episodes) {
                 EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());
                 episodes.onEpisode(vocal::record);

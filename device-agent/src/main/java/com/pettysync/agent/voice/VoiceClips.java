@@ -108,6 +108,7 @@ public final class VoiceClips implements VoiceParts {
     private final OutboxStore outbox;
     private final long quotaBytes;
     private final Clock clock;
+    private volatile java.util.function.BooleanSupplier uploadAllowed = () -> true;
     private long seenGeneration = -1;
     private boolean maybePending = true;
     private long stored;
@@ -141,6 +142,14 @@ public final class VoiceClips implements VoiceParts {
             v.checkIndex();
         }
         return v;
+    }
+
+    /**
+     * Parts are offered to the uplink only while {@code allowed} says so (the shadow's {@code voiceUpload} is
+     * {@code episodes}: with {@code off} no clip leaves the collar; stored clips wait, within the quota).
+     */
+    public void uploadOnlyWhile(java.util.function.BooleanSupplier allowed) {
+        this.uploadAllowed = Objects.requireNonNull(allowed);
     }
 
     /** The folder the clip files live in. */
@@ -228,7 +237,7 @@ public final class VoiceClips implements VoiceParts {
 
     @Override
     public synchronized Part next() {
-        if (!maybePending) {
+        if (!maybePending || !uploadAllowed.getAsBoolean()) {
             return null;
         }
         checkIndex();

@@ -152,6 +152,18 @@ class VoiceClipsTest {
     }
 
     @Test
+    void noPartIsOfferedWhileUploadIsNotAllowed() {
+        VoiceClips clips = open(VoiceClips.DEFAULT_QUOTA_BYTES);
+        java.util.concurrent.atomic.AtomicBoolean allowed = new java.util.concurrent.atomic.AtomicBoolean(false);
+        clips.uploadOnlyWhile(allowed::get);
+        long id = clips.store(T0_MS, 0, 90, audio(16_000, 1));
+        assertNull(clips.next(), "voiceUpload off: the clip stays on the collar");
+        assertEquals(List.of(id), indexedIds());
+        allowed.set(true);
+        assertEquals(id, clips.next().clipId());
+    }
+
+    @Test
     void clipsLongerThanTenSecondsAreCutToTheContractMaximum() throws IOException {
         VoiceClips clips = open(VoiceClips.DEFAULT_QUOTA_BYTES);
         long id = clips.store(T0_MS, 0, 50, audio(TEN_S + 8000, 2));
