@@ -16,33 +16,17 @@ flags=${PETTYSYNC_BENCH_FLAGS:--Xmx32m -Xms6m -XX:MinHeapFreeRatio=10 -XX:MaxHea
 
 rm -rf "$out" && mkdir -p "$out"
 out=$(cd "$out" && pwd)
-./pettysync --version >/dev/null   # builds if needed, outside the measured run
-# Run from a snapshot of the jars, so that rebuilding the checkout during the hour cannot touch the running JVMs.
-mkdir -p "$out/lib"
-cp target/pettysync/lib/*.jar "$out/lib/"
-for jar in */target/*.jar; do
-  case "$jar" in *-tests.jar|*-sources.jar|*-javadoc.jar|*/benchmarks.jar) ;; *) cp "$jar" "$out/lib/" ;; esac
-done
-. .mvn/find-jdk.sh
-unsafe=""; [ "$PETTYSYNC_JDK_FEATURE" -ge 24 ] && unsafe="--sun-misc-unsafe-memory-access=allow"
-# run.sh JVM_FLAGS COMMAND...: what ./pettysync does, on the snapshot
-cat >"$out/run.sh" <<RUN
-#!/bin/sh
-flags=\$1; shift
-exec "$JAVA_HOME/bin/java" $unsafe \$flags -Dtinylog.configuration="$PWD/target/pettysync/tinylog-cli.properties" \\
-  --enable-native-access=ALL-UNNAMED -cp "$out/lib/*" com.pettysync.cli.Pettysync "\$@"
-RUN
-chmod +x "$out/run.sh"
+. device-agent/src/bench/snapshot.sh
 
-"$out/run.sh" "-XX:+UseSerialGC" cloud --port "$port" --dir "$out/cloud" --duration $((seconds + 180)) >"$out/cloud.out" 2>"$out/cloud.log" &
+"$out/run.sh" "$out/lib-cloud" "-XX:+UseSerialGC" cloud --port "$port" --dir "$out/cloud" --duration $((seconds + 180)) >"$out/cloud.out" 2>"$out/cloud.log" &
 cloud=$!
 trap 'kill $cloud 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do grep -q "$port" "$out/cloud.out" 2>/dev/null && break; sleep 1; done
-"$out/run.sh" "" cloud issue collar-cpu-hour --dir "$out/cloud" --port "$port" --out "$out/collar" >/dev/null 2>&1
+"$out/run.sh" "$out/lib-cloud" "" cloud issue collar-cpu-hour --dir "$out/cloud" --port "$port" --out "$out/collar" >/dev/null 2>&1
 sed -i "s/\"sensors\" *: *\"[a-z]*\"/\"sensors\": \"simulated\"/; s/^{/{\n  \"windowS\": $window,/" "$out/collar/agent.json"
 
 /usr/bin/time -v -o "$out/time.txt" \
-  timeout -s TERM "$seconds" "$out/run.sh" "$flags" agent --config "$out/collar/agent.json" --simulated \
+  timeout -s TERM "$seconds" "$out/run.sh" "$out/lib-collar" "$flags" agent --config "$out/collar/agent.json" --simulated \
   >"$out/agent.out" 2>"$out/agent.log" &
 runner=$!
 pid=""
