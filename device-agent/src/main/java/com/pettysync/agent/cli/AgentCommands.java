@@ -8,7 +8,9 @@ import com.pettysync.agent.config.ConfigProblem;
 import com.pettysync.agent.config.InvalidConfigException;
 import com.pettysync.agent.runtime.Agent;
 import com.pettysync.agent.runtime.StatusFile;
+import com.pettysync.agent.sensing.HardwareWindowSource;
 import com.pettysync.agent.sensing.TwinWindowSource;
+import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.agent.window.SystemClockProbe;
 import com.pettysync.cli.BadInputException;
 import com.pettysync.cli.CommandContribution;
@@ -79,24 +81,31 @@ public final class AgentCommands implements CommandContribution {
             if (simulated) {
                 c = c.withSensors(AgentConfig.Sensors.SIMULATED);
             }
-            if (c.sensors() == AgentConfig.Sensors.REAL) {
-                throw new BadInputException("real sensors are not wired into the agent yet; run with --simulated "
-                        + "or \"sensors\": \"simulated\"");
-            }
             Agent agent;
-            // sensor twins -> real drivers -> edge-ml (TFLite model loaded once here)
-            TwinWindowSource sensors = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON);
+            WindowInputs.Source sensors;
+            java.util.function.BooleanSupplier gnssTime;
+            if (c.sensors() == AgentConfig.Sensors.REAL) {
+                // the collar's parts on their buses, one polling thread each -> edge-ml (TFLite loaded once here)
+                HardwareWindowSource hw = HardwareWindowSource.open(c.hardware(), Clock.systemUTC());
+                sensors = hw;
+                gnssTime = hw::gnssTimeValid;
+            } else {
+                // sensor twins -> real drivers -> edge-ml (TFLite model loaded once here)
+                TwinWindowSource twins = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON);
+                sensors = twins;
+                gnssTime = twins::gnssTimeValid;
+            }
             try {
-                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(sensors::gnssTimeValid));
+                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(gnssTime));
             } catch (IOException e) {
-                sensors.close();
+                close(sensors);
                 // unreadable or unusable certificate/key/CA: nothing has started
                 throw new BadInputException("cannot start: " + e.getMessage(), e);
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = Thread.ofPlatform().name("shutdown").unstarted(() -> {
                 agent.close();
-                sensors.close();
+                close(sensors);
                 stopped.countDown();
             });
             Runtime.getRuntime().addShutdownHook(hook);
@@ -105,6 +114,16 @@ public final class AgentCommands implements CommandContribution {
             spec.commandLine().getOut().flush();
             stopped.await();
             return 0;
+        }
+    }
+
+    private static void close(WindowInputs.Source sensors) {
+        if (sensors instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                org.tinylog.Logger.warn("closing the sensors failed: {}", e.toString());
+            }
         }
     }
 

@@ -25,10 +25,19 @@ import java.time.Duration;
  * @param reconnect      reconnect back-off bounds
  * @param sensors        real hardware or the simulated twins
  * @param voice          voice clip storage (disk quota)
+ * @param hardware       where the real parts are (I2C bus, GNSS UART, microphone); used with {@code sensors: real}
  */
 public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
         Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
-        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice) {
+        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice, Hardware hardware) {
+
+    /** A configuration with the default hardware settings (for callers that predate them). */
+    public AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
+            Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
+            Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice) {
+        this(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory, windowS, topicMode,
+                basicIngestRule, outbox, keepAliveS, reconnect, sensors, voice, Hardware.defaults());
+    }
 
     /** A configuration with the default voice settings (for callers that predate them). */
     public AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
@@ -86,6 +95,26 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
         }
     }
 
+    /**
+     * Where the reference collar's parts are ({@code shared/hardware.md}).
+     *
+     * @param i2cBus     the I2C bus of the PPG, IMU and fuel gauge (Linux {@code /dev/i2c-N}), default 1
+     * @param gnssSerial the GNSS receiver's UART, default {@code /dev/ttyAMA0} (on a Pi 5 {@code /dev/serial0} is
+     *                   the debug UART)
+     * @param gnssBaud   its baud rate, default 9600 (the u-blox M10's default)
+     * @param audioMixer a substring of the ALSA capture mixer's name; empty = the default capture line
+     * @param microphone {@code sph0645} or {@code ics43434} (their I2S sample formats differ)
+     */
+    public record Hardware(int i2cBus, String gnssSerial, int gnssBaud, String audioMixer, String microphone) {
+        public static final java.util.Set<Integer> BAUDS = java.util.Set.of(4800, 9600, 19200, 38400, 57600,
+                115200, 230400, 460800);
+        public static final java.util.Set<String> MICROPHONES = java.util.Set.of("sph0645", "ics43434");
+
+        public static Hardware defaults() {
+            return new Hardware(1, "/dev/ttyAMA0", 9600, "", "sph0645");
+        }
+    }
+
     /** Reconnect back-off: exponential from {@code minS} to {@code maxS} with full jitter. */
     public record Reconnect(int minS, int maxS) {
         public static Reconnect defaults() {
@@ -109,6 +138,6 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
     /** This configuration with another sensor source (the {@code --simulated} switch). */
     public AgentConfig withSensors(Sensors s) {
         return new AgentConfig(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory,
-                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice);
+                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware);
     }
 }

@@ -38,10 +38,12 @@ public final class AgentConfigParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
             "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
-            "keepAliveS", "reconnect", "sensors", "voice");
+            "keepAliveS", "reconnect", "sensors", "voice", "hardware");
     private static final Set<String> OUTBOX_FIELDS = Set.of("capacityFrames", "maxInFlight", "drainPerSecond");
     private static final Set<String> RECONNECT_FIELDS = Set.of("minS", "maxS");
     private static final Set<String> VOICE_FIELDS = Set.of("quotaBytes");
+    private static final Set<String> HARDWARE_FIELDS = Set.of("i2cBus", "gnssSerial", "gnssBaud", "audioMixer",
+            "microphone");
 
     /** Largest outbox: 10 years of 5-minute windows; a bigger number is certainly a typo. */
     public static final int MAX_CAPACITY = 1_051_200;
@@ -198,12 +200,35 @@ public final class AgentConfigParser {
                 }
             }
         }
+        AgentConfig.Hardware hardware = AgentConfig.Hardware.defaults();
+        JsonNode hw = r.object(o, "hardware");
+        if (hw != null) {
+            AgentConfig.Hardware d = hardware;
+            r.unknown((ObjectNode) hw, "hardware.", HARDWARE_FIELDS);
+            int bus = r.integer(hw, "hardware.", "i2cBus", d.i2cBus());
+            r.range("hardware.i2cBus", bus, 0, 31);
+            String serial = r.string(hw, "hardware.", "gnssSerial", d.gnssSerial());
+            if (serial != null && !serial.matches("/dev/[A-Za-z0-9._/-]+")) {
+                r.problem("hardware.gnssSerial", "must be a device path under /dev/, got \"" + serial + "\"");
+            }
+            int baud = r.integer(hw, "hardware.", "gnssBaud", d.gnssBaud());
+            if (!AgentConfig.Hardware.BAUDS.contains(baud)) {
+                r.problem("hardware.gnssBaud", "must be one of " + AgentConfig.Hardware.BAUDS.stream().sorted().toList()
+                        + ", got " + baud);
+            }
+            String mixer = r.string(hw, "hardware.", "audioMixer", d.audioMixer());
+            String mic = r.string(hw, "hardware.", "microphone", d.microphone());
+            if (mic != null && !AgentConfig.Hardware.MICROPHONES.contains(mic)) {
+                r.problem("hardware.microphone", "must be \"sph0645\" or \"ics43434\", got \"" + mic + "\"");
+            }
+            hardware = new AgentConfig.Hardware(bus, serial, baud, mixer, mic);
+        }
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigException(r.problems);
         }
         return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
                 topicMode == TopicMode.BASIC_INGEST ? RuleName.of(rule) : null, outbox, keepAlive, reconnect,
-                sensorSource, voice);
+                sensorSource, voice, hardware);
     }
 
     /** Collects problems while reading fields. */
@@ -231,15 +256,19 @@ public final class AgentConfigParser {
 
         /** A required string when {@code dflt} is null. */
         String string(JsonNode node, String name, String dflt) {
+            return string(node, "", name, dflt);
+        }
+
+        String string(JsonNode node, String prefix, String name, String dflt) {
             JsonNode v = node.get(name);
             if (v == null || v.isNull()) {
                 if (dflt == null) {
-                    problem(name, "is required");
+                    problem(prefix + name, "is required");
                 }
                 return dflt;
             }
             if (!v.isTextual()) {
-                problem(name, "must be a string, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                problem(prefix + name, "must be a string, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
                 return null;
             }
             return v.textValue();

@@ -7,7 +7,7 @@ import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
-import com.pettysync.agent.sensing.TwinWindowSource;
+import com.pettysync.agent.sensing.SensorStates;
 import com.pettysync.agent.shadow.ConfigShadow;
 import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.agent.uplink.PahoBrokerSession;
@@ -170,14 +170,18 @@ public final class Agent implements AutoCloseable {
     private WindowInputs.Source observed(WindowInputs.Source source) {
         return (t0, dur) -> {
             WindowInputs in = source.collect(t0, dur);
-            if (source instanceof TwinWindowSource twins) {
-                sensorStates = twins.statuses(); // a copy, taken on the thread that collects
+            if (source instanceof SensorStates states) {
+                sensorStates = states.statuses(); // a copy, taken on the thread that collects
             }
             CollarConfig c = shadow.current();
             if (in.hr() != null) {
                 events.heartRate(in.hr().meanBpm(), c.hrLimits().min(), c.hrLimits().max());
             }
-            events.battery(in.batteryPct(), in.charging());
+            SensorStatus gauge = sensorStates.get("battery");
+            if (gauge == null || gauge.isOk()) {
+                // a missing or faulted fuel gauge reads 0 %: that is a sensor fault, not a flat battery
+                events.battery(in.batteryPct(), in.charging());
+            }
             events.faults(DeviceStatus.Flag.bits(in.faults()), bit -> source instanceof FaultCodes codes
                     ? codes.codeOf(DeviceStatus.Flag.values()[Integer.numberOfTrailingZeros(bit)]) : 0);
             if (in.loc() != null) {

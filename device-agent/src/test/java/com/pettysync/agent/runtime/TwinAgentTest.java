@@ -60,6 +60,34 @@ class TwinAgentTest {
         }
     }
 
+    @Test
+    void aMissingFuelGaugeIsASensorFaultNotALowBatteryAlarm() throws Exception {
+        for (String f : List.of("cert.pem", "key.pem", "ca.pem")) {
+            Files.writeString(dir.resolve(f), "unused with the fake broker");
+        }
+        AgentConfig c = new AgentConfigParser().parse("""
+                {"endpoint":"localhost","thingName":"collar-twin3","certificate":"cert.pem","privateKey":"key.pem",
+                 "caCertificate":"ca.pem","dataDirectory":"data","windowS":1,"sensors":"simulated",
+                 "outbox":{"drainPerSecond":100}}""", dir);
+        FakeBroker broker = new FakeBroker();
+        broker.autoAck = true;
+        try (TwinWindowSource sensors = TwinWindowSource.create("collar-twin3", 52.52, 13.405)) {
+            sensors.inject("battery", TwinFault.NACK);
+            Agent agent = Agent.start(c, Clock.systemUTC(), sensors, () -> ClockSource.NTP, broker);
+            try {
+                Await.until("three telemetry frames", () -> telemetry(broker).size() >= 3);
+                assertTrue(telemetry(broker).stream().allMatch(f -> f.dev().batteryPct() == 0),
+                        "no gauge reading: 0 % in the frame");
+                List<EventFrame> low = broker.allPublishes().stream().filter(p -> p.topic().endsWith("/events"))
+                        .map(p -> EventFrameCodec.decode(p.payload())).filter(e -> e.type() == EventType.LOW_BATTERY)
+                        .toList();
+                assertEquals(List.of(), low, "no low-battery alarm from a gauge that does not answer");
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
     static List<com.pettysync.contract.telemetry.TelemetrySummary> telemetry(FakeBroker b) {
         return b.allPublishes().stream().filter(p -> p.topic().endsWith("/telemetry"))
                 .map(p -> TelemetryFrameCodec.validate(TelemetryFrameCodec.decode(p.payload()))).toList();
