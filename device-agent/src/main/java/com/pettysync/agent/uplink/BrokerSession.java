@@ -24,6 +24,14 @@ public interface BrokerSession extends AutoCloseable {
     /** Subscribes with QoS 1 to {@code topicFilters}; messages arrive on {@link Listener#message}. */
     void subscribe(List<String> topicFilters) throws BrokerException;
 
+    /**
+     * Whether the client still holds its connection (asked when a publish fails: a failure on a dead connection
+     * means reconnect, a failure on a live one means back off and resend). Default: unknown, so {@code true}.
+     */
+    default boolean isConnected() {
+        return true;
+    }
+
     /** Disconnects politely (bounded in time) and releases everything; idempotent; never throws. */
     @Override
     void close();

@@ -179,6 +179,12 @@ public final class PahoBrokerSession implements BrokerSession {
     }
 
     @Override
+    public boolean isConnected() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    @Override
     public void close() {
         closed = true;
         MqttAsyncClient c = client;

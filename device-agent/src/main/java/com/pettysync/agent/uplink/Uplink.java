@@ -414,7 +414,8 @@ public final class Uplink {
                         voiceInFlight = null;
                     }
                     publishFailures++;
-                    if (notConnected(f.cause()) || publishFailures >= DEAD_AFTER_PUBLISH_FAILURES) {
+                    if (!f.session().isConnected() || notConnected(f.cause())
+                            || publishFailures >= DEAD_AFTER_PUBLISH_FAILURES) {
                         // a dead session: the frame stays in the outbox and goes again after the reconnect
                         lost(now, new BrokerException("publish failed " + publishFailures + " time(s) in a row: "
                                 + oneLine(rootOf(f.cause())), f.cause()));
@@ -718,7 +719,10 @@ public final class Uplink {
         return outbox.newestId();
     }
 
-    /** Whether a publish failure's cause chain says the client has no connection. */
+    /**
+     * Whether a publish failure's cause chain says the client has no connection (besides
+     * {@link BrokerSession#isConnected()}: the failure may arrive before the client has noticed).
+     */
     static boolean notConnected(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);

@@ -230,19 +230,38 @@ class UplinkBrokerTest {
      * TCP connections of this host whose remote port is {@code port} and that are not closed or in TIME_WAIT (the
      * normal state after an orderly close): a Paho socket that was never closed stays ESTABLISHED or CLOSE_WAIT.
      */
+    /**
+     * Open TCP connections of <em>this process</em> to {@code port} (the table is the whole network namespace's, so
+     * only sockets whose inode is one of our file descriptors count: another process's connection whose ephemeral
+     * port happens to equal the broker's port must not).
+     */
     static long openClientConnections(int port) throws IOException {
+        Set<String> ours = new java.util.HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[")) {
+                        ours.add(link.substring(8, link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed while we listed
+                }
+            }
+        }
         long open = 0;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             Path f = Path.of(table);
             if (!Files.isReadable(f)) {
                 continue;
             }
-            for (String line : Files.readAllLines(f).subList(1, Files.readAllLines(f).size())) {
+            List<String> lines = Files.readAllLines(f);
+            for (String line : lines.subList(1, lines.size())) {
                 String[] cols = line.trim().split("\\s+");
                 String remote = cols[2];
                 int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
                 String state = cols[3];
-                if (remotePort == port && !state.equals("06") && !state.equals("07")) {
+                if (remotePort == port && !state.equals("06") && !state.equals("07") && ours.contains(cols[9])) {
                     open++;
                 }
             }

@@ -140,6 +140,11 @@ final class CollarSession implements BrokerSession {
     }
 
     @Override
+    public boolean isConnected() {
+        return inner != null && inner.isConnected();
+    }
+
+    @Override
     public void close() {
         if (!closed) {
             closed = true;

@@ -177,6 +177,11 @@ public final class HiveMqBrokerSession implements BrokerSession {
     }
 
     @Override
+    public boolean isConnected() {
+        return client.getState().isConnected();
+    }
+
+    @Override
     public void close() {
         connected = false;
         listener = null;
