@@ -100,6 +100,12 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "scheduler threads for all collars' logic (default ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--pipeline-collars", defaultValue = "0", paramLabel = "K",
+            description = "the first K collars run the full signal pipeline (register twins -> the real drivers -> "
+                    + "edge-ml with the TFLite classifier) instead of the behaviour model's summaries; about 1 s of "
+                    + "CPU per collar per 5-minute window (default ${DEFAULT-VALUE})")
+    int pipelineCollars;
+
     @Option(names = "--source-addresses", defaultValue = "0", description = "loopback source addresses 127.0.0.1…n "
             + "to spread connections over (default 0: one per 20,000 collars)")
     int sourceAddresses;
@@ -202,7 +208,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return new FleetSimulation.Options(collars, rampPerS, Fault.duration(duration), speedup, endpoint, port,
                     credentials, parsed, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), out, outboxDir,
                     maxConnecting, threads, sourceAddresses, Fault.duration(progressEvery),
-                    Fault.duration(drainTimeout), Instant.parse(start), ca, frames, stopFile);
+                    Fault.duration(drainTimeout), Instant.parse(start), ca, frames, stopFile, pipelineCollars);
         } catch (java.time.format.DateTimeParseException e) {
             throw new BadInputException("--start must be an ISO instant like 2026-06-01T07:00:00Z, got " + start);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package com.pettysync.simulator.fleet;
 
+import com.pettysync.agent.sensing.TwinWindowSource;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.contract.cost.CostEstimate;
 import com.pettysync.contract.cost.CostModel;
@@ -7,6 +8,7 @@ import com.pettysync.contract.cost.PriceTable;
 import com.pettysync.contract.cost.Usage;
 import com.pettysync.contract.telemetry.Firmware;
 import com.pettysync.drivers.twin.DogBehaviourModel;
+import com.pettysync.ml.vocal.VocalizationClassifier;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.LocalIotCore;
@@ -87,8 +89,22 @@ public final class FleetSimulation {
     public record Options(int collars, double rampPerS, Duration duration, double speedup, String endpoint, int port,
             Path credentials, List<Fault> faults, int shardIndex, int shardCount, Path out, Path outboxDir,
             int maxConnecting, int schedulers, int sourceAddresses, Duration progressEvery, Duration drainTimeout,
-            Instant simulatedStart, Path ca, Path frames, Path stopFile) {
+            Instant simulatedStart, Path ca, Path frames, Path stopFile, int pipelineCollars) {
+
+        /** Options without full-pipeline collars (every collar on the behaviour model's summaries). */
+        public Options(int collars, double rampPerS, Duration duration, double speedup, String endpoint, int port,
+                Path credentials, List<Fault> faults, int shardIndex, int shardCount, Path out, Path outboxDir,
+                int maxConnecting, int schedulers, int sourceAddresses, Duration progressEvery, Duration drainTimeout,
+                Instant simulatedStart, Path ca, Path frames, Path stopFile) {
+            this(collars, rampPerS, duration, speedup, endpoint, port, credentials, faults, shardIndex, shardCount,
+                    out, outboxDir, maxConnecting, schedulers, sourceAddresses, progressEvery, drainTimeout,
+                    simulatedStart, ca, frames, stopFile, 0);
+        }
+
         public Options {
+            if (pipelineCollars < 0 || pipelineCollars > collars) {
+                throw new IllegalArgumentException("--pipeline-collars must be between 0 and --collars");
+            }
             if (collars < 1) {
                 throw new IllegalArgumentException("--collars must be ≥ 1");
             }
@@ -138,6 +154,7 @@ public final class FleetSimulation {
     }
 
     private final Options options;
+    private VocalizationClassifier classifier;
     private final PrintStream progress;
     private final FleetMetrics metrics = new FleetMetrics();
     private final List<VirtualCollar> collars = new ArrayList<>();
@@ -196,13 +213,21 @@ public final class FleetSimulation {
             Uplink.Settings settings = new Uplink.Settings(10, 100, Duration.ofSeconds(1), Duration.ofSeconds(60),
                     Duration.ofSeconds(30), Duration.ofMinutes(5));
             Firmware firmware = new Firmware(1043, 1);
+            if (options.pipelineCollars() > options.first()) {
+                classifier = VocalizationClassifier.bundled(); // one interpreter for every full-pipeline collar
+            }
             for (int i = options.first(); i < options.end(); i++) {
                 int index = i;
                 String thing = thingName(i);
+                double lat = 52.52 + (index % 100) * 0.001;
+                double lon = 13.405 + (index / 100 % 100) * 0.001;
                 // built by the ramp thread when its turn comes (opening 1,000 outboxes takes seconds)
                 collarFactories.add(() -> new VirtualCollar(thing, index, outboxes.resolve(thing), clock,
-                        new DogModelWindowSource(new DogBehaviourModel(index, 52.52 + (index % 100) * 0.001,
-                                13.405 + (index / 100 % 100) * 0.001)), settings, firmware, fleet));
+                        index < options.pipelineCollars()
+                                // the full signal pipeline: register twins -> real drivers -> edge-ml (TFLite)
+                                ? new TwinWindowSource(thing, lat, lon, classifier)
+                                : new DogModelWindowSource(new DogBehaviourModel(index, lat, lon)),
+                        settings, firmware, fleet));
             }
             scheduleFaults(faults);
             Thread ramp = Thread.ofPlatform().name("fleet-ramp").daemon(true).start(this::ramp);
@@ -216,6 +241,9 @@ public final class FleetSimulation {
             }
             if (remoteSink != null) {
                 remoteSink.close();
+            }
+            if (classifier != null) {
+                classifier.close();
             }
             if (options.outboxDir() == null) {
                 deleteTree(outboxes);

@@ -72,8 +72,9 @@ public final class VirtualCollar {
     /** Starts the agent's parts from what is on disk (first start, or after a kill). */
     private void boot() {
         outbox = OutboxStore.open(outboxDir, OutboxStore.Options.withCapacity(10_000), clock);
-        aggregator = new WindowAggregator(outbox, source, () -> ClockSource.NTP, clock, () -> 300, () -> false,
-                firmware);
+        // fw.model: the classifier's own version for a full-pipeline collar (as on the collar), else the fleet's
+        Firmware fw = source.modelVersion() > 0 ? new Firmware(firmware.build(), source.modelVersion()) : firmware;
+        aggregator = new WindowAggregator(outbox, source, () -> ClockSource.NTP, clock, () -> 300, () -> false, fw);
         String base = "pettysync/v1/" + thing;
         Supplier<com.pettysync.agent.uplink.BrokerSession> sessions = () -> {
             CollarSession s = prepared;
