@@ -76,8 +76,8 @@ public final class SimulateCommand implements Callable<Integer> {
             + "appears (used by 'simulate scale' after enough windows with every collar connected)")
     Path stopFile;
 
-    @Option(names = "--fault", paramLabel = "SPEC", description = "broker-restart@T | offline:P%%@T+D | kill[:N]@T "
-            + "(T, D simulated: 90s, 10m, 1h); repeatable")
+    @Option(names = "--fault", paramLabel = "SPEC", description = "broker-restart@T | offline:P%%@T+D | kill[:N]@T | "
+            + "net:DELAYms[/LOSS%%]@T+D (T, D simulated: 90s, 10m, 1h; DELAY real, one way); repeatable")
     List<String> faults = new ArrayList<>();
 
     @Option(names = "--shard", defaultValue = "0/1", paramLabel = "i/N",

@@ -130,6 +130,11 @@ public final class FleetSimulation {
                 throw new IllegalArgumentException("--ca and --frames are for a local cloud in another process "
                         + "(--target localhost:PORT)");
             }
+            if (endpoint != null && !(endpoint.equals("localhost") || endpoint.startsWith("127."))
+                    && faults.stream().anyMatch(f -> f.kind() == Fault.Kind.NETWORK)) {
+                throw new IllegalArgumentException("net: faults relay loopback connections only (local target or "
+                        + "localhost:PORT)");
+            }
             if (endpoint != null && faults.stream().anyMatch(f -> f.kind() == Fault.Kind.BROKER_RESTART)) {
                 throw new IllegalArgumentException("broker-restart needs the local target");
             }
@@ -155,6 +160,7 @@ public final class FleetSimulation {
 
     private final Options options;
     private VocalizationClassifier classifier;
+    private ImpairedLink link;
     private final PrintStream progress;
     private final FleetMetrics metrics = new FleetMetrics();
     private final List<VirtualCollar> collars = new ArrayList<>();
@@ -192,6 +198,13 @@ public final class FleetSimulation {
                 cloud = LocalIotCore.builder().directory(options.out().resolve("cloud")).build().start();
                 progress.printf(Locale.ROOT, "local IoT Core on %s:%d, frames stored in %s%n", cloud.endpoint(),
                         cloud.port(), cloud.framesFile());
+            }
+            if (options.faults().stream().anyMatch(f -> f.kind() == Fault.Kind.NETWORK)) {
+                String host = options.endpoint() == null ? cloud.endpoint() : options.endpoint();
+                int port = options.endpoint() == null ? cloud.port() : options.port();
+                link = new ImpairedLink(host, new InetSocketAddress(host, port));
+                progress.printf(Locale.ROOT, "collars connect through an impaired link on %s:%d (net faults)%n",
+                        host, link.port());
             }
             if (options.frames() != null) {
                 if (!Files.isRegularFile(options.frames())) {
@@ -245,6 +258,9 @@ public final class FleetSimulation {
             if (classifier != null) {
                 classifier.close();
             }
+            if (link != null) {
+                link.close();
+            }
             if (options.outboxDir() == null) {
                 deleteTree(outboxes);
             }
@@ -293,7 +309,7 @@ public final class FleetSimulation {
             bind = new InetSocketAddress("127.0.0." + (1 + collar.index % addresses), 0);
         }
         String host = options.endpoint() == null ? cloud.endpoint() : options.endpoint();
-        int port = options.endpoint() == null ? cloud.port() : options.port();
+        int port = link != null ? link.port() : options.endpoint() == null ? cloud.port() : options.port();
         var inner = new HiveMqBrokerSession(new HiveMqBrokerSession.Options(host, port, collar.thing,
                 keys.get(collar.thing), trust, Duration.ofSeconds(1200), Duration.ofSeconds(30), bind));
         CollarSession session = CollarSession.pending(inner, metrics);
@@ -431,6 +447,19 @@ public final class FleetSimulation {
                         onThread(c, c::online);
                     }
                     note("sim +" + fmt(clock.elapsed()) + ": " + chosen.size() + " collars back online");
+                }, (long) (f.length().toNanos() / options.speedup()), TimeUnit.NANOSECONDS);
+            }
+            case NETWORK -> {
+                link.impair(f.delay().toMillis(), f.fraction());
+                note(String.format(Locale.ROOT, "%s: network impaired for %s: %d ms one way, %.1f %% of chunks "
+                        + "stalled %d ms", when, fmt(f.length()), f.delay().toMillis(), f.fraction() * 100,
+                        ImpairedLink.RTO_NANOS / 1_000_000));
+                faults.schedule(() -> {
+                    link.clear();
+                    ImpairedLink.Stats st = link.stats();
+                    note(String.format(Locale.ROOT, "sim +%s: network clean again (link so far: %d chunks, %d "
+                            + "stalled, %d connections)", fmt(clock.elapsed()), st.chunks(), st.stalled(),
+                            st.connections()));
                 }, (long) (f.length().toNanos() / options.speedup()), TimeUnit.NANOSECONDS);
             }
             case KILL -> {

@@ -22,6 +22,13 @@ class FaultTest {
         assertEquals(3, k.fraction());
         assertEquals(Duration.ofMinutes(20), k.at());
         assertEquals(1, Fault.parse("kill@5s").fraction());
+        Fault n = Fault.parse("net:150ms/2.5%@10m+5m");
+        assertEquals(Fault.Kind.NETWORK, n.kind());
+        assertEquals(Duration.ofMillis(150), n.delay());
+        assertEquals(0.025, n.fraction(), 1e-9);
+        assertEquals(Duration.ofMinutes(10), n.at());
+        assertEquals(Duration.ofMinutes(5), n.length());
+        assertEquals(0, Fault.parse("net:80ms@1m+1m").fraction(), "loss is optional");
     }
 
     @Test
@@ -31,5 +38,8 @@ class FaultTest {
         assertThrows(IllegalArgumentException.class, () -> Fault.parse("offline:0%@1m+1m"));
         assertThrows(IllegalArgumentException.class, () -> Fault.parse("offline:150%@1m+1m"));
         assertThrows(IllegalArgumentException.class, () -> Fault.parse("broker-restart@soon"));
+        assertThrows(IllegalArgumentException.class, () -> Fault.parse("net:100ms/100%@1m+1m"));
+        assertThrows(IllegalArgumentException.class, () -> Fault.parse("net:20000ms@1m+1m"));
+        assertEquals(true, e.getMessage().contains("net:DELAYms[/LOSS%]@T+D"));
     }
 }
