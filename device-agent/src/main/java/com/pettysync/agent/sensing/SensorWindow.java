@@ -51,9 +51,10 @@ import org.tinylog.Logger;
  *
  * <p>{@link #register} adds the five sensors to a {@link SensorPoller} with their poll periods; each poll appends
  * to this window. {@link #close} summarises the window, clears its samples and begins the next one (a sensor
- * still faulted is flagged again in the next window). Every method holds this object's lock: polls append briefly;
- * the estimators run under it once per window (tens of milliseconds), so a poll may wait that long, which the
- * parts' FIFOs absorb (MAX30102: 32 samples = 320 ms, LSM6DSOX FIFO, the UART and ALSA buffers).
+ * still faulted is flagged again in the next window). Polls append under this object's lock, briefly; the
+ * estimators run under it once per window (tens of milliseconds), so a poll may wait that long, which the parts'
+ * FIFOs absorb (MAX30102: 32 samples = 320 ms, LSM6DSOX FIFO, the UART and ALSA buffers). The vocal pipeline and
+ * the episode sink run on the microphone's poll outside the lock (only its counts are added under it).
  *
  * <p>Time: samples carry {@link com.pettysync.drivers.MonotonicClock} nanoseconds; {@code epochMsAt} maps them to
  * Unix time through the anchor given at construction (for trail points and voice clips).
@@ -93,8 +94,8 @@ final class SensorWindow {
     private BatteryReading battery;
     private double dieTempC = 30.0;
     private Fix lastFix;
-    private Consumer<Episode> episodeSink;
-    private long streamSamples; // samples fed to the vocal pipeline so far
+    private volatile Consumer<Episode> episodeSink;
+    private long streamSamples; // samples fed to the vocal pipeline so far (the microphone's poll only)
 
     /**
      * @param classifier    the vocalisation classifier (not closed here)
@@ -143,7 +144,7 @@ final class SensorWindow {
         flagFault(sensor, status);
     }
 
-    synchronized void onEpisode(Consumer<Episode> sink) {
+    void onEpisode(Consumer<Episode> sink) {
         this.episodeSink = sink;
     }
 
@@ -188,7 +189,11 @@ final class SensorWindow {
         }
     }
 
-    private synchronized void addAudio(AudioBlock block) {
+    /**
+     * The microphone's poll only (one thread): the vocal pipeline (TFLite) and the episode sink (clip files) run
+     * outside the window's lock, so the other sensors' polls never wait for an inference or a disk write.
+     */
+    private void addAudio(AudioBlock block) {
         if (block.samples().length > 0) {
             // stream ms -> Unix ms, anchored at this block's first sample (gaps before it are accounted for)
             long offsetMs = epochMsAt(block.tNanos()) - streamSamples * 1000 / LogMelSpectrogram.SAMPLE_RATE;
@@ -238,10 +243,12 @@ final class SensorWindow {
             }
         }
         VocalCounts c = VocalCounts.of(episodes); // the clips went to the sink (if any); counts only here
-        barks += c.barks();
-        growls += c.growls();
-        whines += c.whines();
-        howls += c.howls();
+        synchronized (this) {
+            barks += c.barks();
+            growls += c.growls();
+            whines += c.whines();
+            howls += c.howls();
+        }
     }
 
     /**
