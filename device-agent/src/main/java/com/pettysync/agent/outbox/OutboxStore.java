@@ -252,6 +252,52 @@ public final class OutboxStore implements AutoCloseable {
         maybeRecover();
     }
 
+    /**
+     * Removes every frame of {@code ids} after their PUBACKs in <b>one</b> transaction: one WAL commit (one fsync)
+     * however many PUBACKs arrived together, which spares an SD card while a backlog drains. Idempotent like
+     * {@link #acknowledge}.
+     */
+    public synchronized void acknowledgeAll(java.util.Collection<Long> ids) {
+        checkOpen();
+        if (ids.isEmpty()) {
+            return;
+        }
+        if (ids.size() == 1) {
+            acknowledge(ids.iterator().next());
+            return;
+        }
+        if (db != null) {
+            try {
+                db.setAutoCommit(false);
+                try (PreparedStatement ps = db.prepareStatement("DELETE FROM frame WHERE id = ?")) {
+                    for (long id : ids) {
+                        ps.setLong(1, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                    db.commit();
+                    return;
+                } catch (SQLException e) {
+                    try {
+                        db.rollback();
+                    } catch (SQLException r) {
+                        Logger.debug("outbox rollback failed: {}", oneLine(r));
+                    }
+                    throw e;
+                } finally {
+                    if (db != null) {
+                        db.setAutoCommit(true);
+                    }
+                }
+            } catch (SQLException e) {
+                onFailure(e);
+            }
+        }
+        for (long id : ids) {
+            acknowledge(id); // degraded or recovered: one by one, as acknowledge does
+        }
+    }
+
     /** The id of the newest pending frame, or 0 when the outbox is empty. */
     public synchronized long newestId() {
         checkOpen();

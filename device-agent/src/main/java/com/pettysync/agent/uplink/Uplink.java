@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,8 @@ public final class Uplink {
     private Instant pausedUntil = Instant.MIN;
 
     private final Map<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
+    /** Frames whose PUBACK (or final rejection) arrived in this handleEvents pass: deleted in one transaction. */
+    private final List<Long> ackedIds = new ArrayList<>();
     private final ArrayDeque<Control> control = new ArrayDeque<>();
     private long controlTokens = -1; // control publishes use negative tokens
     private long boundary;
@@ -399,6 +402,18 @@ public final class Uplink {
     }
 
     private void handleEvents(Instant now) {
+        try {
+            handleEventsOnce(now);
+        } finally {
+            // before anything reads the outbox again (a rewound cursor must not find an acknowledged frame)
+            if (!ackedIds.isEmpty()) {
+                outbox.acknowledgeAll(ackedIds);
+                ackedIds.clear();
+            }
+        }
+    }
+
+    private void handleEventsOnce(Instant now) {
         Event e;
         while ((e = events.poll()) != null) {
             switch (e) {
@@ -455,7 +470,7 @@ public final class Uplink {
         }
         int rc = a.reasonCode();
         if (rc < 0x80) {
-            outbox.acknowledge(entry.id());
+            ackedIds.add(entry.id()); // deleted together at the end of handleEvents
             acknowledged++;
             lastPuback = now;
             rejectFailures = 0;
@@ -465,7 +480,7 @@ public final class Uplink {
                 + " for " + entry.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + entry.counter();
         switch (rc) {
             case 0x90, 0x95, 0x99 -> {
-                outbox.acknowledge(entry.id());
+                ackedIds.add(entry.id());
                 rejectedDropped++;
                 Logger.error("{}: the broker will never accept it; dropped", what);
             }

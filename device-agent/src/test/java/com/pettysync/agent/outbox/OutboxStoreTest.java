@@ -76,6 +76,24 @@ class OutboxStoreTest {
     }
 
     @Test
+    void aBatchOfPubacksRemovesExactlyThoseFramesAndSurvivesARestart() {
+        List<Long> ids = new ArrayList<>();
+        try (OutboxStore s = open(100)) {
+            for (int i = 0; i < 6; i++) {
+                ids.add(s.append(FrameKind.TELEMETRY, frame("T")).id());
+            }
+            s.acknowledgeAll(List.of(ids.get(0), ids.get(2), ids.get(3), ids.get(3), 999_999L)); // dup + unknown
+            assertEquals(List.of("T1", "T4", "T5"), payloads(s.pendingAfter(0, 10)));
+            s.acknowledgeAll(List.of());
+            s.acknowledgeAll(List.of(ids.get(5)));
+            assertEquals(2, s.size());
+        }
+        try (OutboxStore s = open(100)) {
+            assertEquals(List.of("T1", "T4"), payloads(s.pendingAfter(0, 10)), "committed, not just in memory");
+        }
+    }
+
+    @Test
     void backlogInContextCountsFramesWaiting() {
         try (OutboxStore s = open(100)) {
             s.append(FrameKind.TELEMETRY, frame("T"));
