@@ -187,7 +187,8 @@ public final class FleetSimulation {
         Path outboxes = options.outboxDir() != null ? options.outboxDir()
                 : Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
                         : options.out(), "pettysync-outboxes-");
-        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor(
+        // 4 threads: a broker restart blocks its thread for seconds and must not delay the faults scheduled after it
+        ScheduledExecutorService faults = Executors.newScheduledThreadPool(4,
                 r -> Thread.ofPlatform().name("fleet-faults").daemon(true).unstarted(r));
         try {
             if (options.endpoint() == null) {
