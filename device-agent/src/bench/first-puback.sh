@@ -5,20 +5,20 @@
 # so received_at - process start is an upper bound of start -> PUBACK minus the PUBACK's trip back (< 1 ms here).
 #
 #   device-agent/src/bench/first-puback.sh [RUNS=5] [OUT=target/first-puback]
-#   PETTYSYNC_BENCH_FLAGS="..." overrides the JVM flags (default: the systemd unit's);
+#   PETTYSYNC_BENCH_FLAGS="..." overrides the JVM flags (default: the systemd unit's, read from its file);
 #   PETTYSYNC_BENCH_CDS=1 adds an application class-data archive (-XX:+AutoCreateSharedArchive) kept in OUT.
 set -euo pipefail
 runs=${1:-5}
 out=${2:-target/first-puback}
 port=${PETTYSYNC_BENCH_PORT:-18893}
-flags=${PETTYSYNC_BENCH_FLAGS:--Xmx32m -Xms6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=8m}
 
 rm -rf "$out" && mkdir -p "$out"
 out=$(cd "$out" && pwd)
-if [ "${PETTYSYNC_BENCH_CDS:-0}" = 1 ]; then
-  flags="$flags -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$out/agent.jsa"
-fi
 . device-agent/src/bench/snapshot.sh
+flags=${PETTYSYNC_BENCH_FLAGS:-$unit_flags}
+if [ "${PETTYSYNC_BENCH_CDS:-0}" = 1 ]; then
+  flags="$flags -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$out/agent.jsa -Xlog:cds*=off"
+fi
 
 "$out/run.sh" "$out/lib-cloud" "-XX:+UseSerialGC" cloud --port "$port" --dir "$out/cloud" --duration 1800 >"$out/cloud.out" 2>"$out/cloud.log" &
 cloud=$!

@@ -20,9 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
  * -Pbench verify}. Prints the figures; asserts nothing (a benchmark, not a test).
  */
 class MemoryBench {
-    static final List<String> FLAGS = List.of("-Xmx32m", "-Xms6m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k",
-            "-XX:ReservedCodeCacheSize=8m", "--enable-native-access=ALL-UNNAMED");
+    static final List<String> FLAGS = unitFlags();
+
+    /** The -X flags of the systemd unit's ExecStart (what the collar runs), read from the unit file. */
+    static List<String> unitFlags() {
+        try {
+            String unit = Files.readString(Path.of("src/deb/pettysync-agent.service"));
+            int start = unit.indexOf("ExecStart=");
+            String exec = unit.substring(start, unit.indexOf("--config", start)).replace("\\\n", " ");
+            List<String> flags = new ArrayList<>();
+            for (String token : exec.split("\\s+")) {
+                if (token.startsWith("-X")) {
+                    flags.add(token);
+                }
+            }
+            flags.add("--enable-native-access=ALL-UNNAMED");
+            return List.copyOf(flags);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the JVM flags from src/deb/pettysync-agent.service", e);
+        }
+    }
 
     @TempDir
     Path dir;
@@ -47,6 +64,7 @@ class MemoryBench {
                         + "(%.2f %% of one core), frames at broker %d%n", floorRss, agentRss,
                         agentRss / (double) floorRss, agentCpuMs, settle, 100.0 * agentCpuMs / (settle * 1000.0),
                         broker.received.size());
+                System.out.println("BENCH JVM flags (both children, from the unit): " + String.join(" ", FLAGS));
                 if (Boolean.getBoolean("pettysync.bench.nmt")) {
                     breakdown("floor", floor.pid());
                     breakdown("agent", agent.pid());

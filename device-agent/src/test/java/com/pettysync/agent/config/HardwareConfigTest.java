@@ -1,15 +1,11 @@
 package com.pettysync.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,24 +17,15 @@ class HardwareConfigTest {
 
     @BeforeEach
     void pemFiles() throws IOException {
-        for (String f : List.of("cert.pem", "key.pem", "ca.pem")) {
-            Files.writeString(dir.resolve(f), "-----BEGIN X-----\n-----END X-----\n");
-        }
+        ConfigFixture.pemFiles(dir);
     }
 
     private static String config(String hardware) {
-        return """
-                {"endpoint":"abc123-ats.iot.eu-west-1.amazonaws.com","thingName":"collar-0001",
-                 "certificate":"cert.pem","privateKey":"key.pem","caCertificate":"ca.pem","dataDirectory":"data"
-                """ + (hardware == null ? "" : ", \"hardware\": " + hardware) + "}";
+        return ConfigFixture.config("hardware", hardware);
     }
 
     private Map<String, String> problems(String json) {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> new AgentConfigParser().parse(json, dir));
-        Map<String, String> byPath = new TreeMap<>();
-        e.problems().forEach(p -> byPath.merge(p.path(), p.message(), (a, b) -> a + " | " + b));
-        return byPath;
+        return ConfigFixture.problems(dir, json);
     }
 
     @Test
