@@ -234,22 +234,17 @@ public final class IngestSink implements AutoCloseable {
                 + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || eseq) FROM events" + range + ")"
                 + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || clip_id || ':' || part) FROM voice" + range
                 + ")";
-        try (PreparedStatement q = db.prepareStatement(sql)) {
-            q.setString(1, first);
-            q.setString(2, last);
-            try (ResultSet r = q.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("frame store query failed: " + e.getMessage(), e);
-        }
+        return countInRange(sql, first, last);
     }
 
     /** Telemetry frames stored for the things named {@code first} … {@code last} (inclusive); an index range scan. */
     public synchronized long telemetryStored(String first, String last) {
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT COUNT(*) FROM telemetry WHERE thing >= ? AND thing <= ?")) {
+        return countInRange("SELECT COUNT(*) FROM telemetry WHERE thing >= ?1 AND thing <= ?2", first, last);
+    }
+
+    /** One number from {@code sql}, whose ?1 and ?2 are the first and last thing names of a range. */
+    private long countInRange(String sql, String first, String last) {
+        try (PreparedStatement q = db.prepareStatement(sql)) {
             q.setString(1, first);
             q.setString(2, last);
             try (ResultSet r = q.executeQuery()) {
