@@ -4,10 +4,10 @@
 #   $out/lib-cloud  everything (the local IoT Core needs the simulator module)
 #   $out/lib-collar what the .deb ships: device-agent and its runtime dependencies only
 #   $out/run.sh LIBDIR "JVM FLAGS" COMMAND...   runs com.pettysync.cli.Pettysync as ./pettysync does
-#   $unit_flags   the -X flags of the systemd unit's ExecStart (what the collar runs), read from the unit file
+#   $unit_flags   the -X and -D flags of the systemd unit's ExecStart (what the collar runs), read from the unit file
 ./pettysync --version >/dev/null
 unit_flags=$(sed -n '/^ExecStart=/,/--config/p' device-agent/src/deb/pettysync-agent.service | tr -d '\\' \
-  | tr ' ' '\n' | grep -E '^-X' | tr '\n' ' ')
+  | tr ' ' '\n' | grep -E '^-(X|D)' | tr '\n' ' ')
 mkdir -p "$out/lib-cloud" "$out/lib-collar"
 cp target/pettysync/lib/*.jar "$out/lib-cloud/"
 for jar in */target/*.jar; do

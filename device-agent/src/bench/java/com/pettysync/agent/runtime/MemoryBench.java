@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MemoryBench {
     static final List<String> FLAGS = unitFlags();
 
-    /** The -X flags of the systemd unit's ExecStart (what the collar runs), read from the unit file. */
+    /** The -X and -D flags of the systemd unit's ExecStart (what the collar runs), read from the unit file. */
     static List<String> unitFlags() {
         try {
             String unit = Files.readString(Path.of("src/deb/pettysync-agent.service"));
@@ -30,7 +30,7 @@ class MemoryBench {
             String exec = unit.substring(start, unit.indexOf("--config", start)).replace("\\\n", " ");
             List<String> flags = new ArrayList<>();
             for (String token : exec.split("\\s+")) {
-                if (token.startsWith("-X")) {
+                if (token.startsWith("-X") || token.startsWith("-D")) {
                     flags.add(token);
                 }
             }

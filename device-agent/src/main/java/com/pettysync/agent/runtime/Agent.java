@@ -191,12 +191,24 @@ public final class Agent implements AutoCloseable {
         };
     }
 
+    /**
+     * A full collection after each window (the systemd unit sets {@code -Dpettysync.agent.compactAfterWindow=true}).
+     * The serial collector otherwise grows its old generation toward -Xmx before it ever collects it fully, and RSS
+     * follows (95 → 104 MB over the first hour); collecting the ~8 MB live set once per window costs a few tens of
+     * milliseconds every 5 minutes and lets {@code MaxHeapFreeRatio} give the pages back. Off by default: tests
+     * close thousands of 1 s windows in one big JVM.
+     */
+    private static final boolean COMPACT_AFTER_WINDOW = Boolean.getBoolean("pettysync.agent.compactAfterWindow");
+
     private void windowLoop() {
         long backoffMs = 1000;
         while (running) {
             try {
                 if (aggregator.closeIfDue().isPresent()) {
                     wakeUplink();
+                    if (COMPACT_AFTER_WINDOW) {
+                        System.gc();
+                    }
                 }
                 backoffMs = 1000;
                 Instant now = clock.instant();
