@@ -9,6 +9,8 @@ import com.pettysync.drivers.MonotonicClock;
 import com.pettysync.drivers.SensorFault;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.Max17048;
+import com.pettysync.drivers.bus.BusException;
+import com.pettysync.drivers.bus.I2cBus;
 import com.pettysync.drivers.bus.JSerialCommStream;
 import com.pettysync.drivers.bus.Pi4jI2cBus;
 import com.pettysync.drivers.bus.ReopeningSerialStream;
@@ -83,17 +85,25 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
     public static HardwareWindowSource open(AgentConfig.Hardware hw, Clock wall) {
         MonotonicClock clock = MonotonicClock.system();
         List<AutoCloseable> resources = new ArrayList<>();
-        Context context = Pi4J.newAutoContext();
-        Pi4jI2cBus i2c = new Pi4jI2cBus(context, hw.i2cBus());
+        I2cBus i2c;
+        try {
+            Context context = Pi4J.newAutoContext();
+            Pi4jI2cBus bus = new Pi4jI2cBus(context, hw.i2cBus());
+            i2c = bus;
+            resources.add(bus);
+            resources.add(context::shutdown);
+        } catch (RuntimeException | LinkageError e) {
+            // no Pi4J platform at all: the I2C parts are faults (retried), the agent still runs
+            Logger.error("Pi4J could not start ({}); I2C sensors unavailable", e.toString());
+            i2c = unavailableBus("Pi4J could not start: " + e);
+        }
         ReopeningSerialStream uart = new ReopeningSerialStream(hw.gnssSerial(),
                 () -> JSerialCommStream.open(hw.gnssSerial(), hw.gnssBaud(), 50));
         I2sFormat format = "ics43434".equals(hw.microphone()) ? I2sFormat.ics43434() : I2sFormat.sph0645();
         Microphone mic = new Microphone(() -> JavaSoundSource.open(hw.audioMixer(), format), format, clock, 1 << 16);
         SerialGnss gnss = new SerialGnss(uart, clock);
-        resources.add(mic::close);
-        resources.add(uart);
-        resources.add(i2c);
-        resources.add(context::shutdown);
+        resources.add(0, uart);
+        resources.add(0, mic::close); // closed first: mic, UART, then the I2C bus and the Pi4J context
         CollarSensors parts = new CollarSensors(new Max30102(i2c, clock), new Lsm6dsox(i2c, clock), gnss, mic,
                 new Max17048(i2c, clock));
         HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, VocalizationClassifier.bundled(),
@@ -102,6 +112,26 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
         Logger.info("sensors: I2C bus {}, GNSS {} at {} Bd, microphone {}{}", hw.i2cBus(), hw.gnssSerial(),
                 hw.gnssBaud(), hw.microphone(), hw.audioMixer().isEmpty() ? "" : " on " + hw.audioMixer());
         return source;
+    }
+
+    private static I2cBus unavailableBus(String why) {
+        return new I2cBus() {
+            @Override
+            public int readRegister(int address, int register) throws BusException {
+                throw BusException.unavailable(why, null);
+            }
+
+            @Override
+            public void writeRegister(int address, int register, int value) throws BusException {
+                throw BusException.unavailable(why, null);
+            }
+
+            @Override
+            public void readBlock(int address, int register, byte[] destination, int offset, int length)
+                    throws BusException {
+                throw BusException.unavailable(why, null);
+            }
+        };
     }
 
     /** Starts the polling threads (and the microphone's capture thread, when it has one). */

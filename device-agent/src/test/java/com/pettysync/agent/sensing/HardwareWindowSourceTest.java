@@ -250,4 +250,33 @@ class HardwareWindowSourceTest {
             assertFalse(t.isAlive(), t.getName() + " still running after close");
         }
     }
+
+    /**
+     * The real stack (Pi4J linuxfs I2C, jSerialComm, Java Sound) on a machine without the collar's parts: every part
+     * is a sensor fault with its reason, the source keeps running, and closing it stops every thread.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void onAMachineWithoutThePartsEveryPartIsAFaultAndNothingCrashes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/dev/i2c-1")),
+                "a board with an I2C bus: this test is for machines without the parts");
+        HardwareWindowSource source = HardwareWindowSource.open(
+                com.pettysync.agent.config.AgentConfig.Hardware.defaults(), Clock.systemUTC());
+        try {
+            com.pettysync.agent.testing.Await.until("every sensor polled once",
+                    () -> source.statuses().size() == 5);
+            for (var e : source.statuses().entrySet()) {
+                assertFalse(e.getValue().isOk(), e.getKey() + " cannot be OK without the part: " + e.getValue());
+            }
+            WindowInputs in = source.collect(Instant.now().getEpochSecond(), 300);
+            assertEquals(Set.of(DeviceStatus.Flag.FAULT_HR, DeviceStatus.Flag.FAULT_IMU, DeviceStatus.Flag.FAULT_GNSS,
+                    DeviceStatus.Flag.FAULT_MIC), in.faults());
+            assertNull(in.hr());
+            assertNull(in.loc());
+        } finally {
+            source.close();
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("sensor-")
+                && t.isAlive()), "no sensor thread left");
+    }
 }
