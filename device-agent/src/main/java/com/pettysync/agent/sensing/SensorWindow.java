@@ -9,7 +9,6 @@ import com.pettysync.contract.telemetry.Mood;
 import com.pettysync.contract.telemetry.MoodClass;
 import com.pettysync.contract.telemetry.TrailPoint;
 import com.pettysync.agent.window.WindowInputs;
-import com.pettysync.drivers.SensorFault;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.BatteryReading;
 import com.pettysync.drivers.heartrate.PpgBatch;
@@ -113,7 +112,14 @@ final class SensorWindow {
      * (the twin's synchronous capture pump; nothing for a microphone with its own capture thread).
      */
     void register(SensorPoller poller, CollarSensors s, Runnable beforeMicRead) {
-        poller.add(s.heartRate(), PPG_PERIOD, () -> addPpg(s.heartRate().read()));
+        long[] ppgPolls = {0};
+        poller.add(s.heartRate(), PPG_PERIOD, () -> {
+            addPpg(s.heartRate().read());
+            // the die temperature every 10 s, on the PPG's own poll: one thread per driver, never two
+            if (ppgPolls[0]++ % (BATTERY_PERIOD.toMillis() / PPG_PERIOD.toMillis()) == 0) {
+                setDieTemperature(s.heartRate().dieTemperature());
+            }
+        });
         poller.add(s.motion(), IMU_PERIOD, () -> {
             List<MotionSample> samples = s.motion().read();
             addMotion(samples, s.motion().stepCount(), s.motion().sampleRate());
@@ -123,16 +129,7 @@ final class SensorWindow {
             beforeMicRead.run();
             addAudio(s.microphone().read(1 << 16));
         });
-        poller.add(s.battery(), BATTERY_PERIOD, () -> {
-            BatteryReading b = s.battery().read();
-            double temp = Double.NaN;
-            try {
-                temp = s.heartRate().dieTemperature();
-            } catch (SensorFault | RuntimeException e) {
-                // the PPG's own poll reports its fault; the temperature keeps its last value
-            }
-            setBattery(b, temp);
-        });
+        poller.add(s.battery(), BATTERY_PERIOD, () -> setBattery(s.battery().read()));
     }
 
     long epochMsAt(long nanos) {
@@ -202,10 +199,13 @@ final class SensorWindow {
         }
     }
 
-    private synchronized void setBattery(BatteryReading b, double dieTemperatureC) {
+    private synchronized void setBattery(BatteryReading b) {
         battery = b;
-        if (!Double.isNaN(dieTemperatureC)) {
-            dieTempC = dieTemperatureC;
+    }
+
+    private synchronized void setDieTemperature(double celsius) {
+        if (!Double.isNaN(celsius)) {
+            dieTempC = celsius; // NaN before the first conversion: keep the last value
         }
     }
 
