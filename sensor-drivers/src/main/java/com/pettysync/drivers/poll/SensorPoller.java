@@ -134,7 +134,9 @@ public final class SensorPoller {
             }
         } catch (SensorFault f) {
             fault(e, now, SensorStatus.of(f));
-        } catch (RuntimeException x) {
+        } catch (RuntimeException | LinkageError x) {
+            // a LinkageError is a native library that cannot load (jSerialComm, ALSA): that sensor's fault, retried
+            // with back-off, never the end of its polling thread
             Logger.error(x, "sensor {} driver failed unexpectedly", e.sensor.name());
             fault(e, now, SensorStatus.fault(FaultCode.BUS_ERROR, "driver error: " + x));
         }

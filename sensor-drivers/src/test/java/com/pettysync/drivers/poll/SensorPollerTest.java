@@ -126,6 +126,21 @@ class SensorPollerTest {
     }
 
     @Test
+    void aNativeLibraryThatCannotLoadIsAFaultRetriedWithBackoffNotTheEndOfThePoller() {
+        Sensor mic = new Flaky("mic", clock);
+        int[] attempts = {0};
+        SensorPoller p = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, (s, st) -> { });
+        p.add(mic, Duration.ofMillis(100), () -> {
+            attempts[0]++;
+            throw new UnsatisfiedLinkError("no libasound in java.library.path");
+        });
+        runFor(p, Duration.ofSeconds(4));
+        assertEquals(FaultCode.BUS_ERROR, p.statuses().get("mic").fault());
+        assertEquals(4, attempts[0], "at 0, 0.5, 1.5 and 3.5 s: back-off, not every 100 ms");
+        assertEquals(4, p.counters("mic").faults());
+    }
+
+    @Test
     void onItsOwnThreadAHungBusStallsOnlyItsSensor() throws Exception {
         SimulatedClock real = clock; // threads park for (simulated) nanoseconds; we advance it from here
         CountDownLatch release = new CountDownLatch(1);
