@@ -7,6 +7,7 @@ import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.sensing.GnssDutyCycle;
 import com.pettysync.agent.sensing.SensorStates;
 import com.pettysync.agent.shadow.ConfigShadow;
 import com.pettysync.agent.uplink.BrokerSession;
@@ -79,6 +80,7 @@ public final class Agent implements AutoCloseable {
     private volatile String lastSensorError;
     /** Each sensor's state after the last collection (sources that report it: the sensor twins). */
     private volatile Map<String, SensorStatus> sensorStates = Map.of();
+    private final GnssDutyCycle gnss; // null for a source without a GNSS receiver
     private Instant nextStatus = Instant.MIN;
     private final SystemdNotifier systemd = new SystemdNotifier();
 
@@ -107,6 +109,7 @@ public final class Agent implements AutoCloseable {
                 initial = initial.withTelemetryIntervalS(config.windowS());
             }
             this.windowS = new AtomicInteger(config.windowS());
+            this.gnss = source instanceof GnssDutyCycle g ? g : null;
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
             this.events = new EventWatch(recorder, clock);
             this.shadow = new ConfigShadow(thing, initial, this::apply,
@@ -162,6 +165,9 @@ public final class Agent implements AutoCloseable {
     /** Shadow settings take effect here, without a restart. */
     private void apply(CollarConfig c) {
         windowS.set(c.telemetryIntervalS());
+        if (gnss != null) {
+            gnss.lostMode(c.lostMode());
+        }
         events.setGeofences(c.geofences().stream()
                 .map(g -> new EventWatch.Fence(g.id(), g.lat(), g.lon(), g.radiusM())).toList());
     }

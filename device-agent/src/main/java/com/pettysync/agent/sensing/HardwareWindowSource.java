@@ -6,7 +6,6 @@ import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.drivers.MonotonicClock;
-import com.pettysync.drivers.SensorFault;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.Max17048;
 import com.pettysync.drivers.bus.BusException;
@@ -48,7 +47,7 @@ import org.tinylog.Logger;
  * fault. The agent starts and publishes frames (with fault flags) even on a board with none of the parts.
  */
 public final class HardwareWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        AutoCloseable {
+        GnssDutyCycle, AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
     private final CollarSensors parts;
@@ -74,6 +73,7 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
         this.ownsClassifier = ownsClassifier;
         this.resources = List.copyOf(resources);
         this.window = new SensorWindow(classifier, wall.millis(), clock.nanos());
+        window.wantGnss(GnssPowerMode.NORMAL); // a receiver's mode after boot is unknown: set it on the first poll
         this.poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
         window.register(poller, parts, () -> { });
     }
@@ -140,12 +140,6 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
             return;
         }
         started = true;
-        try {
-            // normal duty cycle (a fix every 10 s); a receiver that is not there yet is the GNSS sensor's fault
-            parts.gnss().setPowerMode(GnssPowerMode.NORMAL);
-        } catch (SensorFault e) {
-            Logger.warn("GNSS power mode not set: {}", e.getMessage());
-        }
         if (parts.microphone() instanceof Microphone mic) {
             mic.start(Thread.ofPlatform().name("mic-capture").daemon().factory());
         }
@@ -171,6 +165,11 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
     /** True when the receiver gave a fix within the last minute (for {@code clock_gnss}). */
     public boolean gnssTimeValid() {
         return window.fixWithin(clock.nanos(), 60_000_000_000L);
+    }
+
+    @Override
+    public void lostMode(boolean on) {
+        window.wantGnss(on ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
     }
 
     @Override

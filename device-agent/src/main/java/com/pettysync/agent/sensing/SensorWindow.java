@@ -16,6 +16,7 @@ import com.pettysync.drivers.heartrate.PpgSample;
 import com.pettysync.drivers.motion.MotionSample;
 import com.pettysync.drivers.poll.SensorPoller;
 import com.pettysync.drivers.position.Fix;
+import com.pettysync.drivers.position.GnssPowerMode;
 import com.pettysync.drivers.voice.AudioBlock;
 import com.pettysync.ml.AccelTrace;
 import com.pettysync.ml.activity.ActivityEstimator;
@@ -94,6 +95,7 @@ final class SensorWindow {
     private double dieTempC = 30.0;
     private Fix lastFix;
     private volatile Consumer<Episode> episodeSink;
+    private volatile GnssPowerMode wantedGnss; // null: leave the receiver as it is
     private long streamSamples; // samples fed to the vocal pipeline so far (the microphone's poll only)
 
     /**
@@ -124,12 +126,24 @@ final class SensorWindow {
             List<MotionSample> samples = s.motion().read();
             addMotion(samples, s.motion().stepCount(), s.motion().sampleRate());
         });
-        poller.add(s.gnss(), GNSS_PERIOD, () -> addFixes(s.gnss().read()));
+        poller.add(s.gnss(), GNSS_PERIOD, () -> {
+            GnssPowerMode want = wantedGnss;
+            if (want != null && want != s.gnss().powerMode()) {
+                s.gnss().setPowerMode(want); // a UART that is gone throws: a GNSS fault, retried with back-off
+                Logger.info("GNSS duty cycle: {}", want.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            addFixes(s.gnss().read());
+        });
         poller.add(s.microphone(), MIC_PERIOD, () -> {
             beforeMicRead.run();
             addAudio(s.microphone().read(1 << 16));
         });
         poller.add(s.battery(), BATTERY_PERIOD, () -> setBattery(s.battery().read()));
+    }
+
+    /** The GNSS power mode to switch to on the next GNSS poll. */
+    void wantGnss(GnssPowerMode mode) {
+        wantedGnss = mode;
     }
 
     long epochMsAt(long nanos) {

@@ -6,6 +6,7 @@ import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.poll.SensorPoller;
+import com.pettysync.drivers.position.GnssPowerMode;
 import com.pettysync.drivers.twin.DogBehaviourModel;
 import com.pettysync.drivers.twin.SimulatedClock;
 import com.pettysync.drivers.twin.SimulatedCollar;
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
  * <p>Not thread-safe; the agent calls it from its one window thread.
  */
 public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        AutoCloseable {
+        GnssDutyCycle, AutoCloseable {
     private final long seed;
     private final double homeLat;
     private final double homeLon;
@@ -52,8 +53,9 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     private SimulatedClock clock;
     private SimulatedCollar collar;
     private SensorPoller poller;
-    private SensorWindow window;
+    private volatile SensorWindow window; // set on the window thread, read by lostMode from any thread
     private Consumer<Episode> episodeSink;
+    private volatile Boolean lostMode; // null until the agent says; the twin receiver starts in live mode
 
     /**
      * @param thingName  seeds the dog and the twins (the same collar always gives the same dog)
@@ -88,6 +90,15 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
             collar.inject(sensor, fault);
         } else {
             pendingFaults.put(sensor, fault);
+        }
+    }
+
+    @Override
+    public void lostMode(boolean on) {
+        lostMode = on;
+        SensorWindow w = window;
+        if (w != null) {
+            w.wantGnss(on ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
         }
     }
 
@@ -150,6 +161,10 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         pendingFaults.clear();
         window = new SensorWindow(classifier, clock.origin().toEpochMilli(), 0);
         window.onEpisode(episodeSink);
+        Boolean lost = lostMode;
+        if (lost != null) {
+            window.wantGnss(lost ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
+        }
         poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
         CollarSensors parts = new CollarSensors(collar.heartRate(), collar.motion(), collar.gnss(),
                 collar.microphone(), collar.battery());

@@ -113,6 +113,34 @@ class HardwareWindowSourceTest {
         assertFalse(next.faults().contains(DeviceStatus.Flag.FAULT_HR));
     }
 
+    @Test
+    void lostModeSwitchesTheReceiverToLiveFixesAndBackOnTheGnssPoll() {
+        long t0 = TwinWindowSourceTest.walkStart();
+        SimulatedClock clock = new SimulatedClock(Instant.ofEpochSecond(t0));
+        long seed = TwinWindowSourceTest.THING.hashCode();
+        SimulatedCollar collar = new SimulatedCollar(new DogBehaviourModel(seed, TwinWindowSourceTest.HOME_LAT,
+                TwinWindowSourceTest.HOME_LON), clock, seed);
+        HardwareWindowSource source = new HardwareWindowSource(partsOf(collar), clock,
+                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+        stepTo(source, collar, 60_000_000_000L);
+        assertEquals(List.of(com.pettysync.drivers.position.GnssPowerMode.NORMAL), collar.gnssTwin().modeChanges(),
+                "a fresh receiver is put on the normal duty cycle");
+        int normalFixes = fixesIn(source.collect(t0, 60));
+        source.lostMode(true);
+        stepTo(source, collar, 120_000_000_000L);
+        int liveFixes = fixesIn(source.collect(t0 + 60, 60));
+        assertEquals(com.pettysync.drivers.position.GnssPowerMode.LIVE, collar.gnssTwin().mode());
+        assertTrue(liveFixes > normalFixes, "live: a fix every second, " + liveFixes + " vs " + normalFixes);
+        source.lostMode(false);
+        stepTo(source, collar, 180_000_000_000L);
+        assertEquals(com.pettysync.drivers.position.GnssPowerMode.NORMAL, collar.gnssTwin().mode());
+    }
+
+    /** Fixes behind a window's location: the newest plus its trail (points ≥ 30 s apart) — at least one per fix rate. */
+    private static int fixesIn(WindowInputs in) {
+        return in.loc() == null ? 0 : 1 + in.loc().trail().size();
+    }
+
     /** Stub parts on the real clock: the battery counts its reads, the IMU throws on its first poll. */
     static final class Stubs {
         final CountDownLatch batteryReads = new CountDownLatch(1);
