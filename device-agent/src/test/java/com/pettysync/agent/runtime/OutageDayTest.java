@@ -29,7 +29,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * must arrive (exactly once after removing duplicates by seq), and the drain after the outage must keep to
  * ≤ 10 publishes per simulated second, oldest first.
  *
- * <p>About 75 s on the 2-core build machine (mostly broker stop/start and real round trips), so {@code -Psoak}.
+ * <p>Part of the default suite: about 25–75 s on the 2-core build machine (mostly broker stop/start and real round trips).
  */
-@Tag("soak")
 class OutageDayTest {
     static final String THING = "collar-day0001";
 
