@@ -76,6 +76,19 @@ class HardwareWindowSourceTest {
         clock.advanceTo(end);
     }
 
+    /** The test dog's twins on a simulated clock that starts at {@code t0} (epoch seconds). */
+    static SimulatedCollar twinsAt(long t0) {
+        long seed = TwinWindowSourceTest.THING.hashCode();
+        return new SimulatedCollar(new DogBehaviourModel(seed, TwinWindowSourceTest.HOME_LAT,
+                TwinWindowSourceTest.HOME_LON), new SimulatedClock(Instant.ofEpochSecond(t0)), seed);
+    }
+
+    /** The hardware source over the twins' drivers, stepped by the test ({@link #stepTo}), not by its threads. */
+    static HardwareWindowSource overTwins(SimulatedCollar collar, long t0) {
+        return new HardwareWindowSource(partsOf(collar), collar.clock(),
+                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+    }
+
     static CollarSensors partsOf(SimulatedCollar c) {
         return new CollarSensors(c.heartRate(), c.motion(), c.gnss(), c.microphone(), c.battery());
     }
@@ -83,12 +96,8 @@ class HardwareWindowSourceTest {
     @Test
     void overTheCollarsDriversAWindowHasHeartRateActivityPositionAndMood() {
         long t0 = TwinWindowSourceTest.walkStart();
-        SimulatedClock clock = new SimulatedClock(Instant.ofEpochSecond(t0));
-        long seed = TwinWindowSourceTest.THING.hashCode();
-        SimulatedCollar collar = new SimulatedCollar(new DogBehaviourModel(seed, TwinWindowSourceTest.HOME_LAT,
-                TwinWindowSourceTest.HOME_LON), clock, seed);
-        HardwareWindowSource source = new HardwareWindowSource(partsOf(collar), clock,
-                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+        SimulatedCollar collar = twinsAt(t0);
+        HardwareWindowSource source = overTwins(collar, t0);
         stepTo(source, collar, 60_000_000_000L);
         WindowInputs in = source.collect(t0, 60);
         assertNotNull(in.hr(), "heart rate from the PPG samples");
@@ -116,12 +125,8 @@ class HardwareWindowSourceTest {
     @Test
     void lostModeSwitchesTheReceiverToLiveFixesAndBackOnTheGnssPoll() {
         long t0 = TwinWindowSourceTest.walkStart();
-        SimulatedClock clock = new SimulatedClock(Instant.ofEpochSecond(t0));
-        long seed = TwinWindowSourceTest.THING.hashCode();
-        SimulatedCollar collar = new SimulatedCollar(new DogBehaviourModel(seed, TwinWindowSourceTest.HOME_LAT,
-                TwinWindowSourceTest.HOME_LON), clock, seed);
-        HardwareWindowSource source = new HardwareWindowSource(partsOf(collar), clock,
-                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+        SimulatedCollar collar = twinsAt(t0);
+        HardwareWindowSource source = overTwins(collar, t0);
         stepTo(source, collar, 60_000_000_000L);
         assertEquals(List.of(com.pettysync.drivers.position.GnssPowerMode.NORMAL), collar.gnssTwin().modeChanges(),
                 "a fresh receiver is put on the normal duty cycle");
