@@ -13,10 +13,7 @@ window=${2:-300}
 out=${3:-target/cpu-hour}
 port=${PETTYSYNC_BENCH_PORT:-18883}
 
-rm -rf "$out" && mkdir -p "$out"
-out=$(cd "$out" && pwd)
 . device-agent/src/bench/snapshot.sh
-flags=${PETTYSYNC_BENCH_FLAGS:-$unit_flags}
 
 "$out/run.sh" "$out/lib-cloud" "-XX:+UseSerialGC" cloud --port "$port" --dir "$out/cloud" --duration $((seconds + 180)) >"$out/cloud.out" 2>"$out/cloud.log" &
 cloud=$!

@@ -12,10 +12,7 @@ runs=${1:-5}
 out=${2:-target/first-puback}
 port=${PETTYSYNC_BENCH_PORT:-18893}
 
-rm -rf "$out" && mkdir -p "$out"
-out=$(cd "$out" && pwd)
 . device-agent/src/bench/snapshot.sh
-flags=${PETTYSYNC_BENCH_FLAGS:-$unit_flags}
 if [ "${PETTYSYNC_BENCH_CDS:-0}" = 1 ]; then
   flags="$flags -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$out/agent.jsa -Xlog:cds*=off"
 fi

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Sourced by the bench scripts, with $out set: builds if needed, then snapshots the jars so that a rebuild of the
-# checkout during a long run cannot touch the running JVMs.
+# Sourced by the bench scripts, with $out set: empties $out (made absolute), builds if needed, then snapshots the jars
+# so that a rebuild of the checkout during a long run cannot touch the running JVMs. Needs the sqlite3 command
+# (Debian package sqlite3) for the scripts' counts at the cloud.
 #   $out/lib-cloud  everything (the local IoT Core needs the simulator module)
 #   $out/lib-collar what the .deb ships: device-agent and its runtime dependencies only
 #   $out/run.sh LIBDIR "JVM FLAGS" COMMAND...   runs com.pettysync.cli.Pettysync as ./pettysync does
 #   $unit_flags   the -X and -D flags of the systemd unit's ExecStart (what the collar runs), read from the unit file
+#   $flags        $PETTYSYNC_BENCH_FLAGS if set, else $unit_flags
+rm -rf "$out" && mkdir -p "$out"
+out=$(cd "$out" && pwd)
 ./pettysync --version >/dev/null
 unit_flags=$(sed -n '/^ExecStart=/,/--config/p' device-agent/src/deb/pettysync-agent.service | tr -d '\\' \
   | tr ' ' '\n' | grep -E '^-(X|D)' | tr '\n' ' ')
@@ -35,3 +39,4 @@ exec "$JAVA_HOME/bin/java" $unsafe \$flags -Dtinylog.configuration="$PWD/target/
   --enable-native-access=ALL-UNNAMED -cp "\$lib/*" com.pettysync.cli.Pettysync "\$@"
 RUN
 chmod +x "$out/run.sh"
+flags=${PETTYSYNC_BENCH_FLAGS:-$unit_flags}
