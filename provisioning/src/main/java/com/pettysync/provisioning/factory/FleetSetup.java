@@ -45,7 +45,7 @@ public record FleetSetup(String thingType, String policyName, String policyArn, 
     }
 
     /** The account id of an ARN ({@code arn:partition:service:region:account:resource}). */
-    static String accountOf(String arn) {
+    public static String accountOf(String arn) {
         String[] parts = arn == null ? new String[0] : arn.split(":", 6);
         if (parts.length < 6 || !parts[0].equals("arn") || !parts[4].matches("[0-9]{12}")) {
             throw new IllegalStateException("\"" + arn + "\" is not an ARN with a 12-digit account id");
@@ -53,7 +53,7 @@ public record FleetSetup(String thingType, String policyName, String policyArn, 
         return parts[4];
     }
 
-    static String describe(PolicyPublisher.Outcome o) {
+    public static String describe(PolicyPublisher.Outcome o) {
         return switch (o.change()) {
             case CREATED -> "created (version " + o.defaultVersionId() + ")";
             case UNCHANGED -> "unchanged (version " + o.defaultVersionId() + ")";
@@ -62,7 +62,7 @@ public record FleetSetup(String thingType, String policyName, String policyArn, 
         };
     }
 
-    static String ensureThingType(IotClient iot, RateLimits limits, String name, List<String> searchable,
+    public static String ensureThingType(IotClient iot, RateLimits limits, String name, List<String> searchable,
             StepLog log) {
         try {
             limits.acquire(ControlPlaneApi.DESCRIBE_THING_TYPE);
@@ -81,7 +81,7 @@ public record FleetSetup(String thingType, String policyName, String policyArn, 
         }
     }
 
-    static void ensureThingGroup(IotClient iot, RateLimits limits, String name, StepLog log) {
+    public static void ensureThingGroup(IotClient iot, RateLimits limits, String name, StepLog log) {
         try {
             limits.acquire(ControlPlaneApi.DESCRIBE_THING_GROUP);
             iot.describeThingGroup(r -> r.thingGroupName(name));

@@ -1,0 +1,53 @@
+package com.pettysync.provisioning.cli;
+
+import com.pettysync.cli.BadInputException;
+import com.pettysync.contract.topic.RuleName;
+import com.pettysync.provisioning.aws.ControlPlaneTarget;
+import com.pettysync.provisioning.factory.CollarBundle;
+import com.pettysync.provisioning.factory.FleetNames;
+import com.pettysync.provisioning.factory.RootCa;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** What {@code register} and {@code batch} share: the fleet's names, the bundle's root CA and data directory. */
+final class FactoryOptions {
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "output directory: one bundle directory per collar, the journal and the report")
+    Path out;
+
+    @Option(names = "--policy", paramLabel = "NAME", defaultValue = FleetNames.COLLAR_POLICY,
+            description = "collar policy to attach (default ${DEFAULT-VALUE}; created if missing)")
+    String policy;
+
+    @Option(names = "--thing-type", paramLabel = "TYPE", defaultValue = FleetNames.THING_TYPE,
+            description = "thing type (default ${DEFAULT-VALUE}; created if missing)")
+    String thingType;
+
+    @Option(names = "--root-ca", paramLabel = "PEM", description = "root CA written into each bundle (default: the "
+            + "--ca-bundle of a custom endpoint, else Amazon Root CA 1 from the JDK's trust store)")
+    Path rootCa;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = CollarBundle.DEFAULT_DATA_DIRECTORY,
+            description = "the agent's data directory written into agent.json (default ${DEFAULT-VALUE})")
+    String dataDirectory;
+
+    @Option(names = "--force", description = "replace a thing's certificate for another key (the old one is set "
+            + "INACTIVE and detached) instead of refusing")
+    boolean force;
+
+    RuleName rule() {
+        return RuleName.DEFAULT;
+    }
+
+    String rootCaPem(ControlPlaneTarget target) {
+        Optional<Path> file = Optional.ofNullable(rootCa)
+                .or(() -> target.endpoint().isPresent() ? target.effectiveCaBundle(System.getenv()) : Optional.empty());
+        try {
+            return file.isPresent() ? RootCa.fromFile(file.get()) : RootCa.amazonRootCa1();
+        } catch (IOException e) {
+            throw new BadInputException("--root-ca: " + e.getMessage(), e);
+        }
+    }
+}
