@@ -58,17 +58,21 @@ public record ControlPlaneTarget(Optional<String> region, Optional<String> profi
         return new ControlPlaneTarget(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** The region the client signs for: the option, else the SDK's region chain, else us-east-1 for a custom endpoint. */
+    /**
+     * The region the client signs for: the option; against a custom endpoint {@code AWS_REGION} or us-east-1
+     * (without asking EC2's instance metadata, which a factory PC does not have); else the SDK's region chain.
+     */
     public Region resolvedRegion() {
         if (region.isPresent()) {
             return Region.of(region.get());
         }
+        if (endpoint.isPresent()) {
+            String env = System.getenv("AWS_REGION");
+            return Region.of(env == null || env.isBlank() ? LOCAL_REGION : env);
+        }
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (RuntimeException e) {
-            if (endpoint.isPresent()) {
-                return Region.of(LOCAL_REGION);
-            }
             throw new IllegalArgumentException("no AWS region: give --region, or set AWS_REGION or a profile's region");
         }
     }
