@@ -259,22 +259,23 @@ public final class FleetProvisioningService {
     }
 
     private JsonNode decode(String format, byte[] payload, boolean emptyAllowed) throws ProvisioningRefusal {
+        String kind = format.toUpperCase(java.util.Locale.ROOT);
         if (payload.length == 0) {
             if (emptyAllowed) {
                 return json.createObjectNode();
             }
-            throw new ProvisioningRefusal(Reason.INVALID_REQUEST, "The payload is empty; a " + format
+            throw new ProvisioningRefusal(Reason.INVALID_REQUEST, "The payload is empty; a " + kind
                     + " object is required");
         }
         JsonNode node;
         try {
             node = mapper(format).readTree(payload);
         } catch (IOException e) {
-            throw new ProvisioningRefusal(Reason.INVALID_REQUEST, "The payload is not valid " + format.toUpperCase(
-                    java.util.Locale.ROOT) + ": " + firstLine(e.getMessage()));
+            throw new ProvisioningRefusal(Reason.INVALID_REQUEST, "The payload is not valid " + kind + ": "
+                    + firstLine(e.getMessage()));
         }
         if (node == null || !node.isObject()) {
-            throw new ProvisioningRefusal(Reason.INVALID_REQUEST, "The payload must be a " + format + " object");
+            throw new ProvisioningRefusal(Reason.INVALID_REQUEST, "The payload must be a " + kind + " object");
         }
         return node;
     }
