@@ -16,6 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
@@ -23,13 +27,21 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Verifies AWS Signature Version 4 on a received request the only trustworthy way: it signs the request again with
- * the AWS SDK's own signer ({@link AwsV4HttpSigner}, service signing name {@value #SERVICE}, as the IoT client's
- * generated auth-scheme provider uses), with the configured secret, at the request's own {@code X-Amz-Date}, in the
- * region of its credential scope, over exactly the headers it says it signed and its body — and compares the two
- * signatures in constant time. No HMAC chain is written here.
+ * the AWS SDK's own signer (service signing name {@value #SERVICE}, as the IoT client's generated auth-scheme
+ * provider uses), with the configured secret, at the request's own {@code X-Amz-Date}, in the region of its
+ * credential scope, over exactly the headers it says it signed and its body — and compares the two signatures in
+ * constant time. No HMAC chain is written here.
+ *
+ * <p>Two of the SDK's signers, by what the client signed: {@link AwsV4HttpSigner} (http-auth-aws) when the signed
+ * headers include {@code x-amz-content-sha256}, as the AWS SDK for Java v2 sends it; the {@code auth} module's
+ * {@code Aws4Signer} otherwise (botocore — the AWS CLI, boto3 — signs no content-hash header), because
+ * {@code AwsV4HttpSigner} always adds {@code x-amz-content-sha256} to the headers it signs, and a canonical request
+ * with one header more can never match. Both are the same SDK's SigV4 canonicalization (double-encoded, normalized
+ * path; sorted, trimmed headers; SHA-256 of the body).
  *
  * <p>Refusals, as AWS reports them (all HTTP 403): no or unparsable {@code Authorization} →
  * MissingAuthenticationTokenException; an unknown access key id → UnrecognizedClientException "The security token
@@ -140,6 +152,9 @@ final class SignatureVerifier {
             }
         }
         byte[] body = r.body();
+        if (!names.contains("x-amz-content-sha256")) {
+            return signWithoutContentHashHeader(b, hostHeader, body, signedAt, region);
+        }
         SignedRequest signed = signer.sign(s -> s
                 .identity(AwsCredentialsIdentity.create(credentials.accessKeyId(), credentials.secretAccessKey()))
                 .request(b.build())
@@ -147,9 +162,27 @@ final class SignatureVerifier {
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        String auth = signed.request().firstMatchingHeader("Authorization").orElse("");
-        int at = auth.indexOf("Signature=");
-        return at < 0 ? "" : auth.substring(at + "Signature=".length()).trim();
+        return signatureOf(signed.request().firstMatchingHeader("Authorization").orElse(""));
+    }
+
+    /** The legacy {@code Aws4Signer} signs only the headers present, computing the body's hash itself. */
+    @SuppressWarnings("deprecation") // the one SDK signer that does not add x-amz-content-sha256; see the class comment
+    private String signWithoutContentHashHeader(SdkHttpRequest.Builder b, String hostHeader, byte[] body,
+            Instant signedAt, String region) {
+        SdkHttpFullRequest request = SdkHttpFullRequest.builder().protocol(b.protocol()).host(b.host()).port(b.port())
+                .method(b.method()).encodedPath(b.encodedPath()).rawQueryParameters(b.rawQueryParameters())
+                .headers(b.headers()).putHeader("Host", hostHeader)
+                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(body)).build();
+        SdkHttpFullRequest signed = Aws4Signer.create().sign(request, Aws4SignerParams.builder()
+                .awsCredentials(AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()))
+                .signingName(SERVICE).signingRegion(Region.of(region))
+                .signingClockOverride(Clock.fixed(signedAt, ZoneOffset.UTC)).build());
+        return signatureOf(signed.firstMatchingHeader("Authorization").orElse(""));
+    }
+
+    private static String signatureOf(String authorization) {
+        int at = authorization.indexOf("Signature=");
+        return at < 0 ? "" : authorization.substring(at + "Signature=".length()).trim();
     }
 
     private static Map<String, List<String>> queryParameters(String rawQuery) {
