@@ -151,8 +151,11 @@ final class ThingOperations {
         if (payload != null && !payload.isNull()) {
             JsonNode p = q.object("attributePayload");
             attrs = ApiRequest.stringMap(p, "attributes", "attributePayload.attributes");
-            Boolean m = p.has("merge") ? p.get("merge").asBoolean() : null;
-            merge = m != null && m;
+            JsonNode m = p.get("merge");
+            if (m != null && !m.isNull() && !m.isBoolean()) {
+                throw ApiError.invalidRequest("attributePayload.merge must be a boolean");
+            }
+            merge = m != null && m.asBoolean();
         }
         Boolean remove = q.bool("removeThingType");
         registry.things().update(q.path("thingName"), q.text("thingTypeName"), remove != null && remove, attrs, merge,

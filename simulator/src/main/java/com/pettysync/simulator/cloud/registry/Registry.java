@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -128,11 +129,11 @@ public final class Registry implements AutoCloseable {
             String policyName, String policyDocument) {
         Names.thing("thingName", thingName);
         Names.policy(policyName);
-        ProvisionedCollar done = db.write(c -> {
+        return db.write(c -> {
             RegisteredCertificate cert = certificates.register(c, certificate, issuer, CertificateStatus.ACTIVE);
             Thing thing = things.find(c, thingName).orElse(null);
             if (thing == null) {
-                thing = things.create(c, thingName, null, java.util.Map.of());
+                thing = things.create(c, thingName, null, Map.of());
             }
             Policy policy = policies.find(c, policyName).orElse(null);
             if (policy == null) {
@@ -143,7 +144,6 @@ public final class Registry implements AutoCloseable {
             things.attachPrincipal(c, thingName, cert.arn(), cert.id());
             return new ProvisionedCollar(thing, cert, policy);
         });
-        return done;
     }
 
     private void certificateChanged(String certificateId) {
