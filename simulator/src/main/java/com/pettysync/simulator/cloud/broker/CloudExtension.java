@@ -39,6 +39,7 @@ import com.pettysync.simulator.cloud.TokenBucket;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.cloud.ingest.Stream;
 import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.registry.RegistryException;
 import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
@@ -56,7 +57,8 @@ import org.tinylog.Logger;
  * <p>Connect: decided by {@link ClientAuthorization} — in registry mode the certificate must chain to the local CA,
  * be registered and ACTIVE, and the policies attached to it must allow {@code iot:Connect} for the client ID (the
  * collar policy does so only for the thing the certificate is attached to); in CA-only mode its CN is the thing and
- * the collar policy decides. Otherwise CONNACK 0x87 Not authorized. Certificates marked as operator
+ * the collar policy decides. Otherwise CONNACK 0x87 Not authorized (0x88 Server unavailable when the registry cannot
+ * answer). Certificates marked as operator
  * ({@link LocalCertificateAuthority#issueOperator}) get an administrator's policy (any topic) but the same client-ID
  * rule. A registry change that withdraws a certificate ({@link #certificateChanged}) closes its connections with
  * DISCONNECT 0x87.
@@ -169,7 +171,16 @@ final class CloudExtension implements ExtensionMain {
             String clientId = input.getClientInformation().getClientId();
             Optional<X509Certificate> cert = input.getConnectionInformation().getClientTlsInformation()
                     .flatMap(ClientTlsInformation::getClientCertificate);
-            ClientAuthorization.Admission admission = authorization.admit(clientId, cert);
+            ClientAuthorization.Admission admission;
+            try {
+                admission = authorization.admit(clientId, cert);
+            } catch (RegistryException e) {
+                // the registry could not answer (I/O, lock held past its timeout): not the client's fault
+                refusals.count("connect", ConnackReasonCode.SERVER_UNAVAILABLE.name(), clientId);
+                Logger.warn("cloud: cannot decide the connect of {}: {}", clientId, e.getMessage());
+                output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "the registry is unavailable");
+                return;
+            }
             if (admission.grant() == null) {
                 refuse(output, clientId, admission.refusal());
                 return;
