@@ -80,7 +80,7 @@ final class PolicyOperations {
     }
 
     private JsonNode deletePolicyVersion(ApiRequest q) {
-        registry.policies().deletePolicyVersion(q.path("policyName"), q.path("policyVersionId"));
+        registry.policies().deleteVersion(q.path("policyName"), q.path("policyVersionId"));
         return null;
     }
 

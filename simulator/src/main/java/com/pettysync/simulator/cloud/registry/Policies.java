@@ -140,7 +140,7 @@ public final class Policies {
      *
      * @throws RegistryException NOT_FOUND, DELETE_CONFLICT (the default version)
      */
-    public void deletePolicyVersion(String name, String versionId) {
+    public void deleteVersion(String name, String versionId) {
         int v = versionNumber(versionId);
         db.write(c -> {
             Policy p = find(c, name).orElseThrow(() -> notFound(name));
