@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The least-privilege AWS IoT policy for collars, rendered from the template resource {@code collar-policy.json}
- * (beside this class), and an evaluator with AWS IoT's semantics for it, which the local IoT Core stand-in
- * authorizes with.
+ * (beside this class), and an evaluator with AWS IoT's semantics for it and for any other stored policy document
+ * ({@link #fromDocument}), which the local IoT Core stand-in authorizes with — the only policy engine of the project.
  *
  * <p>What the policy allows a collar — a client whose certificate is attached to thing T — and nothing else:
  * <ul>
@@ -52,6 +53,8 @@ import java.util.regex.Pattern;
 public final class IotPolicy {
     /** The policy variable that stands for the connected thing's name. */
     public static final String THING_VARIABLE = "${iot:Connection.Thing.ThingName}";
+    /** The policy variable that stands for the connection's client ID. */
+    public static final String CLIENT_ID_VARIABLE = "${iot:ClientId}";
     /** Classpath location of the template. */
     public static final String TEMPLATE = "collar-policy.json";
 
@@ -85,6 +88,16 @@ public final class IotPolicy {
         }
     }
 
+    /** The outcome of one policy for one request. */
+    public enum Decision {
+        /** A statement allows it and none denies it. */
+        ALLOW,
+        /** A statement explicitly denies it (wins over any Allow, in this and every other attached policy). */
+        DENY,
+        /** No statement applies (default deny). */
+        NOT_APPLICABLE
+    }
+
     private record Statement(boolean allow, List<String> actions, List<String> resources, JsonNode condition) {}
 
     private final String region;
@@ -109,12 +122,7 @@ public final class IotPolicy {
      */
     public static IotPolicy forCollars(String region, String account, RuleName rule) {
         Objects.requireNonNull(rule, "rule");
-        if (region == null || !REGION.matcher(region).matches()) {
-            throw new IllegalArgumentException("region must look like us-east-1, got '" + region + "'");
-        }
-        if (account == null || !ACCOUNT.matcher(account).matches()) {
-            throw new IllegalArgumentException("account must be 12 digits, got '" + account + "'");
-        }
+        checkRegionAndAccount(region, account);
         String rendered = template().replace("{{region}}", region).replace("{{account}}", account)
                 .replace("{{rule}}", rule.value());
         if (rendered.contains("{{")) {
@@ -123,12 +131,38 @@ public final class IotPolicy {
         return new IotPolicy(region, account, rule, rendered);
     }
 
+    /**
+     * A policy from any AWS IoT policy document (what CreatePolicy / CreatePolicyVersion store), for an account and
+     * region (the ARNs its resources are matched against). Its {@link #rule()} is null: only the collar policy
+     * names a Basic Ingest rule.
+     *
+     * @throws IllegalArgumentException naming the problem if {@code json} is not a JSON object with a non-empty
+     *     {@code Statement} array (or single object) whose statements each have {@code Effect} Allow or Deny,
+     *     an {@code Action} and a {@code Resource}; or if the region or account is not of AWS's form
+     */
+    public static IotPolicy fromDocument(String region, String account, String json) {
+        checkRegionAndAccount(region, account);
+        if (json == null || json.isBlank()) {
+            throw new IllegalArgumentException("policy document is empty");
+        }
+        return new IotPolicy(region, account, null, json);
+    }
+
     /** The policy document as JSON (pretty-printed, as attached to the certificate with CreatePolicy). */
     public String json() {
         return json;
     }
 
-    /** The Basic Ingest rule the policy allows. */
+    private static void checkRegionAndAccount(String region, String account) {
+        if (region == null || !REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("region must look like us-east-1, got '" + region + "'");
+        }
+        if (account == null || !ACCOUNT.matcher(account).matches()) {
+            throw new IllegalArgumentException("account must be 12 digits, got '" + account + "'");
+        }
+    }
+
+    /** The Basic Ingest rule the collar policy allows; null for a policy made with {@link #fromDocument}. */
     public RuleName rule() {
         return rule;
     }
@@ -147,25 +181,56 @@ public final class IotPolicy {
      * whether its certificate is attached to that thing.
      */
     public boolean allows(Action action, ThingName thing, String resource, boolean thingAttached) {
-        Objects.requireNonNull(action, "action");
         Objects.requireNonNull(thing, "thing");
+        return decide(action, thingAttached ? thing : null, null, resource) == Decision.ALLOW;
+    }
+
+    /**
+     * What this policy says about {@code action} on {@code resource} for a connection whose certificate is attached
+     * to {@code attachedThing} (null when it is attached to no thing named by the client ID: the thing-name
+     * variable then resolves to nothing) and whose client ID is {@code clientId} (null if unknown: the client-ID
+     * variable then resolves to nothing).
+     */
+    public Decision decide(Action action, ThingName attachedThing, String clientId, String resource) {
+        Objects.requireNonNull(action, "action");
         if (resource == null) {
-            return false;
+            return Decision.NOT_APPLICABLE;
         }
         String arn = "arn:aws:iot:" + region + ":" + account + ":" + action.resourceType() + resource;
         boolean allowed = false;
         for (Statement s : statements) {
-            if (applies(s, action, thing, arn, thingAttached)) {
+            if (applies(s, action, attachedThing, clientId, arn)) {
                 if (!s.allow()) {
-                    return false;
+                    return Decision.DENY;
                 }
                 allowed = true;
+            }
+        }
+        return allowed ? Decision.ALLOW : Decision.NOT_APPLICABLE;
+    }
+
+    /**
+     * Whether the policies attached to one certificate, evaluated together as AWS IoT does, allow the request: no
+     * explicit Deny in any of them and an Allow in at least one (so no policy at all allows nothing).
+     * The arguments are those of {@link #decide}.
+     */
+    public static boolean allowsAll(Collection<IotPolicy> policies, Action action, ThingName attachedThing,
+            String clientId, String resource) {
+        boolean allowed = false;
+        for (IotPolicy p : policies) {
+            switch (p.decide(action, attachedThing, clientId, resource)) {
+                case DENY -> {
+                    return false;
+                }
+                case ALLOW -> allowed = true;
+                case NOT_APPLICABLE -> { }
             }
         }
         return allowed;
     }
 
-    private static boolean applies(Statement s, Action action, ThingName thing, String arn, boolean attached) {
+    private static boolean applies(Statement s, Action action, ThingName thing, String clientId, String arn) {
+        boolean attached = thing != null;
         boolean actionMatches = false;
         for (String a : s.actions()) {
             if (wildcardMatch(a, action.policyName())) {
@@ -183,6 +248,12 @@ public final class IotPolicy {
                     continue;
                 }
                 resolved = resolved.replace(THING_VARIABLE, thing.value());
+            }
+            if (resolved.contains(CLIENT_ID_VARIABLE)) {
+                if (clientId == null) {
+                    continue;
+                }
+                resolved = resolved.replace(CLIENT_ID_VARIABLE, clientId);
             }
             if (resolved.contains("${")) {
                 continue; // a variable this evaluator does not know: fail closed
@@ -253,16 +324,27 @@ public final class IotPolicy {
         try {
             root = MAPPER.readTree(json);
         } catch (JacksonException e) {
-            throw new IllegalStateException("policy is not JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("policy is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("policy document must be a JSON object");
+        }
+        JsonNode list = root.get("Statement");
+        if (list == null || !(list.isArray() || list.isObject()) || list.isEmpty()) {
+            throw new IllegalArgumentException("policy document needs a non-empty Statement");
         }
         List<Statement> out = new ArrayList<>();
-        for (JsonNode s : root.path("Statement")) {
+        for (JsonNode s : list.isArray() ? list : MAPPER.createArrayNode().add(list)) {
             String effect = s.path("Effect").asText();
             if (!effect.equals("Allow") && !effect.equals("Deny")) {
-                throw new IllegalStateException("policy statement without Allow/Deny effect: " + s);
+                throw new IllegalArgumentException("policy statement without Allow/Deny effect: " + s);
             }
-            out.add(new Statement(effect.equals("Allow"), strings(s.get("Action")), strings(s.get("Resource")),
-                    s.get("Condition")));
+            List<String> actions = strings(s.get("Action"));
+            List<String> resources = strings(s.get("Resource"));
+            if (actions.isEmpty() || resources.isEmpty()) {
+                throw new IllegalArgumentException("policy statement needs an Action and a Resource: " + s);
+            }
+            out.add(new Statement(effect.equals("Allow"), actions, resources, s.get("Condition")));
         }
         return List.copyOf(out);
     }

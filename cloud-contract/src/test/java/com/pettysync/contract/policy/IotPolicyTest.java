@@ -139,6 +139,55 @@ class IotPolicyTest {
         }
     }
 
+    private static final String CLAIM_POLICY = """
+            {"Version": "2012-10-17", "Statement": [
+              {"Effect": "Allow", "Action": "iot:Connect", "Resource": "arn:aws:iot:eu-central-1:123456789012:client/${iot:ClientId}"},
+              {"Effect": "Allow", "Action": ["iot:Publish", "iot:Receive"],
+               "Resource": "arn:aws:iot:eu-central-1:123456789012:topic/$aws/certificates/create-from-csr/*"},
+              {"Effect": "Deny", "Action": "iot:Publish", "Resource": "arn:aws:iot:eu-central-1:123456789012:topic/pettysync/*"}
+            ]}""";
+
+    @Test
+    void anyStoredDocumentIsEvaluatedWithTheClientIdVariable() {
+        IotPolicy claim = IotPolicy.fromDocument("eu-central-1", "123456789012", CLAIM_POLICY);
+        assertEquals(IotPolicy.Decision.ALLOW, claim.decide(Action.CONNECT, null, "factory-7", "factory-7"));
+        assertEquals(IotPolicy.Decision.NOT_APPLICABLE, claim.decide(Action.CONNECT, null, "factory-7", "other"));
+        assertEquals(IotPolicy.Decision.NOT_APPLICABLE, claim.decide(Action.CONNECT, null, null, "factory-7"),
+                "the client-ID variable resolves to nothing when no client ID is known");
+        assertEquals(IotPolicy.Decision.ALLOW, claim.decide(Action.PUBLISH, null, "factory-7",
+                "$aws/certificates/create-from-csr/json"));
+        assertEquals(IotPolicy.Decision.DENY, claim.decide(Action.PUBLISH, null, "factory-7",
+                "pettysync/v1/collar-1/telemetry"));
+        assertEquals(null, claim.rule());
+    }
+
+    @Test
+    void attachedPoliciesAreEvaluatedTogetherAndAnExplicitDenyWins() {
+        IotPolicy claim = IotPolicy.fromDocument("eu-central-1", "123456789012", CLAIM_POLICY);
+        String telemetry = "pettysync/v1/collar-1/telemetry";
+        assertTrue(IotPolicy.allowsAll(List.of(P), Action.PUBLISH, ME, "collar-1", telemetry));
+        assertFalse(IotPolicy.allowsAll(List.of(P, claim), Action.PUBLISH, ME, "collar-1", telemetry),
+                "the claim policy's Deny wins over the collar policy's Allow");
+        assertTrue(IotPolicy.allowsAll(List.of(P, claim), Action.CONNECT, ME, "collar-1", "collar-1"));
+        assertFalse(IotPolicy.allowsAll(List.of(), Action.CONNECT, ME, "collar-1", "collar-1"), "default deny");
+        assertFalse(IotPolicy.allowsAll(List.of(P), Action.CONNECT, null, "collar-1", "collar-1"),
+                "the collar policy needs the certificate attached to the thing");
+    }
+
+    @Test
+    void malformedDocumentsAreRefusedWithTheReason() {
+        for (String bad : List.of("", "not json", "[]", "{}", "{\"Statement\": []}",
+                "{\"Statement\": [{\"Effect\": \"Maybe\", \"Action\": \"iot:*\", \"Resource\": \"*\"}]}",
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\"}]}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> IotPolicy.fromDocument("us-east-1", "123456789012", bad), bad);
+            assertFalse(e.getMessage().isBlank());
+        }
+        IotPolicy single = IotPolicy.fromDocument("us-east-1", "123456789012",
+                "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"iot:*\", \"Resource\": \"*\"}}");
+        assertTrue(single.allows(Action.SUBSCRIBE, ME, "#"));
+    }
+
     @Test
     void wildcardMatchingFollowsIamRules() {
         assertTrue(IotPolicy.wildcardMatch("a*c", "abbbc"));

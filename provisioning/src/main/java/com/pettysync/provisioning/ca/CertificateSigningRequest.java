@@ -2,20 +2,25 @@ package com.pettysync.provisioning.ca;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECParameterSpec;
+import java.util.Base64;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
@@ -25,14 +30,20 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
- * A checked PKCS#10 certificate signing request: an instance exists only for a request whose signature verifies
- * with its own public key and whose key is one AWS IoT accepts for a device certificate and we allow on a collar —
- * EC P-256, or RSA of at least 2048 bits. Everything else is refused by {@link #parsePem}/{@link #parseDer} with an
- * {@link InvalidCsrException} saying which rule failed, before anything is sent anywhere.
+ * A PKCS#10 certificate signing request that this CA is willing to sign: what a collar (or the factory station on
+ * its behalf) sends to CreateCertificateFromCsr or fleet provisioning's {@code CreateCertificateFromCsr} so that its
+ * private key never leaves it.
+ *
+ * <p>Guarantees: an instance exists only for a request that parses, whose public key is EC P-256 ({@code
+ * secp256r1}) or RSA of at least 2048 bits (what AWS IoT accepts for device certificates,
+ * https://docs.aws.amazon.com/iot/latest/developerguide/x509-client-certs.html), and whose signature verifies with
+ * that key (proof of possession). Anything else is refused with {@link InvalidCsrException} naming the reason.
+ * Immutable; the subject is kept exactly as requested.
  */
 public final class CertificateSigningRequest {
-    /** The smallest RSA modulus accepted. */
-    public static final int MIN_RSA_BITS = 2048;
+    /** Wire contract §1 thing names, for {@link #create}. */
+    private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
+    private static final int MIN_RSA_BITS = 2048;
 
     private final PKCS10CertificationRequest request;
     private final PublicKey publicKey;
@@ -42,79 +53,64 @@ public final class CertificateSigningRequest {
         this.publicKey = publicKey;
     }
 
-    /** Parses and checks a PEM {@code CERTIFICATE REQUEST} (or {@code NEW CERTIFICATE REQUEST}). */
+    /** Parses a PEM {@code CERTIFICATE REQUEST} (also {@code NEW CERTIFICATE REQUEST}). */
     public static CertificateSigningRequest parsePem(String pem) throws InvalidCsrException {
+        if (pem == null || pem.isBlank()) {
+            throw new InvalidCsrException("the certificate signing request is empty");
+        }
         Object parsed;
-        try (PEMParser parser = new PEMParser(new StringReader(Objects.requireNonNull(pem, "pem")))) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             parsed = parser.readObject();
         } catch (IOException | RuntimeException e) {
-            throw new InvalidCsrException("not a PEM certificate request: " + e.getMessage());
+            throw new InvalidCsrException("the certificate signing request is not valid PEM: " + e.getMessage(), e);
         }
         if (!(parsed instanceof PKCS10CertificationRequest request)) {
-            throw new InvalidCsrException(parsed == null ? "no PEM CERTIFICATE REQUEST block found"
-                    : "the PEM block is a " + parsed.getClass().getSimpleName() + ", not a CERTIFICATE REQUEST");
+            throw new InvalidCsrException("the PEM text holds no CERTIFICATE REQUEST block"
+                    + (parsed == null ? "" : " (found " + parsed.getClass().getSimpleName() + ")"));
         }
-        return check(request);
+        return checked(request);
     }
 
-    /** Parses and checks a DER-encoded request. */
+    /** Parses a DER-encoded PKCS#10 request. */
     public static CertificateSigningRequest parseDer(byte[] der) throws InvalidCsrException {
+        if (der == null || der.length == 0) {
+            throw new InvalidCsrException("the certificate signing request is empty");
+        }
         try {
-            return check(new PKCS10CertificationRequest(der));
+            return checked(new PKCS10CertificationRequest(der));
         } catch (IOException | RuntimeException e) {
-            throw new InvalidCsrException("not a DER certificate request: " + e.getMessage());
+            throw new InvalidCsrException("the certificate signing request is not DER PKCS#10: " + e.getMessage(),
+                    e);
         }
     }
 
-    /** A request for {@code keys} with subject {@code CN=commonName}, signed with its private key (bench/factory). */
+    /**
+     * A request for {@code keys} with subject {@code CN=commonName} (a thing name, or null for an empty subject),
+     * signed with SHA256withECDSA or SHA256withRSA: what a bench or the factory station generates for a collar.
+     *
+     * @throws IllegalArgumentException for a common name that is not a thing name, or keys this CA would refuse
+     */
     public static CertificateSigningRequest create(KeyPair keys, String commonName) {
-        try {
-            String algorithm = keys.getPublic() instanceof ECPublicKey ? "SHA256withECDSA" : "SHA256withRSA";
-            PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
-                    new X500Name(new RDN[] {new RDN(BCStyle.CN, new org.bouncycastle.asn1.DERUTF8String(commonName))}),
-                    keys.getPublic()).build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()));
-            return check(request);
-        } catch (OperatorCreationException | InvalidCsrException e) {
-            throw new IllegalArgumentException("cannot make a certificate request for " + commonName + ": "
-                    + e.getMessage(), e);
+        Objects.requireNonNull(keys, "keys");
+        if (commonName != null && !THING_NAME.matcher(commonName).matches()) {
+            throw new IllegalArgumentException("common name must be 1-128 characters of [a-zA-Z0-9:_-], got \""
+                    + commonName + "\"");
         }
-    }
-
-    private static CertificateSigningRequest check(PKCS10CertificationRequest request) throws InvalidCsrException {
-        PublicKey key;
-        try {
-            key = new JcaPKCS10CertificationRequest(request).getPublicKey();
-        } catch (Exception e) {
-            throw new InvalidCsrException("its public key cannot be read: " + e.getMessage());
+        X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
+        if (commonName != null) {
+            subject.addRDN(BCStyle.CN, commonName);
         }
-        checkKey(key);
+        String algorithm = keys.getPublic().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(key);
-            if (!request.isSignatureValid(verifier)) {
-                throw new InvalidCsrException("its signature does not verify with its own public key");
-            }
-        } catch (OperatorCreationException | PKCSException e) {
-            throw new InvalidCsrException("its signature cannot be checked: " + e.getMessage());
-        }
-        return new CertificateSigningRequest(request, key);
-    }
-
-    private static void checkKey(PublicKey key) throws InvalidCsrException {
-        if (key instanceof ECPublicKey ec) {
-            ECParameterSpec p = ec.getParams();
-            if (p.getCurve().getField().getFieldSize() != 256 || !p.getOrder().toString(16)
-                    .equals("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551")) {
-                throw new InvalidCsrException("its key is EC on a " + p.getCurve().getField().getFieldSize()
-                        + "-bit curve; only EC P-256 (secp256r1) or RSA >= " + MIN_RSA_BITS + " is accepted");
-            }
-        } else if (key instanceof RSAPublicKey rsa) {
-            if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-                throw new InvalidCsrException("its key is RSA " + rsa.getModulus().bitLength()
-                        + " bits; RSA keys must have at least " + MIN_RSA_BITS + " bits");
-            }
-        } else {
-            throw new InvalidCsrException("its key is " + key.getAlgorithm()
-                    + "; only EC P-256 or RSA >= " + MIN_RSA_BITS + " is accepted");
+            ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(keys.getPrivate());
+            PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(subject.build(),
+                    keys.getPublic()).build(signer);
+            return checked(request);
+        } catch (OperatorCreationException e) {
+            throw new IllegalArgumentException("cannot sign a request with a " + keys.getPrivate().getAlgorithm()
+                    + " key: " + e.getMessage(), e);
+        } catch (InvalidCsrException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -124,14 +120,14 @@ public final class CertificateSigningRequest {
         return cn.length == 0 ? null : IETFUtils.valueToString(cn[0].getFirst().getValue());
     }
 
-    /** The requested public key. */
-    public PublicKey publicKey() {
-        return publicKey;
+    /** The subject exactly as requested (what the issued certificate carries). */
+    X500Name subject() {
+        return request.getSubject();
     }
 
-    /** The request's BouncyCastle form (for a CA that signs it). */
-    public PKCS10CertificationRequest request() {
-        return request;
+    /** The requester's public key (EC P-256 or RSA ≥ 2048). */
+    public PublicKey publicKey() {
+        return publicKey;
     }
 
     /** The DER encoding. */
@@ -139,18 +135,59 @@ public final class CertificateSigningRequest {
         try {
             return request.getEncoded();
         } catch (IOException e) {
-            throw new IllegalStateException("re-encoding a parsed request failed", e);
+            throw new IllegalStateException("a parsed request cannot be re-encoded: " + e.getMessage(), e);
         }
     }
 
-    /** The PEM text, as CreateCertificateFromCsr takes it. */
+    /** The PEM text ({@code -----BEGIN CERTIFICATE REQUEST-----}). */
     public String pem() {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(request);
-        } catch (IOException e) {
-            throw new IllegalStateException("PEM-encoding a parsed request failed", e);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der());
+        return "-----BEGIN CERTIFICATE REQUEST-----\n" + body + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+
+    private static CertificateSigningRequest checked(PKCS10CertificationRequest request) throws InvalidCsrException {
+        AlgorithmIdentifier keyAlgorithm = request.getSubjectPublicKeyInfo().getAlgorithm();
+        ASN1ObjectIdentifier keyType = keyAlgorithm.getAlgorithm();
+        PublicKey key;
+        try {
+            key = new JcaPKCS10CertificationRequest(request).getPublicKey();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new InvalidCsrException("the request's public key cannot be read: " + e.getMessage(), e);
         }
-        return out.toString();
+        if (keyType.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            Object curve = keyAlgorithm.getParameters();
+            if (!SECObjectIdentifiers.secp256r1.equals(curve)) {
+                throw new InvalidCsrException("the request's EC key is not on curve P-256 (secp256r1), got "
+                        + curveName(curve));
+            }
+        } else if (key instanceof RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            if (bits < MIN_RSA_BITS) {
+                throw new InvalidCsrException("the request's RSA key has " + bits + " bits; at least " + MIN_RSA_BITS
+                        + " are required");
+            }
+        } else {
+            throw new InvalidCsrException("the request's key type " + key.getAlgorithm() + " (" + keyType
+                    + ") is not accepted; use EC P-256 or RSA >= 2048 bits");
+        }
+        boolean valid;
+        try {
+            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(
+                    request.getSubjectPublicKeyInfo()));
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            throw new InvalidCsrException("the request's signature cannot be checked: " + e.getMessage(), e);
+        }
+        if (!valid) {
+            throw new InvalidCsrException("the request's signature does not verify with its own public key");
+        }
+        return new CertificateSigningRequest(request, key);
+    }
+
+    private static String curveName(Object parameters) {
+        if (parameters instanceof ASN1ObjectIdentifier oid) {
+            String name = org.bouncycastle.asn1.x9.ECNamedCurveTable.getName(oid);
+            return name != null ? name + " (" + oid + ")" : oid.toString();
+        }
+        return "explicit curve parameters";
     }
 }

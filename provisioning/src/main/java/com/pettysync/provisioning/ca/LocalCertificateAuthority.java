@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
@@ -180,6 +181,22 @@ public final class LocalCertificateAuthority {
     }
 
     /**
+     * A client certificate (clientAuth, {@link #COLLAR_VALIDITY}) for the key in {@code csr}, with the subject exactly
+     * as requested: what CreateCertificateFromCsr returns. The request was already checked when it was parsed (key
+     * type and size, proof of possession); the private key never reaches this CA.
+     */
+    public X509Certificate issueFromCsr(CertificateSigningRequest csr) {
+        Objects.requireNonNull(csr, "csr");
+        X500Principal subject;
+        try {
+            subject = new X500Principal(csr.subject().getEncoded());
+        } catch (IOException e) {
+            throw new IllegalStateException("the request's subject cannot be encoded: " + e.getMessage(), e);
+        }
+        return certify(subject, csr.publicKey(), COLLAR_VALIDITY, KeyPurposeId.id_kp_clientAuth, List.of());
+    }
+
+    /**
      * A server certificate for {@code hosts}: each entry is a DNS name or a literal IPv4/IPv6 address, all put in
      * the subject alternative names; the first is also the CN.
      */
@@ -259,21 +276,27 @@ public final class LocalCertificateAuthority {
     private IssuedCredential issue(X500Principal subject, Duration validity, KeyPurposeId purpose,
             List<GeneralName> altNames) {
         KeyPair pair = newKeyPair(random);
+        return new IssuedCredential(certify(subject, pair.getPublic(), validity, purpose, altNames), pair.getPrivate(),
+                certificate);
+    }
+
+    private X509Certificate certify(X500Principal subject, PublicKey publicKey, Duration validity,
+            KeyPurposeId purpose, List<GeneralName> altNames) {
         Instant now = clock.instant();
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(random),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, pair.getPublic());
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, publicKey);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             if (!altNames.isEmpty()) {
                 b.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(altNames.toArray(GeneralName[]::new)));
             }
-            return new IssuedCredential(sign(b, key), pair.getPrivate(), certificate);
+            return sign(b, key);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
         }

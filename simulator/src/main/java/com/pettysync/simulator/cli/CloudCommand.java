@@ -3,11 +3,14 @@ package com.pettysync.simulator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.cli.BadInputException;
+import com.pettysync.contract.policy.IotPolicy;
+import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.LocalIotCore;
 import com.pettysync.simulator.cloud.ingest.CollarCounts;
+import com.pettysync.simulator.cloud.registry.Registry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -61,6 +64,16 @@ public final class CloudCommand implements Callable<Integer> {
             + "missing); default DIR/ca. Several clouds given one CA accept the same collar certificates")
     Path caDir;
 
+    @Option(names = "--registry-authentication", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "authenticate MQTT clients through the registry (registered, ACTIVE certificate attached "
+                    + "to the thing; its policies decide), as AWS IoT does (default). --no-registry-authentication: "
+                    + "any certificate of the CA connects as its CN (for fleets issued elsewhere from --ca-dir)")
+    boolean registryAuthentication;
+
+    @Option(names = "--control-plane-port", paramLabel = "PORT", defaultValue = "0",
+            description = "HTTPS port of the AWS IoT control plane (default 0: a free port, printed)")
+    int controlPlanePort;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -73,8 +86,11 @@ public final class CloudCommand implements Callable<Integer> {
             throw new BadInputException("--duration must be 0 or more seconds, got " + durationS);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (controlPlanePort < 0 || controlPlanePort > 65535) {
+            throw new BadInputException("--control-plane-port must be 0..65535, got " + controlPlanePort);
+        }
         LocalIotCore cloud = LocalIotCore.builder().directory(dir).caDirectory(caDir).port(port).bindAddress(bind)
-                .build();
+                .registryAuthentication(registryAuthentication).controlPlanePort(controlPlanePort).build();
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cloud-jobs-ticker");
@@ -102,8 +118,18 @@ public final class CloudCommand implements Callable<Integer> {
                 + "certificate required)");
         out.println("  CA file    " + cloud.caFile());
         out.println("  frames     " + cloud.framesFile() + "  (SQLite: telemetry, events, voice, rejects)");
+        out.println("  registry   " + cloud.registry().file() + "  (things, certificates, policies; MQTT clients "
+                + (cloud.registryAuthentication() ? "authenticate through it" : "are checked against the CA only")
+                + ")");
         out.println("  collars    pettysync cloud issue THING --out DIR" + (dir.toString().equals(DEFAULT_DIR) ? ""
                 : " --dir " + dir));
+        out.println("  control    " + cloud.controlPlaneEndpoint() + "  (AWS IoT control plane, SigV4)");
+        out.println("AWS SDK / CLI / boto3 against the control plane (a local stand-in's own key, not an AWS "
+                + "account's):");
+        out.println("  export AWS_ACCESS_KEY_ID=" + cloud.controlPlaneCredentials().accessKeyId()
+                + " AWS_SECRET_ACCESS_KEY=" + cloud.controlPlaneCredentials().secretAccessKey()
+                + " AWS_CA_BUNDLE=" + cloud.caFile() + " AWS_DEFAULT_REGION=" + LocalIotCore.REGION);
+        out.println("  aws iot list-things --endpoint-url " + cloud.controlPlaneEndpoint());
         out.flush();
         if (durationS > 0) {
             stopped.await(durationS, TimeUnit.SECONDS);
@@ -165,6 +191,13 @@ public final class CloudCommand implements Callable<Integer> {
             LocalCertificateAuthority ca = LocalCertificateAuthority.openOrCreate(dir.resolve("ca"),
                     Clock.systemUTC());
             IssuedCredential credential = ca.issueCollar(thing);
+            // registered as the running cloud's issueCollar would (SQLite: safe while that cloud has it open)
+            try (Registry registry = Registry.open(dir.resolve(Registry.FILE), Clock.systemUTC(), LocalIotCore.REGION,
+                    LocalIotCore.ACCOUNT)) {
+                registry.provisionCollar(thing, credential.certificate(), ca.certificate(),
+                        LocalIotCore.COLLAR_POLICY_NAME,
+                        IotPolicy.forCollars(LocalIotCore.REGION, LocalIotCore.ACCOUNT, RuleName.DEFAULT).json());
+            }
             credential.writeTo(out);
             ObjectMapper json = new ObjectMapper();
             ObjectNode config = json.createObjectNode();
@@ -179,7 +212,9 @@ public final class CloudCommand implements Callable<Integer> {
             Files.writeString(out.resolve("agent.json"),
                     json.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
             PrintWriter w = spec.commandLine().getOut();
-            w.println("Issued " + thing + " by the local CA in " + dir.resolve("ca"));
+            w.println("Issued " + thing + " by the local CA in " + dir.resolve("ca") + ", registered in "
+                    + dir.resolve(Registry.FILE) + " (ACTIVE, attached to thing " + thing + " and policy "
+                    + LocalIotCore.COLLAR_POLICY_NAME + ")");
             w.println("  " + out.resolve(IssuedCredential.CERTIFICATE_FILE));
             w.println("  " + out.resolve(IssuedCredential.PRIVATE_KEY_FILE) + "  (mode 0600)");
             w.println("  " + out.resolve(IssuedCredential.CA_FILE));

@@ -6,13 +6,18 @@ import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.broker.BrokerRuntime;
 import com.pettysync.simulator.cloud.broker.RefusalCounters;
+import com.pettysync.simulator.cloud.control.ControlPlaneCredentials;
+import com.pettysync.simulator.cloud.control.ControlPlaneServer;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.registry.CertificateStatus;
+import com.pettysync.simulator.cloud.registry.Registry;
 import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -20,8 +25,10 @@ import java.util.Objects;
 
 /**
  * A local stand-in for AWS IoT Core: an embedded MQTT 5 broker (HiveMQ CE) on loopback, TLS only, that
- * authenticates collars by certificate, authorizes them with the collar IoT policy, enforces AWS IoT Core's limits,
- * and serves named shadows, Jobs and Basic Ingest, with the ingest sink ("Dumper #1") storing every frame.
+ * authenticates devices by certificate through the {@link Registry}, authorizes them with the IoT policies attached
+ * to their certificates, enforces AWS IoT Core's limits, and serves named shadows, Jobs and Basic Ingest, with the
+ * ingest sink ("Dumper #1") storing every frame; beside it the AWS IoT control plane ({@link ControlPlaneServer}),
+ * an HTTPS endpoint for the AWS SDK's {@code IotClient}, the AWS CLI and boto3.
  *
  * <pre>{@code
  * try (LocalIotCore cloud = LocalIotCore.builder().directory(tmp).build().start()) {
@@ -34,15 +41,19 @@ import java.util.Objects;
  *
  * Directory layout: {@code ca/} (root CA, kept across runs; or a shared CA directory, see
  * {@link Builder#caDirectory}), {@code broker/} (HiveMQ config and data, rewritten on
- * each start), {@code frames.db} (the ingest sink, kept). Guarantees: {@link #start()} returns only once the broker
- * accepts connections; {@link #close()} stops the broker and closes the store; {@link #restart()} stops and starts
- * the broker on the same port with the same services and store (MQTT sessions are not kept, as after an AWS
- * endpoint failover). Not thread-safe for start/stop; everything else is.
+ * each start), {@code frames.db} (the ingest sink, kept), {@code registry.db} (things, certificates, policies …,
+ * kept), {@code control-plane.credentials} (the control plane's access key, 0600, kept). Guarantees:
+ * {@link #start()} returns only once the broker and the control plane accept connections; {@link #close()} stops
+ * both and closes the stores; {@link #restart()} stops and starts the broker on the same port with the same
+ * services, registry and store (MQTT sessions are not kept, as after an AWS endpoint failover; the control plane
+ * keeps running). Not thread-safe for start/stop; everything else is.
  */
 public final class LocalIotCore implements AutoCloseable {
     /** The policy's placeholders; only their shape matters locally. */
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "123456789012";
+    /** The name under which {@link #issueCollar} keeps the collar policy in the registry. */
+    public static final String COLLAR_POLICY_NAME = "pettysync-collar";
 
     private final Path directory;
     private final Path caDirectory;
@@ -54,8 +65,12 @@ public final class LocalIotCore implements AutoCloseable {
     private final ShadowService shadows;
     private final JobService jobs;
     private final IngestSink sink;
+    private final Registry registry;
+    private final boolean registryAuthentication;
     private final RefusalCounters refusals = new RefusalCounters();
     private final BrokerRuntime runtime;
+    private final ControlPlaneCredentials controlPlaneCredentials;
+    private final ControlPlaneServer controlPlane;
 
     private LocalIotCore(Builder b) throws IOException {
         this.directory = b.directory.toAbsolutePath();
@@ -68,17 +83,35 @@ public final class LocalIotCore implements AutoCloseable {
         this.shadows = new ShadowService(clock);
         this.jobs = new JobService(clock);
         this.sink = IngestSink.open(directory.resolve("frames.db"), clock);
-        this.runtime = new BrokerRuntime(directory.resolve("broker"), bindAddress, port, ca, policy, clock,
-                b.publishesPerSecond, shadows, jobs, sink, refusals);
+        this.registry = Registry.open(directory.resolve(Registry.FILE), clock, REGION, ACCOUNT);
+        this.registryAuthentication = b.registryAuthentication;
+        this.runtime = new BrokerRuntime(directory.resolve("broker"), bindAddress, port, ca, policy,
+                registryAuthentication ? registry : null, clock, b.publishesPerSecond, shadows, jobs, sink, refusals);
+        this.controlPlaneCredentials = b.controlPlaneCredentials != null ? b.controlPlaneCredentials
+                : ControlPlaneCredentials.loadOrCreate(directory.resolve(ControlPlaneCredentials.FILE));
+        if (b.controlPlane) {
+            int cpPort = b.controlPlanePort == 0 ? freePort(bindAddress) : b.controlPlanePort;
+            this.controlPlane = new ControlPlaneServer(new ControlPlaneServer.Options(bindAddress, cpPort,
+                    controlPlaneCredentials, clock, b.controlPlaneRequestsPerSecond), registry, ca, jobs,
+                    this::createJob, this::dataEndpoint);
+            if (b.controlPlaneObserver != null) {
+                controlPlane.observeOperations(b.controlPlaneObserver);
+            }
+        } else {
+            this.controlPlane = null;
+        }
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Starts the broker; blocks until it listens. */
+    /** Starts the broker and the control plane; blocks until both listen. */
     public LocalIotCore start() {
         runtime.start();
+        if (controlPlane != null) {
+            controlPlane.start();
+        }
         return this;
     }
 
@@ -113,14 +146,66 @@ public final class LocalIotCore implements AutoCloseable {
         return ca;
     }
 
-    /** A new certificate for collar {@code thing} (CN = thing name). */
+    /**
+     * A new certificate for collar {@code thing} (CN = thing name), registered as AWS IoT would have it: the
+     * certificate ACTIVE, the thing created when missing (no type), the collar policy kept as
+     * {@value #COLLAR_POLICY_NAME} (created when missing), policy and thing attached to the certificate — all in one
+     * registry transaction. With {@link Builder#registryAuthentication registryAuthentication(false)} nothing is
+     * registered (the broker then accepts any certificate of the CA).
+     */
     public IssuedCredential issueCollar(String thing) {
-        return ca.issueCollar(thing);
+        IssuedCredential credential = ca.issueCollar(thing);
+        if (registryAuthentication) {
+            registry.provisionCollar(thing, credential.certificate(), ca.certificate(), COLLAR_POLICY_NAME,
+                    policy.json());
+        }
+        return credential;
     }
 
-    /** A new certificate for a back-end client that may use any topic (see {@link LocalCertificateAuthority#issueOperator}). */
+    /**
+     * A new certificate for a back-end client that may use any topic (see
+     * {@link LocalCertificateAuthority#issueOperator}), registered ACTIVE (attached to no thing and no policy).
+     */
     public IssuedCredential issueOperator(String clientId) {
-        return ca.issueOperator(clientId);
+        IssuedCredential credential = ca.issueOperator(clientId);
+        if (registryAuthentication) {
+            registry.certificates().register(credential.certificate(), ca.certificate(),
+                    CertificateStatus.ACTIVE);
+        }
+        return credential;
+    }
+
+    /** The registry (things, certificates, policies …) the broker authenticates through and the control plane serves. */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** Whether the broker authenticates through the registry (false: CA-only, see {@link Builder#registryAuthentication}). */
+    public boolean registryAuthentication() {
+        return registryAuthentication;
+    }
+
+    /** What DescribeEndpoint answers for {@code iot:Data-ATS}: {@code localhost:PORT} of the MQTT listener. */
+    public String dataEndpoint() {
+        return endpoint() + ":" + port;
+    }
+
+    /**
+     * The control plane's endpoint, {@code https://localhost:PORT} (for {@code IotClient.builder().endpointOverride}
+     * or {@code aws --endpoint-url}); its server certificate is issued by {@link #caFile()}.
+     *
+     * @throws IllegalStateException when the control plane was turned off in the builder
+     */
+    public URI controlPlaneEndpoint() {
+        if (controlPlane == null) {
+            throw new IllegalStateException("the control plane is off (LocalIotCore.Builder.controlPlane(false))");
+        }
+        return controlPlane.endpoint();
+    }
+
+    /** The access key the control plane accepts (AWS Signature V4). */
+    public ControlPlaneCredentials controlPlaneCredentials() {
+        return controlPlaneCredentials;
     }
 
     /** The policy every collar is authorized with. */
@@ -176,8 +261,12 @@ public final class LocalIotCore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
         runtime.stop();
         sink.close();
+        registry.close();
     }
 
     private static int freePort(String bindAddress) throws IOException {
@@ -195,6 +284,12 @@ public final class LocalIotCore implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int publishesPerSecond = 100;
         private RuleName rule = RuleName.DEFAULT;
+        private boolean registryAuthentication = true;
+        private boolean controlPlane = true;
+        private int controlPlanePort;
+        private ControlPlaneCredentials controlPlaneCredentials;
+        private int controlPlaneRequestsPerSecond;
+        private java.util.function.Consumer<String> controlPlaneObserver;
 
         /** Where the CA, the broker's files and the frame store live (required). */
         public Builder directory(Path directory) {
@@ -244,7 +339,63 @@ public final class LocalIotCore implements AutoCloseable {
             return this;
         }
 
-        /** Creates the CA (first time), the services and the store; does not start the broker. */
+        /**
+         * Whether the broker authenticates through the registry (default true, as AWS IoT: a certificate must be
+         * registered, ACTIVE, attached to the thing, and its policies decide). False keeps the CA-only mode: any
+         * certificate of the CA connects as its CN with the collar policy, and {@link #issueCollar} registers
+         * nothing — for fleets of tens of thousands whose certificates are issued in other processes.
+         */
+        public Builder registryAuthentication(boolean on) {
+            this.registryAuthentication = on;
+            return this;
+        }
+
+        /** Whether to serve the AWS IoT control plane over HTTPS (default true). */
+        public Builder controlPlane(boolean on) {
+            this.controlPlane = on;
+            return this;
+        }
+
+        /** The control plane's HTTPS port; 0 (default) picks a free one. */
+        public Builder controlPlanePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("control plane port must be 0..65535, got " + port);
+            }
+            this.controlPlanePort = port;
+            return this;
+        }
+
+        /**
+         * The access key the control plane accepts (default: random, kept in
+         * {@code directory/control-plane.credentials}).
+         */
+        public Builder controlPlaneCredentials(ControlPlaneCredentials credentials) {
+            this.controlPlaneCredentials = Objects.requireNonNull(credentials);
+            return this;
+        }
+
+        /**
+         * Requests per second per control-plane API before ThrottlingException (token bucket on the clock, burst of
+         * the same size); 0 (default) = unlimited.
+         */
+        public Builder controlPlaneRequestsPerSecond(int rate) {
+            if (rate < 0) {
+                throw new IllegalArgumentException("control plane rate must be 0 (unlimited) or more, got " + rate);
+            }
+            this.controlPlaneRequestsPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * Called with each control-plane operation's name after it succeeded, before its answer is sent (fault
+         * injection in tests).
+         */
+        public Builder controlPlaneObserver(java.util.function.Consumer<String> observer) {
+            this.controlPlaneObserver = Objects.requireNonNull(observer);
+            return this;
+        }
+
+        /** Creates the CA (first time), the services and the stores; does not start the broker or the control plane. */
         public LocalIotCore build() {
             Objects.requireNonNull(directory, "directory");
             try {

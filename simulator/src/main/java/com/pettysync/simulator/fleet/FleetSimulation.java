@@ -192,8 +192,10 @@ public final class FleetSimulation {
                 r -> Thread.ofPlatform().name("fleet-faults").daemon(true).unstarted(r));
         try {
             if (options.endpoint() == null) {
-                // a fresh frame store per run: the verdict compares this run's frames with what was stored
-                for (String f : List.of("frames.db", "frames.db-wal", "frames.db-shm")) {
+                // a fresh frame store per run: the verdict compares this run's frames with what was stored; and a
+                // fresh registry: each run registers its own collars' new certificates
+                for (String f : List.of("frames.db", "frames.db-wal", "frames.db-shm", "registry.db",
+                        "registry.db-wal", "registry.db-shm")) {
                     Files.deleteIfExists(options.out().resolve("cloud").resolve(f));
                 }
                 cloud = LocalIotCore.builder().directory(options.out().resolve("cloud")).build().start();
@@ -339,7 +341,11 @@ public final class FleetSimulation {
                     : LocalCertificateAuthority.load(options.ca(), java.time.Clock.systemUTC());
             trust = ca.trustManagerFactory();
             for (int i = options.first(); i < options.end(); i++) {
-                keys.put(thingName(i), ca.issueCollar(thingName(i)).keyManagerFactory());
+                // the embedded cloud registers each certificate (thing, collar policy, attachments) as AWS would;
+                // a separate cloud given --ca runs CA-only and needs no registration
+                IssuedCredential credential = cloud != null ? cloud.issueCollar(thingName(i))
+                        : ca.issueCollar(thingName(i));
+                keys.put(thingName(i), credential.keyManagerFactory());
             }
         } else {
             Path ca = null;

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pettysync.cli.Pettysync;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
+import com.pettysync.simulator.cloud.LocalIotCore;
+import com.pettysync.simulator.cloud.registry.CertificateStatus;
+import com.pettysync.simulator.cloud.registry.Certificates;
+import com.pettysync.simulator.cloud.registry.RegisteredCertificate;
+import com.pettysync.simulator.cloud.registry.Registry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -49,6 +54,14 @@ class CloudCommandTest {
         assertEquals("private-key.pem", config.get("privateKey").asText());
         assertEquals("simulated", config.get("sensors").asText());
         assertTrue(out.toString().contains("pettysync agent --config"), out.toString());
+        try (Registry registry = Registry.open(cloudDir.resolve(Registry.FILE), Clock.systemUTC(), LocalIotCore.REGION,
+                LocalIotCore.ACCOUNT)) {
+            RegisteredCertificate cert = registry.certificates().describe(Certificates.idOf(credential.certificate()));
+            assertEquals(CertificateStatus.ACTIVE, cert.status(), "registered, so the cloud lets it connect");
+            assertTrue(registry.things().isAttached("collar-0001", cert.arn()));
+            assertEquals(List.of(LocalIotCore.COLLAR_POLICY_NAME), registry.policies().attachedTo(cert.arn()).stream()
+                    .map(p -> p.name()).toList());
+        }
     }
 
     @Test
@@ -68,5 +81,11 @@ class CloudCommandTest {
         assertTrue(text.contains("CA file    " + tmp.resolve("c").toAbsolutePath().resolve("ca/ca.pem")), text);
         assertTrue(text.contains("frames.db"), text);
         assertTrue(text.contains("Stopped: 0 collars, 0 frames stored"), text);
+        assertTrue(text.contains("control    https://localhost:"), text);
+        assertTrue(text.contains("export AWS_ACCESS_KEY_ID=AKIA"), text);
+        assertTrue(text.contains(" AWS_SECRET_ACCESS_KEY=") && text.contains(" AWS_CA_BUNDLE="
+                + tmp.resolve("c").toAbsolutePath().resolve("ca/ca.pem")), text);
+        assertTrue(text.contains("aws iot list-things --endpoint-url https://localhost:"), text);
+        assertTrue(text.contains("MQTT clients authenticate through it"), text);
     }
 }

@@ -39,8 +39,9 @@ class PipelineCollarsTest {
         }
         assertNotEquals(1, modelVersion, "the test tells the two kinds apart by fw.model");
         Path ca = dir.resolve("ca");
-        try (LocalIotCore cloud = LocalIotCore.builder().directory(dir.resolve("cloud")).caDirectory(ca).build()
-                .start()) {
+        // CA-only: the fleet issues its collars' certificates from the CA directory (--ca), unregistered
+        try (LocalIotCore cloud = LocalIotCore.builder().directory(dir.resolve("cloud")).caDirectory(ca)
+                .registryAuthentication(false).build().start()) {
             var options = new FleetSimulation.Options(6, 100, Duration.ofMinutes(15), 60, "localhost", cloud.port(),
                     null, List.of(), 0, 1, dir.resolve("out"), null, 8, 2, 1, Duration.ofSeconds(1),
                     Duration.ofSeconds(60), Instant.parse("2026-06-01T06:58:00Z"), ca, cloud.framesFile(), null, 2);

@@ -9,6 +9,7 @@ import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.Outbound;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.registry.Registry;
 import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,14 +34,22 @@ public final class BrokerRuntime {
     private final CloudExtension extension;
     private EmbeddedHiveMQ broker;
 
-    public BrokerRuntime(Path home, String bindAddress, int port, LocalCertificateAuthority ca, IotPolicy policy,
-            Clock clock, int publishesPerSecond, ShadowService shadows, JobService jobs, IngestSink sink,
-            RefusalCounters refusals) {
+    /**
+     * A broker that authenticates through {@code registry} (null: CA-only, with {@code collarPolicy}, see
+     * {@link ClientAuthorization}); registry changes close the connections they withdraw.
+     */
+    public BrokerRuntime(Path home, String bindAddress, int port, LocalCertificateAuthority ca, IotPolicy collarPolicy,
+            Registry registry, Clock clock, int publishesPerSecond, ShadowService shadows, JobService jobs,
+            IngestSink sink, RefusalCounters refusals) {
         this.home = home;
         this.bindAddress = bindAddress;
         this.port = port;
         this.ca = ca;
-        this.extension = new CloudExtension(ca, policy, clock, publishesPerSecond, shadows, jobs, sink, refusals);
+        this.extension = new CloudExtension(new ClientAuthorization(ca, collarPolicy, registry), collarPolicy.rule(),
+                clock, publishesPerSecond, shadows, jobs, sink, refusals);
+        if (registry != null) {
+            registry.onCertificateChanged(extension::certificateChanged);
+        }
     }
 
     /** Starts the broker; returns once it listens. */

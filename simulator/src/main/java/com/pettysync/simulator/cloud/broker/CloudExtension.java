@@ -11,7 +11,6 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
-import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
@@ -28,19 +27,19 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
-import com.pettysync.contract.policy.IotPolicy;
 import com.pettysync.contract.topic.BasicIngestTopic;
 import com.pettysync.contract.topic.CollarTopic;
 import com.pettysync.contract.topic.DataTopic;
-import com.pettysync.contract.topic.ThingName;
+import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.TopicException;
 import com.pettysync.contract.topic.TopicScheme;
-import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.Outbound;
+import com.pettysync.simulator.cloud.TokenBucket;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.cloud.ingest.Stream;
 import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.registry.RegistryException;
 import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
@@ -55,11 +54,14 @@ import org.tinylog.Logger;
  * The HiveMQ extension that turns the embedded broker into a local AWS IoT Core: certificate authentication, the
  * collar IoT policy, AWS IoT Core's limits, and the shadow, jobs and ingest services on their reserved topics.
  *
- * <p>Connect: the client must present a certificate that chains to the local CA; its CN is the thing name, and the
- * collar policy ({@link IotPolicy}, {@code iot:Connect}) must allow that thing to connect with the client ID it
- * sent — so the client ID must equal the thing name. Otherwise CONNACK 0x87 Not authorized. Certificates marked as
- * operator ({@link LocalCertificateAuthority#issueOperator}) get an administrator's policy (any topic) but the same
- * client-ID rule.
+ * <p>Connect: decided by {@link ClientAuthorization} — in registry mode the certificate must chain to the local CA,
+ * be registered and ACTIVE, and the policies attached to it must allow {@code iot:Connect} for the client ID (the
+ * collar policy does so only for the thing the certificate is attached to); in CA-only mode its CN is the thing and
+ * the collar policy decides. Otherwise CONNACK 0x87 Not authorized (0x88 Server unavailable when the registry cannot
+ * answer). Certificates marked as operator
+ * ({@link LocalCertificateAuthority#issueOperator}) get an administrator's policy (any topic) but the same client-ID
+ * rule. A registry change that withdraws a certificate ({@link #certificateChanged}) closes its connections with
+ * DISCONNECT 0x87.
  *
  * <p>Publish (checked in the inbound interceptor, which HiveMQ runs before any authorizer, so that a refused publish
  * never reaches a service or the sink), in order: payload over 128 KiB → DISCONNECT 0x95 Packet too large; topic over 256 bytes or over 7
@@ -82,21 +84,21 @@ final class CloudExtension implements ExtensionMain {
     /** AWS IoT Core's payload limit. */
     static final int MAX_PAYLOAD_BYTES = 128 * 1024;
 
-    private final LocalCertificateAuthority ca;
-    private final IotPolicy policy;
+    private final ClientAuthorization authorization;
+    private final RuleName rule;
     private final Clock clock;
     private final int publishesPerSecond;
     private final ShadowService shadows;
     private final JobService jobs;
     private final IngestSink sink;
     private final RefusalCounters refusals;
-    private final Map<String, PublishRateLimit> rates = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
     private volatile PublishService publishService;
 
-    CloudExtension(LocalCertificateAuthority ca, IotPolicy policy, Clock clock, int publishesPerSecond,
+    CloudExtension(ClientAuthorization authorization, RuleName rule, Clock clock, int publishesPerSecond,
             ShadowService shadows, JobService jobs, IngestSink sink, RefusalCounters refusals) {
-        this.ca = ca;
-        this.policy = policy;
+        this.authorization = authorization;
+        this.rule = rule;
         this.clock = clock;
         this.publishesPerSecond = publishesPerSecond;
         this.shadows = shadows;
@@ -148,8 +150,19 @@ final class CloudExtension implements ExtensionMain {
         }
     }
 
-    private static boolean isOperator(ConnectionAttributeStore store) {
-        return store.getAsString(ROLE_ATTRIBUTE).map(OPERATOR::equals).orElse(false);
+    /**
+     * Re-decides the open connections made with certificate {@code certificateId} after a registry change and closes
+     * (DISCONNECT 0x87 Not authorized) those that may no longer stay open; no-op while the broker is stopped.
+     */
+    void certificateChanged(String certificateId) {
+        if (publishService == null) {
+            return;
+        }
+        authorization.recheck(certificateId).forEach((clientId, why) -> {
+            refusals.count("connection", DisconnectReasonCode.NOT_AUTHORIZED.name(), clientId);
+            Logger.info("cloud: closing the connection of {}: {}", clientId, why);
+            Services.clientService().disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED, why);
+        });
     }
 
     private final class Authenticator implements SimpleAuthenticator {
@@ -158,27 +171,23 @@ final class CloudExtension implements ExtensionMain {
             String clientId = input.getClientInformation().getClientId();
             Optional<X509Certificate> cert = input.getConnectionInformation().getClientTlsInformation()
                     .flatMap(ClientTlsInformation::getClientCertificate);
-            if (cert.isEmpty()) {
-                refuse(output, clientId, "a client certificate is required");
+            ClientAuthorization.Admission admission;
+            try {
+                admission = authorization.admit(clientId, cert);
+            } catch (RegistryException e) {
+                // the registry could not answer (I/O, lock held past its timeout): not the client's fault
+                refusals.count("connect", ConnackReasonCode.SERVER_UNAVAILABLE.name(), clientId);
+                Logger.warn("cloud: cannot decide the connect of {}: {}", clientId, e.getMessage());
+                output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "the registry is unavailable");
                 return;
             }
-            if (!ca.verifies(cert.get())) {
-                refuse(output, clientId, "the certificate was not issued by this IoT Core's CA or has expired");
-                return;
-            }
-            String thing = IssuedCredential.commonNameOf(cert.get());
-            boolean operator = LocalCertificateAuthority.isOperator(cert.get());
-            boolean allowed = operator ? thing.equals(clientId)
-                    : ThingName.isValid(thing) && policy.allows(IotPolicy.Action.CONNECT, ThingName.of(thing),
-                            clientId);
-            if (!allowed) {
-                refuse(output, clientId, "client ID \"" + clientId + "\" is not the certificate's thing \"" + thing
-                        + "\"");
+            if (admission.grant() == null) {
+                refuse(output, clientId, admission.refusal());
                 return;
             }
             input.getConnectionInformation().getConnectionAttributeStore()
-                    .putAsString(ROLE_ATTRIBUTE, operator ? OPERATOR : "collar");
-            rates.put(clientId, new PublishRateLimit(clock, publishesPerSecond));
+                    .putAsString(ROLE_ATTRIBUTE, admission.grant().operator() ? OPERATOR : "collar");
+            rates.put(clientId, new TokenBucket(clock, publishesPerSecond));
             output.authenticateSuccessfully();
         }
 
@@ -207,8 +216,7 @@ final class CloudExtension implements ExtensionMain {
                 refuse(output, clientId, SubackReasonCode.TOPIC_FILTER_INVALID, e.getMessage());
                 return;
             }
-            if (!isOperator(input.getConnectionInformation().getConnectionAttributeStore())
-                    && !policy.allows(IotPolicy.Action.SUBSCRIBE, ThingName.of(clientId), filter)) {
+            if (!authorization.maySubscribe(clientId, filter)) {
                 refuse(output, clientId, SubackReasonCode.NOT_AUTHORIZED, "the policy does not allow subscribing to "
                         + filter);
                 return;
@@ -249,14 +257,13 @@ final class CloudExtension implements ExtensionMain {
                 refuse(output, clientId, AckReasonCode.TOPIC_NAME_INVALID, e.getMessage());
                 return;
             }
-            PublishRateLimit rate = rates.get(clientId);
+            TokenBucket rate = rates.get(clientId);
             if (rate != null && !rate.tryAcquire()) {
                 refuse(output, clientId, AckReasonCode.QUOTA_EXCEEDED,
                         "over " + publishesPerSecond + " publishes per second on this connection");
                 return;
             }
-            if (!isOperator(input.getConnectionInformation().getConnectionAttributeStore())
-                    && !policy.allows(IotPolicy.Action.PUBLISH, ThingName.of(clientId), topic)) {
+            if (!authorization.mayPublish(clientId, topic)) {
                 refuse(output, clientId, AckReasonCode.NOT_AUTHORIZED, "the policy does not allow publishing to "
                         + topic);
                 return;
@@ -308,7 +315,7 @@ final class CloudExtension implements ExtensionMain {
                 Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
                 return;
             }
-            if (parsed instanceof BasicIngestTopic b && b.rule().equals(policy.rule())) {
+            if (parsed instanceof BasicIngestTopic b && b.rule().equals(rule)) {
                 sink.accept(b.thing().value(), Stream.TELEMETRY, payload);
             } else {
                 Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);

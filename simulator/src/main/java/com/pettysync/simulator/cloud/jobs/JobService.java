@@ -56,9 +56,12 @@ public final class JobService {
         }
     }
 
-    /** A read-only view of one execution. */
+    /**
+     * A read-only view of one execution; times are epoch seconds of the clock ({@code startedAt} null until it
+     * started).
+     */
     public record ExecutionView(String jobId, String thing, Status status, Map<String, String> statusDetails,
-            long versionNumber, long executionNumber) {}
+            long versionNumber, long executionNumber, long queuedAt, Long startedAt, long lastUpdatedAt) {}
 
     private static final Pattern JOB_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
@@ -161,8 +164,25 @@ public final class JobService {
     /** The execution of {@code jobId} on {@code thing}, if any. */
     public synchronized Optional<ExecutionView> execution(String thing, String jobId) {
         Execution e = find(thing, jobId);
-        return e == null ? Optional.empty() : Optional.of(new ExecutionView(e.jobId, e.thing, e.status,
-                Map.copyOf(e.statusDetails), e.versionNumber, e.executionNumber));
+        return e == null ? Optional.empty() : Optional.of(view(e));
+    }
+
+    /** Every execution of {@code jobId}, one per targeted thing (empty for an unknown job). */
+    public synchronized List<ExecutionView> executions(String jobId) {
+        List<ExecutionView> out = new ArrayList<>();
+        for (List<Execution> list : executions.values()) {
+            for (Execution e : list) {
+                if (e.jobId.equals(jobId)) {
+                    out.add(view(e));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ExecutionView view(Execution e) {
+        return new ExecutionView(e.jobId, e.thing, e.status, Map.copyOf(e.statusDetails), e.versionNumber,
+                e.executionNumber, e.queuedAt, e.startedAt, e.lastUpdatedAt);
     }
 
     /**

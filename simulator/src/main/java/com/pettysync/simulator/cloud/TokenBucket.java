@@ -1,22 +1,23 @@
-package com.pettysync.simulator.cloud.broker;
+package com.pettysync.simulator.cloud;
 
 import java.time.Clock;
 
 /**
- * A token bucket for one connection: at most {@code ratePerSecond} publishes per second, with a burst of the same
- * size (AWS IoT Core: "Publish requests per connection: 100 per second", not adjustable,
- * https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits).
+ * A token bucket: at most {@code ratePerSecond} requests per second, with a burst of the same size. The broker keeps
+ * one per connection for publishes (AWS IoT Core: "Publish requests per connection: 100 per second", not
+ * adjustable, https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits); the control plane
+ * one per API when its rate limit is configured.
  *
  * <p>Time comes from the injected clock only, so a test with a fixed clock gets exactly {@code ratePerSecond}
  * publishes and then refusals, with no timing in the test. Thread-safe.
  */
-public final class PublishRateLimit {
+public final class TokenBucket {
     private final Clock clock;
     private final double ratePerSecond;
     private double tokens;
     private long lastNanos;
 
-    public PublishRateLimit(Clock clock, int ratePerSecond) {
+    public TokenBucket(Clock clock, int ratePerSecond) {
         if (ratePerSecond < 1) {
             throw new IllegalArgumentException("rate must be at least 1 per second, got " + ratePerSecond);
         }
@@ -26,7 +27,7 @@ public final class PublishRateLimit {
         this.lastNanos = nanos();
     }
 
-    /** Takes one token; false when the connection is over its rate. */
+    /** Takes one token; false when the caller is over its rate. */
     public synchronized boolean tryAcquire() {
         long now = nanos();
         if (now > lastNanos) {
