@@ -1,5 +1,7 @@
 package com.pettysync.simulator.cloud.broker;
 
+import com.pettysync.simulator.cloud.provisioning.FleetProvisioningService;
+import com.pettysync.simulator.cloud.provisioning.RegistryFleetProvisioning;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -46,7 +48,9 @@ public final class BrokerRuntime {
         this.port = port;
         this.ca = ca;
         this.extension = new CloudExtension(new ClientAuthorization(ca, collarPolicy, registry), collarPolicy.rule(),
-                clock, publishesPerSecond, shadows, jobs, sink, refusals);
+                clock, publishesPerSecond, shadows, jobs,
+                registry == null ? null : new FleetProvisioningService(new RegistryFleetProvisioning(registry, ca),
+                        clock), sink, refusals);
         if (registry != null) {
             registry.onCertificateChanged(extension::certificateChanged);
         }

@@ -39,6 +39,7 @@ import com.pettysync.simulator.cloud.TokenBucket;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.cloud.ingest.Stream;
 import com.pettysync.simulator.cloud.jobs.JobService;
+import com.pettysync.simulator.cloud.provisioning.FleetProvisioningService;
 import com.pettysync.simulator.cloud.registry.RegistryException;
 import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.nio.ByteBuffer;
@@ -90,13 +91,17 @@ final class CloudExtension implements ExtensionMain {
     private final int publishesPerSecond;
     private final ShadowService shadows;
     private final JobService jobs;
+    /** Null in CA-only mode (no registry to provision into). */
+    private final FleetProvisioningService fleetProvisioning;
     private final IngestSink sink;
     private final RefusalCounters refusals;
     private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
     private volatile PublishService publishService;
 
     CloudExtension(ClientAuthorization authorization, RuleName rule, Clock clock, int publishesPerSecond,
-            ShadowService shadows, JobService jobs, IngestSink sink, RefusalCounters refusals) {
+            ShadowService shadows, JobService jobs, FleetProvisioningService fleetProvisioning, IngestSink sink,
+            RefusalCounters refusals) {
+        this.fleetProvisioning = fleetProvisioning;
         this.authorization = authorization;
         this.rule = rule;
         this.clock = clock;
@@ -133,6 +138,24 @@ final class CloudExtension implements ExtensionMain {
     }
 
     /** Publishes {@code messages} (QoS 1) through the broker; drops them with a log line when it is stopped. */
+    /** Publishes {@code messages} (QoS 1) to the one client {@code clientId} if it subscribed to their topics. */
+    void publishToClient(List<Outbound> messages, String clientId) {
+        PublishService service = publishService;
+        for (Outbound m : messages) {
+            if (service == null) {
+                Logger.warn("cloud: broker stopped, dropping reply to {} on {}", clientId, m.topic());
+                continue;
+            }
+            service.publishToClient(Builders.publish().topic(m.topic()).qos(Qos.AT_LEAST_ONCE)
+                    .payload(ByteBuffer.wrap(m.payload())).build(), clientId)
+                    .whenComplete((result, e) -> {
+                        if (e != null) {
+                            Logger.warn("cloud: reply to {} on {} failed: {}", clientId, m.topic(), e.toString());
+                        }
+                    });
+        }
+    }
+
     void publish(List<Outbound> messages) {
         PublishService service = publishService;
         for (Outbound m : messages) {
@@ -269,7 +292,12 @@ final class CloudExtension implements ExtensionMain {
                 return;
             }
             try {
-                if (topic.startsWith("$aws/things/")) {
+                if (fleetProvisioning != null && FleetProvisioningService.handles(topic)) {
+                    // the request carries a CSR or an ownership token: never delivered to subscribers, and the
+                    // answers (certificates, tokens, keys) go to the requesting connection only, as AWS does
+                    output.preventPublishDelivery();
+                    publishToClient(fleetProvisioning.handle(clientId, topic, payload), clientId);
+                } else if (topic.startsWith("$aws/things/")) {
                     serve(topic, payload);
                 } else if (topic.startsWith("$aws/rules/")) {
                     ingestBasic(topic, payload);
