@@ -24,6 +24,12 @@ public final class TopicScheme {
     /** Most forward slashes in a topic, not counting the Basic Ingest prefix. */
     public static final int MAX_SLASHES = 7;
 
+    /**
+     * The level of the thing name in a data topic, counted from 1 as the rules engine's {@code topic(n)} does (the
+     * Basic Ingest prefix is not part of the topic a rule sees).
+     */
+    public static final int DATA_TOPIC_THING_LEVEL = 3;
+
     static final String DATA_PREFIX = "pettysync/v1/";
     static final String RULES_PREFIX = "$aws/rules/";
     static final String THINGS_PREFIX = "$aws/things/";
@@ -34,6 +40,14 @@ public final class TopicScheme {
     public static CollarTopic telemetry(ThingName thing, TopicMode mode, RuleName rule) {
         return mode == TopicMode.BASIC_INGEST ? new BasicIngestTopic(rule, thing)
                 : new DataTopic(thing, DataStream.TELEMETRY);
+    }
+
+    /**
+     * The topic filter that matches {@code stream}'s data topic of every collar, e.g.
+     * {@code pettysync/v1/+/telemetry} (for an AWS IoT rule; a collar may not subscribe to it).
+     */
+    public static String everyCollarFilter(DataStream stream) {
+        return DATA_PREFIX + "+/" + stream.level();
     }
 
     /** The event topic of {@code thing}. */

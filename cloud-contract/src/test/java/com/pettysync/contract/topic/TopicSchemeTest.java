@@ -184,4 +184,17 @@ class TopicSchemeTest {
         assertTrue(JobsOperation.JOB_UPDATE.isRequest());
         assertTrue(!JobsOperation.NOTIFY_NEXT.isRequest());
     }
+
+    @Test
+    void everyCollarFilterMatchesEachCollarsDataTopicWithTheThingAtItsLevel() {
+        assertEquals("pettysync/v1/+/telemetry", TopicScheme.everyCollarFilter(DataStream.TELEMETRY));
+        assertEquals("pettysync/v1/+/voice", TopicScheme.everyCollarFilter(DataStream.VOICE));
+        for (DataStream stream : DataStream.values()) {
+            String[] filter = TopicScheme.everyCollarFilter(stream).split("/");
+            String[] topic = new DataTopic(T, stream).name().split("/");
+            assertEquals(topic.length, filter.length);
+            assertEquals("+", filter[TopicScheme.DATA_TOPIC_THING_LEVEL - 1]);
+            assertEquals(T.value(), topic[TopicScheme.DATA_TOPIC_THING_LEVEL - 1]);
+        }
+    }
 }
