@@ -10,7 +10,8 @@ import com.pettysync.provisioning.factory.BundleFiles;
 import com.pettysync.provisioning.factory.CollarBundle;
 import com.pettysync.provisioning.factory.CollarCsv;
 import com.pettysync.provisioning.factory.CollarRegistrar;
-import com.pettysync.provisioning.factory.FleetNames;
+import com.pettysync.contract.fleet.CollarAttribute;
+import com.pettysync.contract.fleet.FleetNames;
 import com.pettysync.provisioning.factory.FleetSetup;
 import com.pettysync.provisioning.factory.ProvisioningJournal;
 import com.pettysync.provisioning.factory.RateLimits;
@@ -39,16 +40,16 @@ final class BatchCommand extends ControlPlaneCommand {
     @Option(names = "--csv", paramLabel = "FILE", required = true, description = "the collars")
     Path csv;
 
-    @Option(names = "--group", paramLabel = "GROUP", defaultValue = FleetNames.FLEET_GROUP,
-            description = "thing group for rows without one (default ${DEFAULT-VALUE})")
-    String group;
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "thing group for rows without one (default: pettysync-fleet)")
+    String group = FleetNames.STANDARD.defaultThingGroup();
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
-            description = "collars provisioned at once (default ${DEFAULT-VALUE})")
+            description = "collars provisioned at once (default: the fleet's)")
     int parallel;
 
     @Option(names = "--collar-attempts", paramLabel = "N", defaultValue = "5",
-            description = "attempts per collar for failures that can pass (default ${DEFAULT-VALUE})")
+            description = "attempts per collar for failures that can pass (default: the fleet's)")
     int collarAttempts;
 
     @Option(names = "--no-progress", description = "no progress bar even on a terminal")
@@ -82,7 +83,7 @@ final class BatchCommand extends ControlPlaneCommand {
         try (IotClient iot = controlPlane.client(parallel + 1, List.of(calls));
                 ProvisioningJournal journal = ProvisioningJournal.open(factory.out)) {
             RateLimits limits = controlPlane.limits();
-            FleetSetup fleet = FleetSetup.prepare(iot, limits, factory.thingType, FleetNames.SEARCHABLE_ATTRIBUTES,
+            FleetSetup fleet = FleetSetup.prepare(iot, limits, factory.thingType, CollarAttribute.searchable(),
                     groups, factory.policy, factory.rule(), controlPlane.signingRegion(), rootCa, steps());
             CollarRegistrar registrar = new CollarRegistrar(iot, limits, fleet, journal,
                     new CollarBundle(BundleFiles.DISK), factory.out, factory.dataDirectory, factory.force,

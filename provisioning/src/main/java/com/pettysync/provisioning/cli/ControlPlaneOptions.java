@@ -31,7 +31,7 @@ final class ControlPlaneOptions {
 
     @Option(names = "--rate-scale", paramLabel = "X", defaultValue = "1",
             description = "multiply AWS IoT's default per-API rate quotas by X (raised account quotas); 0 = no "
-                    + "pacing (default ${DEFAULT-VALUE})")
+                    + "pacing (default: the fleet's)")
     double rateScale;
 
     @Option(names = "--json", description = "machine-readable output: one JSON document on stdout")

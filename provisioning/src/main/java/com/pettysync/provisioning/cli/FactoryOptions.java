@@ -4,7 +4,8 @@ import com.pettysync.cli.BadInputException;
 import com.pettysync.contract.topic.RuleName;
 import com.pettysync.provisioning.aws.ControlPlaneTarget;
 import com.pettysync.provisioning.factory.CollarBundle;
-import com.pettysync.provisioning.factory.FleetNames;
+import com.pettysync.contract.fleet.CollarAttribute;
+import com.pettysync.contract.fleet.FleetNames;
 import com.pettysync.provisioning.factory.RootCa;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,20 +18,20 @@ final class FactoryOptions {
             description = "output directory: one bundle directory per collar, the journal and the report")
     Path out;
 
-    @Option(names = "--policy", paramLabel = "NAME", defaultValue = FleetNames.COLLAR_POLICY,
-            description = "collar policy to attach (default ${DEFAULT-VALUE}; created if missing)")
-    String policy;
+    @Option(names = "--policy", paramLabel = "NAME",
+            description = "collar policy to attach (default: pettysync-collar; created if missing)")
+    String policy = FleetNames.STANDARD.collarPolicy();
 
-    @Option(names = "--thing-type", paramLabel = "TYPE", defaultValue = FleetNames.THING_TYPE,
-            description = "thing type (default ${DEFAULT-VALUE}; created if missing)")
-    String thingType;
+    @Option(names = "--thing-type", paramLabel = "TYPE",
+            description = "thing type (default: pettysync-collar; created if missing)")
+    String thingType = FleetNames.STANDARD.thingType();
 
     @Option(names = "--root-ca", paramLabel = "PEM", description = "root CA written into each bundle (default: the "
             + "--ca-bundle of a custom endpoint, else Amazon Root CA 1 from the JDK's trust store)")
     Path rootCa;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = CollarBundle.DEFAULT_DATA_DIRECTORY,
-            description = "the agent's data directory written into agent.json (default ${DEFAULT-VALUE})")
+            description = "the agent's data directory written into agent.json (default: the fleet's)")
     String dataDirectory;
 
     @Option(names = "--force", description = "replace a thing's certificate for another key (the old one is set "

@@ -3,7 +3,8 @@ package com.pettysync.provisioning.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.contract.policy.IotPolicy;
 import com.pettysync.contract.topic.RuleName;
-import com.pettysync.provisioning.factory.FleetNames;
+import com.pettysync.contract.fleet.CollarAttribute;
+import com.pettysync.contract.fleet.FleetNames;
 import com.pettysync.provisioning.factory.FleetSetup;
 import com.pettysync.provisioning.factory.PolicyPublisher;
 import java.util.List;
@@ -18,9 +19,8 @@ import software.amazon.awssdk.services.iot.IotClient;
                 + "oldest non-default version at AWS's limit of 5). Idempotent.",
                 "Also makes sure the thing type exists (its ARN gives the account id the policy's ARNs need)."})
 final class PolicyCommand extends ControlPlaneCommand {
-    @Option(names = "--name", paramLabel = "NAME", description = "policy name (default: ${DEFAULT-VALUE})",
-            defaultValue = FleetNames.COLLAR_POLICY)
-    String name;
+    @Option(names = "--name", paramLabel = "NAME", description = "policy name (default: pettysync-collar)")
+    String name = FleetNames.STANDARD.collarPolicy();
 
     @Option(names = "--rule", paramLabel = "RULE", description = "Basic Ingest rule the policy allows "
             + "(default: the contract's)")
@@ -31,8 +31,8 @@ final class PolicyCommand extends ControlPlaneCommand {
         RuleName ruleName = rule == null ? RuleName.DEFAULT : RuleName.of(rule);
         try (IotClient iot = controlPlane.client(2, List.of())) {
             var limits = controlPlane.limits();
-            String typeArn = FleetSetup.ensureThingType(iot, limits, FleetNames.THING_TYPE,
-                    FleetNames.SEARCHABLE_ATTRIBUTES, steps());
+            String typeArn = FleetSetup.ensureThingType(iot, limits, FleetNames.STANDARD.thingType(),
+                    CollarAttribute.searchable(), steps());
             String document = IotPolicy.forCollars(controlPlane.signingRegion(), FleetSetup.accountOf(typeArn),
                     ruleName).json();
             PolicyPublisher.Outcome o = new PolicyPublisher(iot, limits).publish(name, document);

@@ -11,7 +11,8 @@ import com.pettysync.provisioning.factory.CollarBundle;
 import com.pettysync.provisioning.factory.CollarKeys;
 import com.pettysync.provisioning.factory.CollarOrder;
 import com.pettysync.provisioning.factory.CollarRegistrar;
-import com.pettysync.provisioning.factory.FleetNames;
+import com.pettysync.contract.fleet.CollarAttribute;
+import com.pettysync.contract.fleet.FleetNames;
 import com.pettysync.provisioning.factory.FleetSetup;
 import com.pettysync.provisioning.factory.KeySource;
 import com.pettysync.provisioning.factory.ProvisioningJournal;
@@ -55,8 +56,8 @@ final class RegisterCommand extends ControlPlaneCommand {
     }
 
     @Option(names = "--group", paramLabel = "GROUP", description = "thing group to add the collar to (created if "
-            + "missing; default ${DEFAULT-VALUE})", defaultValue = FleetNames.FLEET_GROUP)
-    String group;
+            + "missing; default: pettysync-fleet)")
+    String group = FleetNames.STANDARD.defaultThingGroup();
 
     @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "thing attribute (repeatable): hardware "
             + "revision, serial, batch, line, date of manufacture, dog profile reference …")
@@ -96,7 +97,7 @@ final class RegisterCommand extends ControlPlaneCommand {
         try (IotClient iot = controlPlane.client(2, List.of());
                 ProvisioningJournal journal = ProvisioningJournal.open(factory.out)) {
             RateLimits limits = controlPlane.limits();
-            FleetSetup fleet = FleetSetup.prepare(iot, limits, factory.thingType, FleetNames.SEARCHABLE_ATTRIBUTES,
+            FleetSetup fleet = FleetSetup.prepare(iot, limits, factory.thingType, CollarAttribute.searchable(),
                     order.group().stream().toList(), factory.policy, factory.rule(), controlPlane.signingRegion(),
                     rootCa, steps());
             CollarRegistrar registrar = new CollarRegistrar(iot, limits, fleet, journal,

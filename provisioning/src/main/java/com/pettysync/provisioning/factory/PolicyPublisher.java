@@ -69,7 +69,7 @@ public final class PolicyPublisher {
         return new Outcome(name, created.policyArn(), Change.NEW_VERSION, created.policyVersionId(), pruned);
     }
 
-    static boolean sameJson(String a, String b) {
+    public static boolean sameJson(String a, String b) {
         try {
             JsonNode x = JSON.readTree(a);
             JsonNode y = JSON.readTree(b);

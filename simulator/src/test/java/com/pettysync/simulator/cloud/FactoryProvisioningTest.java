@@ -17,7 +17,7 @@ import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.PemFiles;
 import com.pettysync.provisioning.cli.ProvisioningCommands;
 import com.pettysync.provisioning.factory.CollarBundle;
-import com.pettysync.provisioning.factory.FleetNames;
+import com.pettysync.contract.fleet.FleetNames;
 import com.pettysync.simulator.cloud.control.IotClients;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -152,7 +152,7 @@ class FactoryProvisioningTest {
         assertEquals("collar-F0001", agent.get("thingName").asText());
 
         var thing = iot.describeThing(b -> b.thingName("collar-F0001"));
-        assertEquals(FleetNames.THING_TYPE, thing.thingTypeName());
+        assertEquals(FleetNames.STANDARD.thingType(), thing.thingTypeName());
         assertEquals("B42", thing.attributes().get("batch"));
         assertEquals("F0001", thing.attributes().get("serial"));
         assertEquals(1, principals("collar-F0001").size());
@@ -268,7 +268,7 @@ class FactoryProvisioningTest {
         assertEquals("dp-4711", j.get("attributes").get("dogProfile").asText());
         assertTrue(j.get("attributes").get("batch") == null, j.toString());
         assertEquals("ACTIVE", j.get("certificates").get(0).get("status").asText());
-        assertEquals(FleetNames.COLLAR_POLICY, j.get("certificates").get(0).get("policies").get(0).asText());
+        assertEquals(FleetNames.STANDARD.collarPolicy(), j.get("certificates").get(0).get("policies").get(0).asText());
         assertEquals(Pettysync.EXIT_BAD_INPUT, provision("attributes", "--thing", "collar-F0006", "bad key=1").exit());
         assertEquals(Pettysync.EXIT_FAILED, provision("describe", "--thing", "collar-NOPE").exit());
         assertEquals(Pettysync.EXIT_BAD_INPUT, provision("describe", "--thing", "no spaces").exit());
