@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
                         + "given with --endpoint-url (pettysync cloud runs one locally).",
                 "Exit: 0 done, 1 failed, 2 bad input."},
         subcommands = {PolicyCommand.class, RegisterCommand.class, BatchCommand.class, RevokeCommand.class,
-                DescribeCommand.class, AttributesCommand.class, ClaimTemplateCommand.class})
+                DescribeCommand.class, AttributesCommand.class, ClaimTemplateCommand.class,
+                CloudFormationCommand.class})
 public final class ProvisionCommand implements Runnable {
     @Spec
     CommandSpec spec;
