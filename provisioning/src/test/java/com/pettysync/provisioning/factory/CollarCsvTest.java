@@ -55,7 +55,7 @@ class CollarCsvTest {
         assertTrue(all.contains("line 2:") && all.contains("subject CN is \"collar-9999\""), all);
         assertTrue(all.contains("line 3:") && all.contains("serial"), all);
         assertTrue(all.contains("line 4:"), all);
-        assertTrue(all.contains("line 5:") && all.contains("attribute batch"), all);
+        assertTrue(all.contains("line 5:") && all.contains("attributes.batch"), all);
         assertTrue(all.contains("line 7:") && all.contains("appears twice"), all);
         assertTrue(all.contains("line 8:") && all.contains("cannot read"), all);
     }
