@@ -6,6 +6,7 @@ import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.config.AgentConfigParser;
 import com.pettysync.agent.config.ConfigProblem;
 import com.pettysync.agent.config.InvalidConfigException;
+import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.runtime.Agent;
 import com.pettysync.agent.runtime.StatusFile;
 import com.pettysync.agent.sensing.HardwareWindowSource;
@@ -78,6 +79,12 @@ public final class AgentCommands implements CommandContribution {
             }
             configureLogging();
             AgentConfig c = load(config, err);
+            if (c.isClaim()) {
+                if (!provisionByClaim(c)) {
+                    return 0; // stopped (SIGTERM) while provisioning: the configuration is still the claim
+                }
+                c = load(config, err); // the permanent configuration just committed is what runs
+            }
             if (simulated) {
                 c = c.withSensors(AgentConfig.Sensors.SIMULATED);
             }
@@ -114,6 +121,42 @@ public final class AgentCommands implements CommandContribution {
             spec.commandLine().getOut().flush();
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Fleet provisioning by claim before anything else starts; true once the configuration file is permanent,
+         * false when SIGTERM stopped it first. The shutdown hook stops it and waits (≤ 5 s) for it to end, so a stop
+         * never cuts a commit short without need (a cut one is safe too: {@code IdentityStore}).
+         */
+        private boolean provisionByClaim(AgentConfig c) throws IOException {
+            Clock clock = Clock.systemUTC();
+            ClaimProvisioning provisioning = ClaimProvisioning.overMqtt(c, config, clock,
+                    Agent.provisioningReporter(c, clock));
+            CountDownLatch ended = new CountDownLatch(1);
+            Thread hook = Thread.ofPlatform().name("shutdown").unstarted(() -> {
+                provisioning.stop();
+                try {
+                    ended.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            org.tinylog.Logger.info("no permanent identity yet: provisioning by claim with template {} as {}",
+                    c.claim().templateName(), c.claim().clientId());
+            try {
+                provisioning.provision(c.claim());
+            } catch (InterruptedException e) {
+                return false;
+            } finally {
+                ended.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return false;
+            }
+            return true;
         }
     }
 
@@ -181,8 +224,18 @@ public final class AgentCommands implements CommandContribution {
             if (json) {
                 out.println(s.toPrettyString());
             } else {
-                out.printf("thing       %s (pid %s)%n", s.path("thing").asText(), s.path("pid").asText());
+                out.printf("thing       %s (pid %s)%n", s.path("thing").isNull() ? "(none yet)" : s.path("thing").asText(),
+                        s.path("pid").asText());
                 out.printf("updated     %s%s%n", updated, stale ? "  (STALE: agent not running?)" : "");
+                JsonNode pr = s.path("provisioning");
+                if (pr.isObject()) {
+                    out.printf("provisioning by claim: %s, attempt %d, %d failure(s) in a row%s%s%n",
+                            pr.path("state").asText(), pr.path("attempt").asInt(), pr.path("failures").asInt(),
+                            text(pr, "nextAttempt").isEmpty() ? "" : ", next attempt " + text(pr, "nextAttempt"),
+                            text(pr, "lastError").isEmpty() ? "" : "; last error: " + text(pr, "lastError"));
+                    out.flush();
+                    return stale ? Pettysync.EXIT_FAILED : 0;
+                }
                 out.printf("connected   %s%s%n", s.path("connected").asBoolean(),
                         text(s, "lastError").isEmpty() ? "" : "  last error: " + text(s, "lastError"));
                 JsonNode ob = s.path("outbox");

@@ -26,26 +26,14 @@ import java.time.Duration;
  * @param sensors        real hardware or the simulated twins
  * @param voice          voice clip storage (disk quota)
  * @param hardware       where the real parts are (I2C bus, GNSS UART, microphone); used with {@code sensors: real}
+ * @param claim          the claim identity to provision with ({@code identity.claim}); {@code null} for a collar
+ *                       with its permanent identity. With a claim, {@code thingName}, {@code certificate} and
+ *                       {@code privateKey} are {@code null}: provisioning writes them (see {@link #isClaim()})
  */
 public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
         Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
-        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice, Hardware hardware) {
-
-    /** A configuration with the default hardware settings (for callers that predate them). */
-    public AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
-            Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
-            Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice) {
-        this(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory, windowS, topicMode,
-                basicIngestRule, outbox, keepAliveS, reconnect, sensors, voice, Hardware.defaults());
-    }
-
-    /** A configuration with the default voice settings (for callers that predate them). */
-    public AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
-            Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
-            Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors) {
-        this(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory, windowS, topicMode,
-                basicIngestRule, outbox, keepAliveS, reconnect, sensors, Voice.defaults());
-    }
+        Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice, Hardware hardware,
+        ClaimConfig claim) {
 
     public static final int DEFAULT_PORT = 8883;
     public static final int ALPN_PORT = 443;
@@ -130,14 +118,26 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
         }
     }
 
-    /** The thing name as the contract's type. */
+    /**
+     * Whether this collar still has to provision itself by claim: the file holds {@code identity.claim} instead of
+     * {@code thingName} + {@code certificate} + {@code privateKey}. The agent proper starts only on a permanent
+     * identity.
+     */
+    public boolean isClaim() {
+        return claim != null;
+    }
+
+    /** The thing name as the contract's type; only for a permanent identity. */
     public ThingName thing() {
+        if (isClaim()) {
+            throw new IllegalStateException("a claim configuration has no thing name until it is provisioned");
+        }
         return ThingName.of(thingName);
     }
 
     /** This configuration with another sensor source (the {@code --simulated} switch). */
     public AgentConfig withSensors(Sensors s) {
         return new AgentConfig(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory,
-                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware);
+                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware, claim);
     }
 }

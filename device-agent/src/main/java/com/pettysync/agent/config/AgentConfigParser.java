@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * {@code keepAliveS} would otherwise silently run with the default). Relative paths are resolved against the
  * directory of the configuration file. Certificate, key and CA files must exist and be readable; the data
  * directory must exist or be creatable (it is not created here).
+ *
+ * <p>Identity: either permanent ({@code thingName}, {@code certificate}, {@code privateKey}) or a claim
+ * ({@code identity.claim}, provisioned on the first start: see {@link ClaimConfig}); never both, and one of the two
+ * is required.
  */
 public final class AgentConfigParser {
     private static final Pattern HOST = Pattern.compile(
@@ -38,7 +42,17 @@ public final class AgentConfigParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
             "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
-            "keepAliveS", "reconnect", "sensors", "voice", "hardware");
+            "keepAliveS", "reconnect", "sensors", "voice", "hardware", "identity");
+    private static final Set<String> IDENTITY_FIELDS = Set.of("claim");
+    private static final Set<String> CLAIM_FIELDS = Set.of("certificate", "privateKey", "templateName", "parameters",
+            "clientId", "identityDirectory", "replyTimeoutS");
+    /** AWS's rule for provisioning template names (CreateProvisioningTemplate). */
+    private static final Pattern TEMPLATE_NAME = Pattern.compile("[0-9A-Za-z_-]{1,36}");
+    /** AWS's limits on RegisterThing parameters: keys ≤ 2048, values ≤ 4096 characters. */
+    static final int MAX_PARAMETER_KEY = 2048;
+    static final int MAX_PARAMETER_VALUE = 4096;
+    /** The template parameter that names the collar, and so its client ID by default. */
+    public static final String SERIAL_NUMBER = "SerialNumber";
     private static final Set<String> OUTBOX_FIELDS = Set.of("capacityFrames", "maxInFlight", "drainPerSecond");
     private static final Set<String> RECONNECT_FIELDS = Set.of("minS", "maxS");
     private static final Set<String> VOICE_FIELDS = Set.of("quotaBytes");
@@ -111,17 +125,31 @@ public final class AgentConfigParser {
                     : "must be 8883, or 443 (TLS with ALPN x-amzn-mqtt-ca), got " + port
                             + " (other ports only for a loopback endpoint: the local IoT Core stand-in)");
         }
-        String thing = r.string(o, "thingName", null);
-        if (thing != null && !ThingName.isValid(thing)) {
-            r.problem("thingName", "must be 1-128 characters of [a-zA-Z0-9:_-], got \"" + thing + "\"");
+        JsonNode claimNode = claimSection(r, o);
+        String thing = null;
+        Path cert = null;
+        Path key = null;
+        if (claimNode != null) {
+            // the permanent identity is what provisioning writes: it must not be given beside a claim
+            for (String f : List.of("thingName", "certificate", "privateKey")) {
+                if (o.hasNonNull(f)) {
+                    r.problem(f, "must not be set together with identity.claim (provisioning by claim writes it)");
+                }
+            }
+        } else {
+            thing = r.string(o, "thingName", null);
+            if (thing != null && !ThingName.isValid(thing)) {
+                r.problem("thingName", "must be 1-128 characters of [a-zA-Z0-9:_-], got \"" + thing + "\"");
+            }
+            cert = r.readableFile(o, "", "certificate");
+            key = r.readableFile(o, "", "privateKey");
         }
-        Path cert = r.readableFile(o, "certificate");
-        Path key = r.readableFile(o, "privateKey");
-        Path ca = r.readableFile(o, "caCertificate");
-        Path data = r.path(o, "dataDirectory", true);
+        Path ca = r.readableFile(o, "", "caCertificate");
+        Path data = r.path(o, "", "dataDirectory", true);
         if (data != null && Files.exists(data) && !Files.isDirectory(data)) {
             r.problem("dataDirectory", "exists but is not a directory: " + data);
         }
+        ClaimConfig claim = claimNode == null ? null : claim(r, claimNode, data);
         int window = r.integer(o, "windowS", AgentConfig.DEFAULT_WINDOW_S);
         r.range("windowS", window, 1, 3600);
         String mode = r.string(o, "topicMode", TopicMode.DIRECT.configName());
@@ -228,7 +256,96 @@ public final class AgentConfigParser {
         }
         return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
                 topicMode == TopicMode.BASIC_INGEST ? RuleName.of(rule) : null, outbox, keepAlive, reconnect,
-                sensorSource, voice, hardware);
+                sensorSource, voice, hardware, claim);
+    }
+
+    /** The {@code identity.claim} object, or null when the file holds a permanent identity. */
+    private static JsonNode claimSection(Reader r, ObjectNode o) {
+        JsonNode id = r.object(o, "identity");
+        if (id == null) {
+            return null;
+        }
+        r.unknown((ObjectNode) id, "identity.", IDENTITY_FIELDS);
+        JsonNode claim = id.get("claim");
+        if (claim == null || claim.isNull()) {
+            r.problem("identity.claim", "is required in identity (a permanent identity is thingName, certificate and"
+                    + " privateKey at the top level)");
+            return null;
+        }
+        if (!claim.isObject()) {
+            r.problem("identity.claim", "must be an object");
+            return null;
+        }
+        return claim;
+    }
+
+    private ClaimConfig claim(Reader r, JsonNode c, Path dataDirectory) {
+        String p = "identity.claim.";
+        r.unknown((ObjectNode) c, p, CLAIM_FIELDS);
+        Path cert = r.readableFile(c, p, "certificate");
+        Path key = r.readableFile(c, p, "privateKey");
+        String template = r.string(c, p, "templateName", null);
+        if (template != null && !TEMPLATE_NAME.matcher(template).matches()) {
+            r.problem(p + "templateName", "must be 1-36 characters of [0-9A-Za-z_-] (AWS's rule for provisioning"
+                    + " template names), got \"" + template + "\"");
+        }
+        java.util.LinkedHashMap<String, String> parameters = new java.util.LinkedHashMap<>();
+        JsonNode params = c.get("parameters");
+        if (params != null && !params.isNull()) {
+            if (!params.isObject()) {
+                r.problem(p + "parameters", "must be an object of string values");
+            } else {
+                params.fields().forEachRemaining(e -> {
+                    String at = p + "parameters." + e.getKey();
+                    if (e.getKey().isEmpty() || e.getKey().length() > MAX_PARAMETER_KEY) {
+                        r.problem(at, "name must be 1-" + MAX_PARAMETER_KEY + " characters");
+                    } else if (!e.getValue().isTextual()) {
+                        r.problem(at, "must be a string, got " + e.getValue().getNodeType().name()
+                                .toLowerCase(java.util.Locale.ROOT) + " (AWS template parameters are strings)");
+                    } else if (e.getValue().textValue().length() > MAX_PARAMETER_VALUE) {
+                        r.problem(at, "must be at most " + MAX_PARAMETER_VALUE + " characters");
+                    } else {
+                        parameters.put(e.getKey(), e.getValue().textValue());
+                    }
+                });
+            }
+        }
+        String clientId = r.string(c, p, "clientId", "");
+        if (clientId != null && clientId.isEmpty() && c.hasNonNull("clientId")) {
+            r.problem(p + "clientId", "must not be empty (leave it out to use parameters." + SERIAL_NUMBER + ")");
+            clientId = null;
+        } else if (clientId != null && clientId.isEmpty()) {
+            clientId = parameters.get(SERIAL_NUMBER);
+            if (clientId == null) {
+                if (params == null || params.isObject() && !params.has(SERIAL_NUMBER)) {
+                    r.problem(p + "clientId", "is required when parameters has no " + SERIAL_NUMBER);
+                }
+            } else if (!ThingName.isValid(clientId)) {
+                r.problem(p + "parameters." + SERIAL_NUMBER, "is the client ID when clientId is not set, so it must"
+                        + " be 1-128 characters of [a-zA-Z0-9:_-], got \"" + clientId + "\"");
+            }
+        } else if (clientId != null && !ThingName.isValid(clientId)) {
+            r.problem(p + "clientId", "must be 1-128 characters of [a-zA-Z0-9:_-], got \"" + clientId + "\"");
+        }
+        Path dir = r.path(c, p, "identityDirectory", false);
+        if (dir == null && dataDirectory != null && !c.hasNonNull("identityDirectory")) {
+            dir = dataDirectory.resolve(ClaimConfig.DEFAULT_IDENTITY_DIRECTORY);
+        }
+        if (dir != null) {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                r.problem(p + "identityDirectory", "exists but is not a directory: " + dir);
+            }
+            for (String f : List.of(ClaimConfig.CERTIFICATE_FILE, ClaimConfig.PRIVATE_KEY_FILE)) {
+                Path out = dir.resolve(f);
+                if (out.equals(cert) || out.equals(key)) {
+                    r.problem(p + "identityDirectory", "would overwrite the claim's own " + out + " with the"
+                            + " permanent identity; keep the claim files elsewhere");
+                }
+            }
+        }
+        int timeout = r.integer(c, p, "replyTimeoutS", ClaimConfig.DEFAULT_REPLY_TIMEOUT_S);
+        r.range(p + "replyTimeoutS", timeout, 5, 600);
+        return new ClaimConfig(cert, key, template, parameters, clientId, dir, java.time.Duration.ofSeconds(timeout));
     }
 
     /** Collects problems while reading fields. */
@@ -308,11 +425,11 @@ public final class AgentConfigParser {
             return v;
         }
 
-        Path path(JsonNode node, String name, boolean required) {
-            String s = string(node, name, required ? null : "");
+        Path path(JsonNode node, String prefix, String name, boolean required) {
+            String s = string(node, prefix, name, required ? null : "");
             if (s == null || s.isEmpty()) {
-                if (s != null && required) {
-                    problem(name, "must not be empty");
+                if (s != null && (required || node.hasNonNull(name))) {
+                    problem(prefix + name, "must not be empty");
                 }
                 return null;
             }
@@ -320,18 +437,18 @@ public final class AgentConfigParser {
                 Path p = Path.of(s);
                 return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
             } catch (InvalidPathException e) {
-                problem(name, "not a valid path: " + e.getMessage());
+                problem(prefix + name, "not a valid path: " + e.getMessage());
                 return null;
             }
         }
 
-        Path readableFile(JsonNode node, String name) {
-            Path p = path(node, name, true);
+        Path readableFile(JsonNode node, String prefix, String name) {
+            Path p = path(node, prefix, name, true);
             if (p != null && checkFiles) {
                 if (!Files.isRegularFile(p)) {
-                    problem(name, "no such file: " + p);
+                    problem(prefix + name, "no such file: " + p);
                 } else if (!Files.isReadable(p)) {
-                    problem(name, "not readable: " + p);
+                    problem(prefix + name, "not readable: " + p);
                 }
             }
             return p;

@@ -7,6 +7,8 @@ import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.provision.ClaimProvisioning;
+import com.pettysync.agent.provision.ProvisioningStatus;
 import com.pettysync.agent.sensing.GnssDutyCycle;
 import com.pettysync.agent.sensing.SensorStates;
 import com.pettysync.agent.shadow.ConfigShadow;
@@ -31,6 +33,7 @@ import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
 import com.pettysync.drivers.SensorStatus;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,12 +43,17 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.tinylog.Logger;
 
 /**
  * The running agent: wires the outbox, uplink, shadow, window aggregator and events, and owns their lifecycle.
+ *
+ * <p>A claim configuration ({@link AgentConfig#isClaim()}) is refused: it is provisioned first
+ * ({@link ClaimProvisioning}, reporting through {@link #provisioningReporter}) and the agent starts on the permanent
+ * configuration it leaves.
  *
  * <p>Start-up order: (1) the outbox (so nothing made later can be lost; it never fails, it degrades), (2) the TLS
  * material (bad PEM files stop the start with a clear error — nothing else has started), (3) the shadow and the
@@ -98,6 +106,10 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
+        if (config.isClaim()) {
+            throw new IllegalArgumentException("the configuration holds a claim identity: provision it first"
+                    + " (ClaimProvisioning; the CLI does this before it starts the agent)");
+        }
         this.config = config;
         this.clock = clock;
         this.outbox = OutboxStore.open(config.dataDirectory(),
@@ -145,6 +157,37 @@ public final class Agent implements AutoCloseable {
         systemd.ready();
         Logger.info("agent started: thing {}, endpoint {}:{}, window {} s, outbox {} pending", config.thingName(),
                 config.endpoint(), config.port(), config.windowS(), outbox.size());
+    }
+
+    /**
+     * The progress hook for {@link ClaimProvisioning} while a claim configuration is provisioned: each report is
+     * written to the status file ({@code "thing": null} and a {@code provisioning} section, the same
+     * {@code status.json} {@code pettysync agent status} reads) and pings systemd (ready at the first, the watchdog
+     * at every one: the provisioning reports at least every 30 s, well inside {@code WatchdogSec=120}).
+     */
+    public static Consumer<ProvisioningStatus> provisioningReporter(AgentConfig claimConfig, Clock clock) {
+        SystemdNotifier notifier = new SystemdNotifier();
+        boolean[] ready = {false};
+        return p -> {
+            if (!ready[0]) {
+                notifier.ready();
+                ready[0] = true;
+            }
+            ObjectNode s = StatusFile.newNode();
+            s.putNull("thing");
+            s.put("updated", clock.instant().toString());
+            s.put("pid", ProcessHandle.current().pid());
+            s.put("connected", false);
+            s.put("lastError", p.lastError());
+            s.set("provisioning", StatusFile.provisioning(p));
+            try {
+                Files.createDirectories(claimConfig.dataDirectory());
+                StatusFile.write(claimConfig.dataDirectory(), s);
+            } catch (IOException | RuntimeException e) {
+                Logger.warn("status file not written: {}", e.getMessage());
+            }
+            notifier.watchdog();
+        };
     }
 
     private Supplier<BrokerSession> pahoSessions(AgentConfig c) throws IOException {

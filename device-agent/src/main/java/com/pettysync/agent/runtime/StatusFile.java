@@ -1,6 +1,7 @@
 package com.pettysync.agent.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.agent.provision.ProvisioningStatus;
 import com.pettysync.contract.json.JsonTrees;
 import com.pettysync.drivers.SensorStatus;
 import java.io.IOException;
@@ -56,6 +57,23 @@ public final class StatusFile {
             }
         });
         return states;
+    }
+
+    /**
+     * The {@code provisioning} section while the collar provisions itself by claim: {@code {"state":
+     * "waiting_to_retry", "attempt": 3, "failures": 2, "lastError": "...", "nextAttempt": "...", "since": "...",
+     * "thingName": null}}.
+     */
+    public static ObjectNode provisioning(ProvisioningStatus p) {
+        ObjectNode n = JsonTrees.object();
+        n.put("state", p.state().jsonName());
+        n.put("attempt", p.attempt());
+        n.put("failures", p.failures());
+        n.put("lastError", p.lastError());
+        n.put("nextAttempt", p.nextAttempt() == null ? null : p.nextAttempt().toString());
+        n.put("since", p.since() == null ? null : p.since().toString());
+        n.put("thingName", p.thingName());
+        return n;
     }
 
     public static ObjectNode newNode() {

@@ -107,8 +107,23 @@ public final class PahoBrokerSession implements BrokerSession {
                 throw new BrokerException("connect timed out after " + options.timeout().toMillis() + " ms");
             }
         } catch (MqttException e) {
-            throw new BrokerException("connect to " + options.serverUri() + " failed: " + describe(e), e);
+            throw new BrokerException("connect to " + options.serverUri() + " failed: " + describe(e), e,
+                    refusesCredentials(e));
         }
+    }
+
+    /** CONNACK bad credentials (0x86), not authorized (0x87), banned (0x8A), or a TLS failure in the cause chain. */
+    static boolean refusesCredentials(MqttException e) {
+        int rc = e.getReasonCode();
+        if (rc == 0x86 || rc == 0x87 || rc == 0x8A) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

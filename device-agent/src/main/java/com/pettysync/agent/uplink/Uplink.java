@@ -141,7 +141,7 @@ public final class Uplink {
     private final Function<OutboxEntry, String> topicOf;
     private final Settings settings;
     private final Clock clock;
-    private final RandomGenerator random;
+    private final Backoff backoff;
     private final Hooks hooks;
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     private volatile Runnable waker = () -> { };
@@ -200,7 +200,7 @@ public final class Uplink {
         this.topicOf = Objects.requireNonNull(topicOf);
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
-        this.random = Objects.requireNonNull(random);
+        this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax(), random);
         this.hooks = hooks == null ? new Hooks() { } : hooks;
         this.nextAttempt = clock.instant();
         this.tokensAt = clock.instant();
@@ -356,15 +356,9 @@ public final class Uplink {
                 Duration.between(now, nextAttempt).toMillis());
     }
 
-    /** Full jitter: uniform in [0, min(max, min·2^(n-1))]. */
+    /** Full jitter: uniform in [0, min(max, min·2^(n-1))] ({@link Backoff}). */
     Duration jitter(int n) {
-        long min = settings.backoffMin().toMillis();
-        long max = settings.backoffMax().toMillis();
-        long ceiling = max;
-        if (n - 1 < 62 && min <= (Long.MAX_VALUE >> Math.max(0, n - 1))) {
-            ceiling = Math.min(max, min << Math.max(0, n - 1));
-        }
-        return Duration.ofMillis(random.nextLong(ceiling + 1));
+        return backoff.delay(n);
     }
 
     // --------------------------------------------------------------------------------------------- events
@@ -756,7 +750,8 @@ public final class Uplink {
         return t;
     }
 
-    static String oneLine(Throwable e) {
+    /** A throwable as one log line: its class and message, line breaks folded. */
+    public static String oneLine(Throwable e) {
         if (e == null) {
             return "";
         }
