@@ -176,6 +176,18 @@ class ClaimProvisioningTest {
     }
 
     @Test
+    void aPubackRefusalFailsTheAttemptAtOnceWithoutWaitingForTheTimeout() throws Exception {
+        aws.refusePublishes = 1;
+        Instant start = clock.instant();
+
+        provisioning().provision(config.claim());
+
+        assertEquals("create-from-csr request refused by the broker: PUBACK 0x87 Not authorized (the claim's policy"
+                + " must allow this topic)", firstWaiting().lastError());
+        assertEquals(start, reportedAt.get(reports.indexOf(firstWaiting())), "no reply timeout was waited out");
+    }
+
+    @Test
     void aCertificateForAnotherKeyThanTheCsrsIsRefused() throws Exception {
         aws.csrAnswers.add(new FakeFleetProvisioning.WrongKey());
 

@@ -69,6 +69,8 @@ final class FakeFleetProvisioning implements Supplier<BrokerSession> {
     final Queue<Answer> registerAnswers = new ArrayDeque<>();
     /** Connect attempts to refuse, with {@code credentialsRefused} set (a revoked or expired claim certificate). */
     int refuseConnects;
+    /** Publishes to answer with PUBACK 0x87 (not authorized) and nothing else, as for a claim policy without them. */
+    int refusePublishes;
     final List<Session> sessions = Collections.synchronizedList(new ArrayList<>());
     final List<PKCS10CertificationRequest> csrs = new ArrayList<>();
     final List<Map<String, String>> registeredParameters = new ArrayList<>();
@@ -124,6 +126,11 @@ final class FakeFleetProvisioning implements Supplier<BrokerSession> {
             }
             String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
             publishes.add(new Publish(topic, text));
+            if (refusePublishes > 0) {
+                refusePublishes--;
+                listener.published(token, 0x87, "Not authorized");
+                return;
+            }
             listener.published(token, 0, null);
             try {
                 JsonNode request = JsonTrees.read(payload);
