@@ -80,7 +80,14 @@ public final class AgentCommands implements CommandContribution {
             configureLogging();
             AgentConfig c = load(config, err);
             if (c.isClaim()) {
-                if (!provisionByClaim(c)) {
+                boolean provisioned;
+                try {
+                    provisioned = provisionByClaim(c);
+                } catch (IOException e) {
+                    // unreadable or unusable claim certificate/key/CA: nothing has started
+                    throw new BadInputException("cannot start: " + e.getMessage(), e);
+                }
+                if (!provisioned) {
                     return 0; // stopped (SIGTERM) while provisioning: the configuration is still the claim
                 }
                 c = load(config, err); // the permanent configuration just committed is what runs

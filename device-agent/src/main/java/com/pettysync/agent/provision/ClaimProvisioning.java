@@ -262,27 +262,26 @@ public final class ClaimProvisioning {
             session.connect(new Listener(session));
         } catch (BrokerException e) {
             if (e.credentialsRefused()) {
-                throw new AttemptFailed("the broker refused the claim certificate at connect (revoked, expired or"
-                        + " not registered with AWS?" + expiry(claim) + "): " + Uplink.oneLine(e));
+                throw new AttemptFailed("the broker refused the claim certificate at connect (" + expiry(claim)
+                        + "): " + Uplink.oneLine(e));
             }
             throw new AttemptFailed("connect failed: " + Uplink.oneLine(e));
         }
         Logger.info("provisioning by claim: connected as {} with the claim certificate", claim.clientId());
     }
 
-    /** {@code "; it expired at …"} when the claim certificate's notAfter has passed on our clock. */
+    /** Why the claim certificate may have been refused, as far as the collar can tell. */
     private String expiry(ClaimConfig claim) {
         try {
             for (X509Certificate c : PemTls.certificates(claim.certificate())) {
-                if (c.getNotAfter().toInstant().isBefore(clock.instant())) {
-                    return "; it expired at " + c.getNotAfter().toInstant();
-                }
-                return "";
+                Instant notAfter = c.getNotAfter().toInstant();
+                return notAfter.isBefore(clock.instant()) ? "it expired at " + notAfter
+                        : "revoked, or not registered with AWS? it is valid until " + notAfter;
             }
         } catch (IOException e) {
-            return "; it cannot be read: " + e.getMessage();
+            return "revoked or expired? it cannot be read here: " + e.getMessage();
         }
-        return "";
+        return "revoked or expired?";
     }
 
     private void publish(BrokerSession session, String topic, byte[] payload) throws BrokerException {

@@ -53,6 +53,47 @@ class AgentCommandsTest {
     }
 
     @Test
+    void anUnreadableClaimKeyStopsTheStartAsBadInputBeforeAnyConnect() throws Exception {
+        for (String f : List.of("claim.pem", "claim.key", "ca.pem")) {
+            Files.writeString(dir.resolve(f), "not PEM");
+        }
+        Path cfg = dir.resolve("agent.json");
+        Files.writeString(cfg, """
+                {"endpoint":"localhost","caCertificate":"ca.pem","dataDirectory":"data","sensors":"simulated",
+                 "identity":{"claim":{"certificate":"claim.pem","privateKey":"claim.key","templateName":"T",
+                   "parameters":{"SerialNumber":"PS0001"}}}}""");
+        assertEquals(Pettysync.EXIT_BAD_INPUT, run("agent", "--config", cfg.toString()));
+        assertTrue(err.toString().contains("cannot start"), err.toString());
+    }
+
+    @Test
+    void statusShowsProvisioningByClaimWhileTheCollarHasNoIdentityYet() throws Exception {
+        for (String f : List.of("claim.pem", "claim.key", "ca.pem")) {
+            Files.writeString(dir.resolve(f), "x");
+        }
+        var claim = new com.pettysync.agent.config.AgentConfigParser().parse("""
+                {"endpoint":"localhost","caCertificate":"ca.pem","dataDirectory":"data",
+                 "identity":{"claim":{"certificate":"claim.pem","privateKey":"claim.key","templateName":"T",
+                   "parameters":{"SerialNumber":"PS0001"}}}}""", dir);
+        Instant now = Instant.now();
+        com.pettysync.agent.runtime.Agent.provisioningReporter(claim, java.time.Clock.systemUTC()).accept(
+                new com.pettysync.agent.provision.ProvisioningStatus(
+                        com.pettysync.agent.provision.ProvisioningStatus.State.WAITING_TO_RETRY, 3, 2,
+                        "provision rejected: statusCode 400, errorCode InvalidParameters", now.plusSeconds(9), now,
+                        null));
+
+        assertEquals(0, run("agent", "status", "--data-dir", dir.resolve("data").toString()));
+        String o = out.toString();
+        assertTrue(o.contains("thing       (none yet)"), o);
+        assertTrue(o.contains("provisioning by claim: waiting_to_retry, attempt 3, 2 failure(s) in a row, next attempt "
+                + now.plusSeconds(9) + "; last error: provision rejected: statusCode 400, errorCode InvalidParameters"),
+                o);
+        ObjectNode file = StatusFile.read(dir.resolve("data"));
+        assertTrue(file.path("thing").isNull());
+        assertEquals("waiting_to_retry", file.path("provisioning").path("state").asText());
+    }
+
+    @Test
     void statusPrintsHealthFromTheStatusFile() throws Exception {
         ObjectNode s = StatusFile.newNode();
         s.put("thing", "collar-cli1");

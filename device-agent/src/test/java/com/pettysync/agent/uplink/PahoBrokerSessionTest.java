@@ -108,7 +108,9 @@ class PahoBrokerSessionTest {
         TestPki.Client c = stranger.client("collar-stranger", TestPki.KeyFormat.EC_SEC1);
         try (PahoBrokerSession s = new PahoBrokerSession(new PahoBrokerSession.Options(broker.uri(), "collar-stranger",
                 PemTls.socketFactory(c.certificate(), c.privateKey(), pki.caPem, false), 60, Duration.ofSeconds(5)))) {
-            assertThrows(BrokerException.class, () -> s.connect(new Outcome()));
+            BrokerException e = assertThrows(BrokerException.class, () -> s.connect(new Outcome()));
+            assertTrue(e.credentialsRefused(), "told apart as a refused identity (what a revoked claim certificate"
+                    + " gets): " + e.getMessage());
         }
     }
 
