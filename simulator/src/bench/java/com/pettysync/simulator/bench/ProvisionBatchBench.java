@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * path), half {@code generate} (key and CSR made by the batch).
  */
 public final class ProvisionBatchBench {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] argv) throws Exception {
+        String[] args = String.join(" ", argv).trim().isEmpty() ? new String[0]
+                : String.join(" ", argv).trim().split("\\s+");
         int collars = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int parallel = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         Path dir = Files.createTempDirectory("provision-bench");
