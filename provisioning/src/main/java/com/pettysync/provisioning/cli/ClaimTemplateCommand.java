@@ -127,14 +127,8 @@ final class ClaimTemplateCommand extends ControlPlaneCommand {
     }
 
     private String rootCaPem() {
-        var target = controlPlane.target();
         try {
-            if (rootCa != null) {
-                return RootCa.fromFile(rootCa);
-            }
-            var bundle = target.endpoint().isPresent() ? target.effectiveCaBundle(System.getenv())
-                    : java.util.Optional.<Path>empty();
-            return bundle.isPresent() ? RootCa.fromFile(bundle.get()) : RootCa.amazonRootCa1();
+            return RootCa.forBundle(java.util.Optional.ofNullable(rootCa), controlPlane.target());
         } catch (IOException e) {
             throw new BadInputException("--root-ca: " + e.getMessage(), e);
         }

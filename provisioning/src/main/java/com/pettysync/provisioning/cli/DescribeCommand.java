@@ -3,6 +3,7 @@ package com.pettysync.provisioning.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.contract.topic.ThingName;
+import com.pettysync.provisioning.factory.CollarRegistrar;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +33,8 @@ final class DescribeCommand extends ControlPlaneCommand {
             for (String principal : iot.listThingPrincipalsPaginator(r -> r.thingName(thing.value())).principals()) {
                 ObjectNode c = certs.addObject();
                 c.put("arn", principal);
-                int i = principal.indexOf(":cert/");
-                if (i >= 0) {
-                    String id = principal.substring(i + 6);
+                String id = CollarRegistrar.certificateIdOf(principal);
+                if (id != null) {
                     var d = iot.describeCertificate(r -> r.certificateId(id)).certificateDescription();
                     c.put("certificateId", id);
                     c.put("status", d.statusAsString());

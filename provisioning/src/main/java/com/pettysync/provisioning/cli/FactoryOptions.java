@@ -43,10 +43,8 @@ final class FactoryOptions {
     }
 
     String rootCaPem(ControlPlaneTarget target) {
-        Optional<Path> file = Optional.ofNullable(rootCa)
-                .or(() -> target.endpoint().isPresent() ? target.effectiveCaBundle(System.getenv()) : Optional.empty());
         try {
-            return file.isPresent() ? RootCa.fromFile(file.get()) : RootCa.amazonRootCa1();
+            return RootCa.forBundle(Optional.ofNullable(rootCa), target);
         } catch (IOException e) {
             throw new BadInputException("--root-ca: " + e.getMessage(), e);
         }

@@ -242,7 +242,7 @@ public final class CollarRegistrar {
     }
 
     /** The certificate id of a certificate principal ARN ({@code arn:aws:iot:…:cert/ID}); null for other kinds. */
-    static String certificateIdOf(String principalArn) {
+    public static String certificateIdOf(String principalArn) {
         int i = principalArn.indexOf(":cert/");
         return i < 0 ? null : principalArn.substring(i + ":cert/".length());
     }

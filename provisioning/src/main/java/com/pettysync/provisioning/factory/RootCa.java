@@ -29,6 +29,17 @@ public final class RootCa {
         return PemFiles.certificatesPem(certs);
     }
 
+    /**
+     * The root CA for a bundle: {@code rootCa} if given; else, against a custom endpoint, its CA bundle (the local
+     * IoT Core's CA signs both its HTTPS and its MQTT certificates); else Amazon Root CA 1.
+     */
+    public static String forBundle(java.util.Optional<Path> rootCa,
+            com.pettysync.provisioning.aws.ControlPlaneTarget target) throws IOException {
+        java.util.Optional<Path> file = rootCa.or(() -> target.endpoint().isPresent()
+                ? target.effectiveCaBundle(System.getenv()) : java.util.Optional.empty());
+        return file.isPresent() ? fromFile(file.get()) : amazonRootCa1();
+    }
+
     /** Amazon Root CA 1, PEM. */
     public static String amazonRootCa1() {
         Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");

@@ -91,7 +91,7 @@ class ClaimProvisioningEndToEndTest {
             assertEquals("C2", thing.attributes().get("hardwareRevision"));
             List<String> principals = iot.listThingPrincipals(b -> b.thingName("collar-C0001")).principals();
             assertEquals(1, principals.size());
-            String certificateId = principals.get(0).substring(principals.get(0).indexOf(":cert/") + 6);
+            String certificateId = com.pettysync.provisioning.factory.CollarRegistrar.certificateIdOf(principals.get(0));
             assertEquals(CertificateStatus.ACTIVE, iot.describeCertificate(b -> b.certificateId(certificateId))
                     .certificateDescription().status());
             assertEquals(List.of(FleetNames.STANDARD.collarPolicy()), iot.listAttachedPolicies(b -> b.target(

@@ -17,6 +17,7 @@ import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.PemFiles;
 import com.pettysync.provisioning.cli.ProvisioningCommands;
 import com.pettysync.provisioning.factory.CollarBundle;
+import com.pettysync.provisioning.factory.CollarRegistrar;
 import com.pettysync.contract.fleet.FleetNames;
 import com.pettysync.simulator.cloud.control.IotClients;
 import java.io.PrintWriter;
@@ -214,7 +215,7 @@ class FactoryProvisioningTest {
         Path out = dir.resolve("line-4");
         assertEquals(0, provision("register", "--thing", "collar-F0004", "--generate-key", "--out",
                 out.resolve("first").toString()).exit());
-        String old = CollarRegistrarIds.id(principals("collar-F0004").get(0));
+        String old = CollarRegistrar.certificateIdOf(principals("collar-F0004").get(0));
         Run refused = provision("register", "--thing", "collar-F0004", "--csr", csrFile(p256(), "collar-F0004")
                 .toString(), "--out", out.resolve("second").toString());
         assertEquals(Pettysync.EXIT_FAILED, refused.exit());
@@ -236,7 +237,7 @@ class FactoryProvisioningTest {
                 .exit());
         Path bundle = out.resolve("collar-F0005");
         IssuedCredential id = identity(bundle, PemFiles.readPrivateKey(bundle.resolve(CollarBundle.PRIVATE_KEY)));
-        String certificateId = CollarRegistrarIds.id(principals("collar-F0005").get(0));
+        String certificateId = CollarRegistrar.certificateIdOf(principals("collar-F0005").get(0));
         try (MqttTestClient c = MqttTestClient.of(cloud, "collar-F0005", id)) {
             c.connect();
             Run r = provision("revoke", "--thing", "collar-F0005", "--revoke", "--delete-thing");
@@ -274,10 +275,17 @@ class FactoryProvisioningTest {
         assertEquals(Pettysync.EXIT_BAD_INPUT, provision("describe", "--thing", "no spaces").exit());
     }
 
-    /** Certificate ids from principal ARNs. */
-    static final class CollarRegistrarIds {
-        static String id(String arn) {
-            return arn.substring(arn.indexOf(":cert/") + 6);
-        }
+    @Test
+    void theCloudFormationCommandWritesTheFleetStack() throws Exception {
+        Path file = dir.resolve("stack").resolve("fleet.json");
+        StringWriter out = new StringWriter();
+        int exit = Pettysync.execute(new String[] {"provision", "cloudformation", "--out", file.toString()},
+                List.of(new ProvisioningCommands()), new PrintWriter(out, true), new PrintWriter(new StringWriter()));
+        assertEquals(0, exit);
+        JsonNode stack = JSON.readTree(file.toFile());
+        assertEquals("AWS::IoT::Policy", stack.get("Resources").get("CollarPolicy").get("Type").asText());
+        assertEquals("AWS::IoT::ProvisioningTemplate", stack.get("Resources").get("CollarClaimTemplate").get("Type")
+                .asText());
+        assertEquals(JSON.readTree(com.pettysync.provisioning.cloudformation.FleetStack.template()), stack);
     }
 }

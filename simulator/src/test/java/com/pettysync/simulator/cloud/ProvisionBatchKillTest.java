@@ -94,7 +94,7 @@ class ProvisionBatchKillTest {
             List<String> principals = iot.listThingPrincipals(r -> r.thingName(thing)).principals();
             assertEquals(1, principals.size(), thing + " principals " + principals);
             String arn = principals.get(0);
-            String id = arn.substring(arn.indexOf(":cert/") + 6);
+            String id = com.pettysync.provisioning.factory.CollarRegistrar.certificateIdOf(arn);
             var cert = iot.describeCertificate(r -> r.certificateId(id)).certificateDescription();
             assertEquals(CertificateStatus.ACTIVE, cert.status(), thing);
             assertEquals(1, iot.listAttachedPolicies(r -> r.target(arn)).policies().size(), thing);
