@@ -97,6 +97,8 @@ public final class CollarRegistrar {
                         + String.join(", ", others) + " for another key; --force replaces it", false);
             }
             String certificatePem;
+            String certificateArn;
+            boolean active;
             if (certificateId == null) {
                 journal.append(new ProvisioningJournal.Entry(name, ProvisioningJournal.State.REQUESTING,
                         keys.keyId().hex(), null, null, null, clock.instant()));
@@ -105,6 +107,8 @@ public final class CollarRegistrar {
                         .setAsActive(false));
                 certificateId = created.certificateId();
                 certificatePem = created.certificatePem();
+                certificateArn = created.certificateArn();
+                active = false; // issued inactive: no DescribeCertificate needed (its quota is the lowest, 10/s)
                 journal.append(new ProvisioningJournal.Entry(name, ProvisioningJournal.State.CERTIFICATE, null,
                         certificateId, null, null, clock.instant()));
                 log.step(name, "certificate " + certificateId + " issued (inactive until attached)");
@@ -113,26 +117,25 @@ public final class CollarRegistrar {
                     journal.append(new ProvisioningJournal.Entry(name, ProvisioningJournal.State.CERTIFICATE, null,
                             certificateId, null, null, clock.instant()));
                 }
-                certificatePem = null;
-            }
-            CertificateDescription cert = describe(certificateId);
-            if (certificatePem == null) {
+                CertificateDescription cert = describe(certificateId);
                 certificatePem = cert.certificatePem();
+                certificateArn = cert.certificateArn();
+                active = cert.status() == CertificateStatus.ACTIVE;
                 log.step(name, "certificate " + certificateId + " already issued for this key ("
                         + cert.statusAsString() + ")");
             }
-            String certificateArn = cert.certificateArn();
+            String arn = certificateArn;
             limits.acquire(ControlPlaneApi.ATTACH_POLICY);
-            iot.attachPolicy(r -> r.policyName(fleet.policyName()).target(certificateArn));
+            iot.attachPolicy(r -> r.policyName(fleet.policyName()).target(arn));
             limits.acquire(ControlPlaneApi.ATTACH_THING_PRINCIPAL);
-            iot.attachThingPrincipal(r -> r.thingName(name).principal(certificateArn));
+            iot.attachThingPrincipal(r -> r.thingName(name).principal(arn));
             log.step(name, "policy " + fleet.policyName() + " and thing attached to the certificate");
             if (order.group().isPresent()) {
                 limits.acquire(ControlPlaneApi.ADD_THING_TO_THING_GROUP);
                 iot.addThingToThingGroup(r -> r.thingName(name).thingGroupName(order.group().get()));
                 log.step(name, "in thing group " + order.group().get());
             }
-            if (cert.status() != CertificateStatus.ACTIVE) {
+            if (!active) {
                 String id = certificateId;
                 limits.acquire(ControlPlaneApi.UPDATE_CERTIFICATE);
                 iot.updateCertificate(r -> r.certificateId(id).newStatus(CertificateStatus.ACTIVE));
