@@ -9,9 +9,8 @@ import com.pettysync.agent.config.InvalidConfigException;
 import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.runtime.Agent;
 import com.pettysync.agent.runtime.StatusFile;
-import com.pettysync.agent.sensing.HardwareWindowSource;
-import com.pettysync.agent.sensing.TwinWindowSource;
-import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.agent.sensing.CollarSource;
+import com.pettysync.agent.sensing.Sensing;
 import com.pettysync.agent.window.SystemClockProbe;
 import com.pettysync.cli.BadInputException;
 import com.pettysync.cli.CommandContribution;
@@ -58,9 +57,6 @@ public final class AgentCommands implements CommandContribution {
             description = {"Run the collar agent: sample, make frames, keep them in the outbox, publish them.",
                 "Stops cleanly on SIGTERM (Ctrl-C): frames without PUBACK stay in the outbox."})
     static final class AgentCommand implements Callable<Integer> {
-        /** Home of the simulated dog (the behaviour model walks it from here). */
-        static final double HOME_LAT = 13.7563;
-        static final double HOME_LON = 100.5018;
         @Spec
         CommandSpec spec;
 
@@ -96,21 +92,10 @@ public final class AgentCommands implements CommandContribution {
                 c = c.withSensors(AgentConfig.Sensors.SIMULATED);
             }
             Agent agent;
-            WindowInputs.Source sensors;
-            java.util.function.BooleanSupplier gnssTime;
-            if (c.sensors() == AgentConfig.Sensors.REAL) {
-                // the collar's parts on their buses, one polling thread each -> edge-ml (TFLite loaded once here)
-                HardwareWindowSource hw = HardwareWindowSource.open(c.hardware(), Clock.systemUTC());
-                sensors = hw;
-                gnssTime = hw::gnssTimeValid;
-            } else {
-                // sensor twins -> real drivers -> edge-ml (TFLite model loaded once here)
-                TwinWindowSource twins = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON);
-                sensors = twins;
-                gnssTime = twins::gnssTimeValid;
-            }
+            // the one place that picks real parts or twins (twins run in real time on the real clock)
+            CollarSource sensors = Sensing.open(c, Clock.systemUTC());
             try {
-                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(gnssTime));
+                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(sensors::gnssTimeValid));
             } catch (IOException e) {
                 close(sensors);
                 // unreadable or unusable certificate/key/CA: nothing has started
@@ -167,13 +152,11 @@ public final class AgentCommands implements CommandContribution {
         }
     }
 
-    private static void close(WindowInputs.Source sensors) {
-        if (sensors instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                org.tinylog.Logger.warn("closing the sensors failed: {}", e.toString());
-            }
+    private static void close(CollarSource sensors) {
+        try {
+            sensors.close();
+        } catch (RuntimeException e) {
+            org.tinylog.Logger.warn("closing the sensors failed: {}", e.toString());
         }
     }
 

@@ -9,22 +9,21 @@ import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
 import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.provision.ProvisioningStatus;
-import com.pettysync.agent.sensing.GnssDutyCycle;
-import com.pettysync.agent.sensing.SensorStates;
+import com.pettysync.agent.sensing.CollarSource;
+import com.pettysync.agent.sensing.Observations;
 import com.pettysync.agent.shadow.ConfigShadow;
 import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.agent.uplink.PahoBrokerSession;
 import com.pettysync.agent.uplink.PemTls;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
-import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.voice.EpisodeRecorder;
 import com.pettysync.agent.voice.VoiceClips;
 import com.pettysync.agent.window.ClockSource;
-import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.shadow.CollarConfig;
+import com.pettysync.contract.shadow.HrLimits;
 import com.pettysync.contract.shadow.VoiceUpload;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.contract.telemetry.Firmware;
@@ -32,6 +31,7 @@ import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
 import com.pettysync.drivers.SensorStatus;
+import com.pettysync.drivers.position.GnssPowerMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -86,25 +86,25 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long restarts;
     private volatile String lastSensorError;
-    /** Each sensor's state after the last collection (sources that report it: the sensor twins). */
+    /** Each sensor's state after the last collection. */
     private volatile Map<String, SensorStatus> sensorStates = Map.of();
-    private final GnssDutyCycle gnss; // null for a source without a GNSS receiver
+    private final CollarSource sensing;
     private Instant nextStatus = Instant.MIN;
     private final SystemdNotifier systemd = new SystemdNotifier();
 
     /** Starts an agent on {@code source} (the sensor pipeline or a simulation). */
-    public static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe)
+    public static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe)
             throws IOException {
         return new Agent(config, clock, source, probe, null);
     }
 
     /** For tests: a broker-session supplier instead of Paho over TLS. */
-    static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
+    static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
         return new Agent(config, clock, source, probe, sessions);
     }
 
-    private Agent(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
+    private Agent(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
         if (config.isClaim()) {
             throw new IllegalArgumentException("the configuration holds a claim identity: provision it first"
@@ -121,20 +121,19 @@ public final class Agent implements AutoCloseable {
                 initial = initial.withTelemetryIntervalS(config.windowS());
             }
             this.windowS = new AtomicInteger(config.windowS());
-            this.gnss = source instanceof GnssDutyCycle g ? g : null;
+            this.sensing = source;
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
-            this.events = new EventWatch(recorder, clock);
+            this.events = new EventWatch(recorder, EventWatch.DEFAULT_HR_SUSTAIN);
             this.shadow = new ConfigShadow(thing, initial, this::apply,
                     config.dataDirectory().resolve(ConfigShadow.SAVED_FILE));
             if (!shadow.current().equals(initial)) {
                 apply(shadow.current()); // settings saved before a restart are in force before the first connect
             }
+            source.gnssMode(receiverMode(shadow.current()));
             this.voice = VoiceClips.open(config.dataDirectory(), outbox, config.voice().quotaBytes(), clock);
             voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() == VoiceUpload.EPISODES);
-            if (source instanceof Episode.Source episodes) {
-                EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());
-                episodes.onEpisode(vocal::record);
-            }
+            EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());
+            source.onEpisode(vocal::record);
             Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
             String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
                     config.basicIngestRule() == null ? RuleName.DEFAULT : config.basicIngestRule()).name();
@@ -145,8 +144,9 @@ public final class Agent implements AutoCloseable {
                             Duration.ofMinutes(5)),
                     clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
             uplink.setVoice(voice, TopicScheme.voice(thing).name());
-            this.aggregator = new WindowAggregator(outbox, observed(source), probe, clock, windowS::get,
+            this.aggregator = new WindowAggregator(outbox, collected(source), probe, clock, windowS::get,
                     () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, source.modelVersion()));
+            source.observe(new EventRules());
             this.loop = new UplinkLoop(uplink, clock).start();
         } catch (IOException | RuntimeException e) {
             outbox.close();
@@ -208,36 +208,58 @@ public final class Agent implements AutoCloseable {
     /** Shadow settings take effect here, without a restart. */
     private void apply(CollarConfig c) {
         windowS.set(c.telemetryIntervalS());
-        if (gnss != null) {
-            gnss.lostMode(c.lostMode());
-        }
+        sensing.gnssMode(receiverMode(c));
         events.setGeofences(c.geofences().stream()
                 .map(g -> new EventWatch.Fence(g.id(), g.lat(), g.lon(), g.radiusM())).toList());
     }
 
-    /** Feeds each window's inputs to the event rules before the frame is made. */
-    private WindowInputs.Source observed(WindowInputs.Source source) {
+    /** The receiver mode a setting asks for: {@code live} while lost mode is on, else the shadow's {@code gpsMode}. */
+    static GnssPowerMode receiverMode(CollarConfig c) {
+        if (c.lostMode()) {
+            return GnssPowerMode.LIVE;
+        }
+        return switch (c.gpsMode()) {
+            case OFF -> GnssPowerMode.OFF;
+            case ECO -> GnssPowerMode.ECO;
+            case NORMAL -> GnssPowerMode.NORMAL;
+            case LIVE -> GnssPowerMode.LIVE;
+        };
+    }
+
+    /** Takes each window's sensor states after the window is collected. */
+    private WindowInputs.Source collected(CollarSource source) {
         return (t0, dur) -> {
             WindowInputs in = source.collect(t0, dur);
-            if (source instanceof SensorStates states) {
-                sensorStates = states.statuses(); // a copy, taken on the thread that collects
-            }
-            CollarConfig c = shadow.current();
-            if (in.hr() != null) {
-                events.heartRate(in.hr().meanBpm(), c.hrLimits().min(), c.hrLimits().max());
-            }
-            SensorStatus gauge = sensorStates.get("battery");
-            if (gauge == null || gauge.isOk()) {
-                // a missing or faulted fuel gauge reads 0 %: that is a sensor fault, not a flat battery
-                events.battery(in.batteryPct(), in.charging());
-            }
-            events.faults(DeviceStatus.Flag.bits(in.faults()), bit -> source instanceof FaultCodes codes
-                    ? codes.codeOf(DeviceStatus.Flag.values()[Integer.numberOfTrailingZeros(bit)]) : 0);
-            if (in.loc() != null) {
-                events.fix(in.loc().latE7(), in.loc().lonE7(), in.loc().haccDm(), c.lostMode());
-            }
+            sensorStates = source.statuses(); // a copy, taken on the thread that collects
             return in;
         };
+    }
+
+    /**
+     * The event rules, run on each observation as it is made, on the sensor's own thread (contract §4), with the
+     * settings in force at that moment.
+     */
+    private final class EventRules implements Observations {
+        @Override
+        public void fix(long tMs, int latE7, int lonE7, int haccDm) {
+            events.fix(tMs, latE7, lonE7, haccDm, shadow.current().lostMode());
+        }
+
+        @Override
+        public void heartRate(long tMs, int bpm) {
+            HrLimits l = shadow.current().hrLimits();
+            events.heartRate(tMs, bpm, l.min(), l.max());
+        }
+
+        @Override
+        public void battery(long tMs, int pct, boolean charging) {
+            events.battery(tMs, pct, charging);
+        }
+
+        @Override
+        public void sensor(long tMs, DeviceStatus.Flag flag, boolean faulted, int code) {
+            events.sensor(tMs, flag.bit(), faulted, code);
+        }
     }
 
     /**
@@ -348,6 +370,17 @@ public final class Agent implements AutoCloseable {
         sensors.put("restarts", restarts);
         sensors.put("lastError", lastSensorError);
         sensors.set("states", StatusFile.sensorStates(sensorStates));
+        CollarSource.GnssState g = sensing.gnss();
+        ObjectNode gnss = s.putObject("gnss");
+        gnss.put("wanted", g.wanted() == null ? null : g.wanted().name().toLowerCase(java.util.Locale.ROOT));
+        gnss.put("inForce", g.inForce() == null ? null : g.inForce().name().toLowerCase(java.util.Locale.ROOT));
+        gnss.put("confirmed", g.confirmed());
+        gnss.put("resends", g.resends());
+        CollarSource.ClassifierState cl = sensing.classifier();
+        ObjectNode classifier = s.putObject("classifier");
+        classifier.put("present", cl.present());
+        classifier.put("modelVersion", cl.modelVersion());
+        classifier.put("whyAbsent", cl.whyAbsent());
         return s;
     }
 

@@ -46,8 +46,7 @@ import org.tinylog.Logger;
  * is opened again on the next attempt; a driver that throws a runtime exception is caught by the poller like a
  * fault. The agent starts and publishes frames (with fault flags) even on a board with none of the parts.
  */
-public final class HardwareWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        GnssDutyCycle, AutoCloseable {
+public final class HardwareWindowSource implements CollarSource, FaultCodes {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
     private final CollarSensors parts;
@@ -72,7 +71,7 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
         this.classifier = classifier;
         this.ownsClassifier = ownsClassifier;
         this.resources = List.copyOf(resources);
-        this.window = new SensorWindow(classifier, wall.millis(), clock.nanos());
+        this.window = new SensorWindow(classifier, clock, wall.millis(), clock.nanos());
         window.wantGnss(GnssPowerMode.NORMAL); // a receiver's mode after boot is unknown: set it on the first poll
         this.poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
         window.register(poller, parts, () -> { });
@@ -163,13 +162,29 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
     }
 
     /** True when the receiver gave a fix within the last minute (for {@code clock_gnss}). */
+    @Override
     public boolean gnssTimeValid() {
         return window.fixWithin(clock.nanos(), 60_000_000_000L);
     }
 
     @Override
-    public void lostMode(boolean on) {
-        window.wantGnss(on ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
+    public void gnssMode(GnssPowerMode mode) {
+        window.wantGnss(mode);
+    }
+
+    @Override
+    public GnssState gnss() {
+        return window.gnssState();
+    }
+
+    @Override
+    public ClassifierState classifier() {
+        return new ClassifierState(true, classifier.metadata().version(), null);
+    }
+
+    @Override
+    public void observe(Observations observations) {
+        window.observe(observations);
     }
 
     @Override

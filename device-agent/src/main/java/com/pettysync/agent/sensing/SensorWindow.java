@@ -9,6 +9,7 @@ import com.pettysync.contract.telemetry.Mood;
 import com.pettysync.contract.telemetry.MoodClass;
 import com.pettysync.contract.telemetry.TrailPoint;
 import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.drivers.MonotonicClock;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.BatteryReading;
 import com.pettysync.drivers.heartrate.PpgBatch;
@@ -96,14 +97,26 @@ final class SensorWindow {
     private Fix lastFix;
     private volatile Consumer<Episode> episodeSink;
     private volatile GnssPowerMode wantedGnss; // null: leave the receiver as it is
+    /** Re-send of an unacknowledged receiver command: 1 s, doubling, at most 60 s. */
+    static final com.pettysync.agent.uplink.Backoff GNSS_RESEND = new com.pettysync.agent.uplink.Backoff(
+            Duration.ofSeconds(1), Duration.ofSeconds(60), new java.util.SplittableRandom(0));
+    private long gnssCommandNanos = Long.MIN_VALUE; // the GNSS poll only
+    private int gnssAttempts;
+    private long gnssResends;
+    private volatile CollarSource.GnssState gnssState = CollarSource.GnssState.NONE;
     private long streamSamples; // samples fed to the vocal pipeline so far (the microphone's poll only)
+    private final MonotonicClock clock;
+    private final SlidingHeartRate slidingHr = new SlidingHeartRate(); // the PPG's poll only
+    private volatile Observations observations = Observations.NONE;
 
     /**
      * @param classifier    the vocalisation classifier (not closed here)
+     * @param clock         the sensors' monotonic clock (the time of observations without their own timestamp)
      * @param originEpochMs Unix time, ms, at monotonic time {@code originNanos}
      * @param originNanos   the monotonic clock's reading at {@code originEpochMs}
      */
-    SensorWindow(VocalizationClassifier classifier, long originEpochMs, long originNanos) {
+    SensorWindow(VocalizationClassifier classifier, MonotonicClock clock, long originEpochMs, long originNanos) {
+        this.clock = clock;
         this.vocal = new VocalizationPipeline(classifier);
         this.originEpochMs = originEpochMs;
         this.originNanos = originNanos;
@@ -127,12 +140,8 @@ final class SensorWindow {
             addMotion(samples, s.motion().stepCount(), s.motion().sampleRate());
         });
         poller.add(s.gnss(), GNSS_PERIOD, () -> {
-            GnssPowerMode want = wantedGnss;
-            if (want != null && want != s.gnss().powerMode()) {
-                s.gnss().setPowerMode(want); // a UART that is gone throws: a GNSS fault, retried with back-off
-                Logger.info("GNSS duty cycle: {}", want.name().toLowerCase(java.util.Locale.ROOT));
-            }
-            addFixes(s.gnss().read());
+            addFixes(s.gnss().read()); // first: the read also sees the receiver's UBX-ACK of a command
+            commandGnss(s.gnss());
         });
         poller.add(s.microphone(), MIC_PERIOD, () -> {
             beforeMicRead.run();
@@ -141,18 +150,77 @@ final class SensorWindow {
         poller.add(s.battery(), BATTERY_PERIOD, () -> setBattery(s.battery().read()));
     }
 
+    /** Where observations go as they are made (events); {@link Observations#NONE} until set. */
+    void observe(Observations o) {
+        observations = o == null ? Observations.NONE : o;
+    }
+
     /** The GNSS power mode to switch to on the next GNSS poll. */
     void wantGnss(GnssPowerMode mode) {
         wantedGnss = mode;
+    }
+
+    /** The receiver's state: mode wanted, in force, confirmed, commands re-sent. */
+    CollarSource.GnssState gnssState() {
+        return gnssState;
+    }
+
+    /**
+     * On the GNSS poll (its one thread): sends the wanted mode when it differs from the one in force, and sends it
+     * again while the receiver has not acknowledged it, after {@link #GNSS_RESEND} 1 s, 2 s, 4 s … 60 s (the
+     * deterministic ceiling of the one back-off rule, no jitter: one collar, one receiver). A write that fails (the
+     * UART gone) throws: a GNSS fault, retried by the poller with its own back-off.
+     */
+    private void commandGnss(com.pettysync.drivers.position.PositionSensor gnss)
+            throws com.pettysync.drivers.SensorFault {
+        GnssPowerMode want = wantedGnss;
+        if (want == null) {
+            return;
+        }
+        long now = clock.nanos();
+        boolean confirmed = gnss.powerModeConfirmed();
+        if (want != gnss.powerMode() || gnssCommandNanos == Long.MIN_VALUE) {
+            gnss.setPowerMode(want);
+            gnssAttempts = 1;
+            gnssCommandNanos = now;
+            Logger.info("GNSS mode: {}", want.name().toLowerCase(java.util.Locale.ROOT));
+        } else if (!confirmed && now - gnssCommandNanos >= GNSS_RESEND.ceiling(gnssAttempts).toNanos()) {
+            gnss.setPowerMode(want);
+            gnssAttempts++;
+            gnssCommandNanos = now;
+            gnssResends++;
+            Logger.warn("GNSS mode {} not acknowledged; sent again (attempt {})",
+                    want.name().toLowerCase(java.util.Locale.ROOT), gnssAttempts);
+        }
+        gnssState = new CollarSource.GnssState(want, gnss.powerMode(), gnss.powerModeConfirmed(), gnssResends);
     }
 
     long epochMsAt(long nanos) {
         return originEpochMs + Math.floorDiv(nanos - originNanos, 1_000_000L);
     }
 
-    synchronized void onStatus(String sensor, SensorStatus status) {
-        statuses.put(sensor, status);
-        flagFault(sensor, status);
+    void onStatus(String sensor, SensorStatus status) {
+        synchronized (this) {
+            statuses.put(sensor, status);
+            flagFault(sensor, status);
+        }
+        DeviceStatus.Flag flag = flagOf(sensor);
+        if (flag != null) {
+            if (!status.isOk() && flag == DeviceStatus.Flag.FAULT_HR) {
+                slidingHr.reset(); // the PPG thread is the one reporting its own fault
+            }
+            notify(() -> observations.sensor(epochMsAt(clock.nanos()), flag, !status.isOk(),
+                    status.isOk() ? 0 : status.fault().code()));
+        }
+    }
+
+    /** Hands one observation on; a throwing observer costs only that observation. */
+    private static void notify(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            Logger.error(e, "observation not handled");
+        }
     }
 
     void onEpisode(Consumer<Episode> sink) {
@@ -172,9 +240,19 @@ final class SensorWindow {
         return lastFix != null && nowNanos - lastFix.tNanos() <= maxAgeNanos;
     }
 
-    private synchronized void addPpg(PpgBatch b) {
-        for (PpgSample s : b.samples()) {
-            ir.add(s.ir());
+    private void addPpg(PpgBatch b) {
+        synchronized (this) {
+            for (PpgSample s : b.samples()) {
+                ir.add(s.ir());
+            }
+        }
+        for (PpgSample s : b.samples()) { // the sliding estimate and its observer run outside the window's lock
+            Optional<HeartRateSummary> h = slidingHr.add(s.ir());
+            if (h.isPresent()) {
+                int bpm = h.get().meanBpm();
+                long t = epochMsAt(s.tNanos());
+                notify(() -> observations.heartRate(t, bpm));
+            }
         }
     }
 
@@ -191,12 +269,20 @@ final class SensorWindow {
         }
     }
 
-    private synchronized void addFixes(List<Fix> read) {
-        for (Fix f : read) {
-            if (f.latE7() != null && f.lonE7() != null) {
-                fixes.add(f);
-                lastFix = f;
+    private void addFixes(List<Fix> read) {
+        List<Fix> positioned = new ArrayList<>(read.size());
+        synchronized (this) {
+            for (Fix f : read) {
+                if (f.latE7() != null && f.lonE7() != null) {
+                    fixes.add(f);
+                    lastFix = f;
+                    positioned.add(f);
+                }
             }
+        }
+        for (Fix f : positioned) { // each fix as it arrives, outside the window's lock (an event is a disk commit)
+            int hacc = f.haccDm() == null ? 65_535 : Math.min(f.haccDm(), 65_535);
+            notify(() -> observations.fix(epochMsAt(f.tNanos()), f.latE7(), f.lonE7(), hacc));
         }
     }
 
@@ -213,8 +299,12 @@ final class SensorWindow {
         }
     }
 
-    private synchronized void setBattery(BatteryReading b) {
-        battery = b;
+    private void setBattery(BatteryReading b) {
+        synchronized (this) {
+            battery = b;
+        }
+        int pct = (int) Math.round(Math.max(0, Math.min(100, b.stateOfChargePercent())));
+        notify(() -> observations.battery(epochMsAt(b.tNanos()), pct, false));
     }
 
     private synchronized void setDieTemperature(double celsius) {

@@ -1,5 +1,6 @@
 package com.pettysync.agent.uplink;
 
+import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxEntry;
 import com.pettysync.agent.outbox.OutboxStore;
 import java.time.Clock;
@@ -46,10 +47,18 @@ import org.tinylog.Logger;
  * failed publishes (no PUBACK of any reason code in between) close the session and go through the reconnect
  * back-off above. Failures reported by an earlier session are ignored.
  *
- * <h2>Drain order</h2>
- * At connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames appended later are
- * <em>live</em>. When both are waiting, publishes alternate between them, so new windows and events are not held
- * behind a long backlog.
+ * <h2>Drain order (lanes, highest first)</h2>
+ * <ol>
+ * <li><b>Events</b> (contract §4: "sent at once"): every event frame waiting, oldest first, before any telemetry
+ * — also those of the backlog. An event appended while the uplink paces a backlog wakes it ({@link #wake}) and
+ * takes the next token of the bucket: it waits at most one token interval (100 ms at 10/s), never behind the
+ * backlog.</li>
+ * <li><b>Telemetry</b>: at connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames
+ * appended later are <em>live</em>. When both are waiting, publishes alternate between them, so new windows are
+ * not held behind a long backlog.</li>
+ * <li><b>Voice</b> clip parts (below), only when no frame is waiting.</li>
+ * </ol>
+ * Every lane goes through the same token bucket, so the sum stays within {@code publishesPerSecond}.
  *
  * <h2>Rejections (PUBACK reason code ≥ 0x80), by rule</h2>
  * <ul>
@@ -161,6 +170,7 @@ public final class Uplink {
     private long controlTokens = -1; // control publishes use negative tokens
     private long boundary;
     private long backlogCursor;
+    private long eventCursor; // the event lane: events up to here were offered on this session
     private long liveCursor;
     private boolean preferLive;
     private long seenGeneration;
@@ -268,6 +278,7 @@ public final class Uplink {
             seenGeneration = outbox.generation();
             backlogCursor = 0;
             liveCursor = 0;
+            eventCursor = 0;
         }
         if (session == null && !now.isBefore(nextAttempt)) {
             connect(now);
@@ -318,6 +329,7 @@ public final class Uplink {
             boundary = lastOutboxId();
             backlogCursor = 0;
             liveCursor = boundary;
+            eventCursor = 0;
             inFlight.clear();
             voiceInFlight = null;
             publishFailures = 0;
@@ -560,6 +572,7 @@ public final class Uplink {
     }
 
     private void rewindTo(long id) {
+        eventCursor = Math.min(eventCursor, id - 1); // harmless for telemetry: the event lane finds no telemetry
         if (id <= boundary) {
             backlogCursor = Math.min(backlogCursor, id - 1);
         } else {
@@ -677,6 +690,10 @@ public final class Uplink {
     }
 
     private OutboxEntry pick() {
+        OutboxEntry event = pickEvent();
+        if (event != null) {
+            return event;
+        }
         OutboxEntry backlog = backlogCursor < boundary ? firstNotInFlight(backlogCursor, boundary) : null;
         OutboxEntry live = firstNotInFlight(Math.max(liveCursor, boundary), Long.MAX_VALUE);
         OutboxEntry chosen;
@@ -701,8 +718,30 @@ public final class Uplink {
     }
 
     private void unpick(OutboxEntry e) {
+        if (e.kind() == FrameKind.EVENT) {
+            eventCursor = Math.min(eventCursor, e.id() - 1);
+            return; // the telemetry lanes' cursors were not moved
+        }
         rewindTo(e.id());
         preferLive = !preferLive;
+    }
+
+    /** The oldest event not in flight, or null; the event lane's cursor moves past it. */
+    private OutboxEntry pickEvent() {
+        long cursor = eventCursor;
+        while (true) {
+            List<OutboxEntry> batch = outbox.pendingAfter(cursor, settings.maxInFlight() + 1, FrameKind.EVENT);
+            for (OutboxEntry e : batch) {
+                if (!inFlight.containsKey(e.id())) {
+                    eventCursor = e.id();
+                    return e;
+                }
+                cursor = e.id();
+            }
+            if (batch.size() <= settings.maxInFlight()) {
+                return null;
+            }
+        }
     }
 
     private OutboxEntry firstNotInFlight(long after, long upTo) {

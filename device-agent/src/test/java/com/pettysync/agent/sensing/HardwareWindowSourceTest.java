@@ -123,7 +123,7 @@ class HardwareWindowSourceTest {
     }
 
     @Test
-    void lostModeSwitchesTheReceiverToLiveFixesAndBackOnTheGnssPoll() {
+    void theWantedModeSwitchesTheReceiverToLiveFixesAndBackOnTheGnssPoll() {
         long t0 = TwinWindowSourceTest.walkStart();
         SimulatedCollar collar = twinsAt(t0);
         HardwareWindowSource source = overTwins(collar, t0);
@@ -131,12 +131,12 @@ class HardwareWindowSourceTest {
         assertEquals(List.of(com.pettysync.drivers.position.GnssPowerMode.NORMAL), collar.gnssTwin().modeChanges(),
                 "a fresh receiver is put on the normal duty cycle");
         int normalFixes = fixesIn(source.collect(t0, 60));
-        source.lostMode(true);
+        source.gnssMode(com.pettysync.drivers.position.GnssPowerMode.LIVE);
         stepTo(source, collar, 120_000_000_000L);
         int liveFixes = fixesIn(source.collect(t0 + 60, 60));
         assertEquals(com.pettysync.drivers.position.GnssPowerMode.LIVE, collar.gnssTwin().mode());
         assertTrue(liveFixes > normalFixes, "live: a fix every second, " + liveFixes + " vs " + normalFixes);
-        source.lostMode(false);
+        source.gnssMode(com.pettysync.drivers.position.GnssPowerMode.NORMAL);
         stepTo(source, collar, 180_000_000_000L);
         assertEquals(com.pettysync.drivers.position.GnssPowerMode.NORMAL, collar.gnssTwin().mode());
     }
@@ -220,6 +220,10 @@ class HardwareWindowSourceTest {
                 }
 
                 public void setPowerMode(GnssPowerMode mode) {
+                }
+
+                public boolean powerModeConfirmed() {
+                    return true;
                 }
 
                 public GnssPowerMode powerMode() {
