@@ -255,6 +255,33 @@ public final class AgentCommands implements CommandContribution {
                         sensorState(e.getValue())));
                 out.printf("window      %d s, next close %s%n", s.path("window").path("lengthS").asInt(),
                         s.path("window").path("nextClose").asText());
+                JsonNode g = s.path("gnss");
+                if (g.isObject()) {
+                    out.printf("gnss        wanted %s, in force %s, %s, %d re-send(s)%n", text(g, "wanted"),
+                            text(g, "inForce"), g.path("confirmed").asBoolean() ? "confirmed" : "NOT confirmed",
+                            g.path("resends").asLong());
+                }
+                JsonNode cl = s.path("classifier");
+                if (cl.isObject()) {
+                    out.printf("classifier  %s%n", cl.path("present").asBoolean()
+                            ? "model " + cl.path("modelVersion").asLong()
+                            : "absent: " + text(cl, "whyAbsent") + " (mood from heart rate and activity)");
+                }
+                JsonNode mo = s.path("mood");
+                if (mo.isObject()) {
+                    out.printf("mood        %s%n", mo.toString());
+                }
+                JsonNode en = s.path("energy");
+                if (en.isObject()) {
+                    StringBuilder parts = new StringBuilder();
+                    en.path("components").fields().forEachRemaining(e -> parts.append(String.format(
+                            java.util.Locale.ROOT, " %s %.1f", e.getKey(), e.getValue().path("mWhPerDay").asDouble())));
+                    out.printf(java.util.Locale.ROOT, "energy      over %d s: +%.2f mW above the %.0f mW floor "
+                            + "(agent CPU+radio %.2f %% of it); battery %.1f h at %d mAh; mWh/day:%s%n",
+                            en.path("measuredS").asLong(), en.path("totalMw").asDouble(),
+                            en.path("idleFloorMw").asDouble(), en.path("cpuRadioPctOfFloor").asDouble(),
+                            en.path("batteryHours").asDouble(), en.path("batteryMah").asInt(), parts);
+                }
             }
             out.flush();
             return stale ? Pettysync.EXIT_FAILED : 0;

@@ -3,6 +3,9 @@ package com.pettysync.agent.runtime;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.event.EventRecorder;
+import com.pettysync.agent.energy.EnergyAccount;
+import com.pettysync.agent.energy.PowerModel;
+import com.pettysync.agent.energy.ProcessCpu;
 import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
@@ -89,6 +92,8 @@ public final class Agent implements AutoCloseable {
     /** Each sensor's state after the last collection. */
     private volatile Map<String, SensorStatus> sensorStates = Map.of();
     private final CollarSource sensing;
+    private final ProcessCpu cpu = new ProcessCpu();
+    private final EnergyAccount energy;
     private Instant nextStatus = Instant.MIN;
     private final SystemdNotifier systemd = new SystemdNotifier();
 
@@ -122,6 +127,7 @@ public final class Agent implements AutoCloseable {
             }
             this.windowS = new AtomicInteger(config.windowS());
             this.sensing = source;
+            this.energy = new EnergyAccount(PowerModel.REFERENCE, config.hardware().batteryMah());
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
             this.events = new EventWatch(recorder, EventWatch.DEFAULT_HR_SUSTAIN);
             this.shadow = new ConfigShadow(thing, initial, this::apply,
@@ -376,6 +382,7 @@ public final class Agent implements AutoCloseable {
         gnss.put("inForce", g.inForce() == null ? null : g.inForce().name().toLowerCase(java.util.Locale.ROOT));
         gnss.put("confirmed", g.confirmed());
         gnss.put("resends", g.resends());
+        s.set("energy", StatusFile.energy(energy()));
         CollarSource.ClassifierState cl = sensing.classifier();
         ObjectNode classifier = s.putObject("classifier");
         classifier.put("present", cl.present());
@@ -384,7 +391,33 @@ public final class Agent implements AutoCloseable {
         return s;
     }
 
+    /** Feeds the energy account the counters of now (with each status write, every 30 s). */
+    private void sampleEnergy() {
+        Uplink.Status u = uplink.status();
+        Map<String, SensorStatus> st = sensorStates;
+        CollarSource.GnssState g = sensing.gnss();
+        synchronized (energy) {
+            energy.sample(clock.instant(), new EnergyAccount.Counters(cpu.nanos(),
+                    u.publishesSent() + u.messagesReceived(), u.bytesSent() + u.bytesReceived(), u.connects(),
+                    u.connected(), shadow.current().keepAliveS(), g.inForce(), ok(st, "hr"), ok(st, "motion"),
+                    ok(st, "mic"), ok(st, "battery")));
+        }
+    }
+
+    private static boolean ok(Map<String, SensorStatus> states, String sensor) {
+        SensorStatus s = states.get(sensor);
+        return s != null && s.isOk();
+    }
+
+    /** The energy account so far. */
+    public EnergyAccount.Report energy() {
+        synchronized (energy) {
+            return energy.report();
+        }
+    }
+
     private void writeStatus() {
+        sampleEnergy();
         try {
             StatusFile.write(config.dataDirectory(), status());
         } catch (IOException | RuntimeException e) {

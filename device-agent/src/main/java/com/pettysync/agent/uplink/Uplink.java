@@ -124,10 +124,15 @@ public final class Uplink {
         }
     }
 
-    /** A snapshot for the status file. */
+    /**
+     * A snapshot for the status file. {@code bytesSent} / {@code bytesReceived} count MQTT PUBLISH topic + payload
+     * bytes of every lane (frames, voice, shadow) and of the messages received (the energy account's radio input);
+     * {@code publishesSent} / {@code messagesReceived} count those packets.
+     */
     public record Status(boolean connected, int inFlight, long published, long acknowledged, long rejectedDropped,
             long rejectedKept, long connects, long connectFailures, Instant lastPuback, Instant nextAttempt,
-            String lastError, long voicePartsPublished, long voicePartsAcknowledged) {
+            String lastError, long voicePartsPublished, long voicePartsAcknowledged, long publishesSent,
+            long bytesSent, long messagesReceived, long bytesReceived) {
     }
 
     private sealed interface Event {
@@ -202,6 +207,10 @@ public final class Uplink {
     private int voiceRejectFailures;
     private long voicePublished;
     private long voiceAcknowledged;
+    private long publishesSent;
+    private long bytesSent;
+    private long messagesReceived;
+    private long bytesReceived;
 
     public Uplink(OutboxStore outbox, Supplier<BrokerSession> sessions, Function<OutboxEntry, String> topicOf,
             Settings settings, Clock clock, RandomGenerator random, Hooks hooks) {
@@ -314,7 +323,7 @@ public final class Uplink {
     private Status snapshotNow() {
         return new Status(session != null, inFlightCount(), published, acknowledged, rejectedDropped, rejectedKept,
                 connects, connectFailures, lastPuback, session == null ? nextAttempt : null, lastError,
-                voicePublished, voiceAcknowledged);
+                voicePublished, voiceAcknowledged, publishesSent, bytesSent, messagesReceived, bytesReceived);
     }
 
     // --------------------------------------------------------------------------------------------- connection
@@ -448,7 +457,11 @@ public final class Uplink {
                         pauseVoice(now, "voice part publish failed: " + oneLine(f.cause()));
                     }
                 }
-                case Message m -> hooks.message(m.topic(), m.payload());
+                case Message m -> {
+                    messagesReceived++;
+                    bytesReceived += m.topic().length() + m.payload().length;
+                    hooks.message(m.topic(), m.payload());
+                }
                 case Lost l -> {
                     if (l.session() == session) {
                         lost(now, l.cause());
@@ -591,6 +604,11 @@ public final class Uplink {
         }
     }
 
+    private void sent(String topic, int payloadBytes) {
+        publishesSent++;
+        bytesSent += topic.length() + payloadBytes;
+    }
+
     private boolean takeToken() {
         if (tokens >= 1) {
             tokens -= 1;
@@ -604,6 +622,7 @@ public final class Uplink {
             Control c = control.poll();
             try {
                 session.publish(controlTokens--, c.topic(), c.payload());
+                sent(c.topic(), c.payload().length);
             } catch (BrokerException e) {
                 lost(clock.instant(), e);
             }
@@ -638,7 +657,9 @@ public final class Uplink {
             try {
                 inFlight.put(next.id(), next);
                 published++;
-                session.publish(next.id(), topicOf.apply(next), next.payload());
+                String topic = topicOf.apply(next);
+                session.publish(next.id(), topic, next.payload());
+                sent(topic, next.size());
             } catch (BrokerException e) {
                 inFlight.remove(next.id());
                 lost(now, e);
@@ -681,6 +702,7 @@ public final class Uplink {
         voicePublished++;
         try {
             session.publish(voiceToken, voiceTopic, p.payload());
+            sent(voiceTopic, p.payload().length);
         } catch (BrokerException e) {
             voiceInFlight = null;
             lost(now, e);
