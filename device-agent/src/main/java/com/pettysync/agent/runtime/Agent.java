@@ -92,6 +92,7 @@ public final class Agent implements AutoCloseable {
     /** Each sensor's state after the last collection. */
     private volatile Map<String, SensorStatus> sensorStates = Map.of();
     private final CollarSource sensing;
+    private final EpisodeRecorder vocal;
     private final ProcessCpu cpu = new ProcessCpu();
     private final EnergyAccount energy;
     private Instant nextStatus = Instant.MIN;
@@ -137,8 +138,8 @@ public final class Agent implements AutoCloseable {
             }
             source.gnssMode(receiverMode(shadow.current()));
             this.voice = VoiceClips.open(config.dataDirectory(), outbox, config.voice().quotaBytes(), clock);
-            voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() == VoiceUpload.EPISODES);
-            EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());
+            voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() != VoiceUpload.OFF);
+            this.vocal = new EpisodeRecorder(voice, recorder, shadow::current);
             source.onEpisode(vocal::record);
             Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
             String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
@@ -368,6 +369,15 @@ public final class Agent implements AutoCloseable {
         vo.put("missingRemoved", v.missingRemoved());
         vo.put("partsPublished", u.voicePartsPublished());
         vo.put("partsAcknowledged", u.voicePartsAcknowledged());
+        EpisodeRecorder.Status gate = vocal.status();
+        ObjectNode gn = vo.putObject("gate");
+        CollarConfig cfg = shadow.current();
+        gn.put("voiceUpload", cfg.voiceUpload().jsonName());
+        gn.put("voiceConfidenceBelow", cfg.voiceConfidenceBelow());
+        gn.put("clipsStored", gate.stored());
+        gn.put("keptConfident", gate.confident());
+        gn.put("keptOff", gate.off());
+        gn.put("lastDecision", gate.lastDecision());
         ObjectNode w = s.putObject("window");
         w.put("lengthS", windowS.get());
         w.put("nextClose", aggregator.nextClose().toString());
@@ -383,6 +393,10 @@ public final class Agent implements AutoCloseable {
         gnss.put("confirmed", g.confirmed());
         gnss.put("resends", g.resends());
         s.set("energy", StatusFile.energy(energy()));
+        ObjectNode mood = sensing.moodInputs();
+        if (mood != null) {
+            s.set("mood", mood);
+        }
         CollarSource.ClassifierState cl = sensing.classifier();
         ObjectNode classifier = s.putObject("classifier");
         classifier.put("present", cl.present());

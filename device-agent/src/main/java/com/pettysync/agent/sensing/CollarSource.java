@@ -47,6 +47,14 @@ public interface CollarSource extends WindowInputs.Source, Episode.Source, AutoC
         return ClassifierState.NONE;
     }
 
+    /**
+     * The last window's mood estimate and what it was made of (vocal counts, heart rate against the baseline,
+     * activity), as a JSON object for the status file; null before the first window or without a mood pipeline.
+     */
+    default com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        return null;
+    }
+
     @Override
     default void close() {
     }

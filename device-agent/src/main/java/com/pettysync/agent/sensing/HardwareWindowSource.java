@@ -53,7 +53,7 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
     private final MonotonicClock clock;
     private final SensorWindow window;
     private final SensorPoller poller;
-    private final VocalizationClassifier classifier;
+    private final VocalModel model;
     private final boolean ownsClassifier;
     private final List<AutoCloseable> resources;
     private boolean started;
@@ -64,14 +64,14 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
      * @param wall       Unix time of the monotonic clock's current reading (trail points, voice clips)
      * @param resources  closed by {@link #close}, in order, after the sensors stop (buses, ports, Pi4J context)
      */
-    HardwareWindowSource(CollarSensors parts, MonotonicClock clock, Clock wall, VocalizationClassifier classifier,
+    HardwareWindowSource(CollarSensors parts, MonotonicClock clock, Clock wall, VocalModel model,
             boolean ownsClassifier, List<AutoCloseable> resources) {
         this.parts = parts;
         this.clock = clock;
-        this.classifier = classifier;
+        this.model = model;
         this.ownsClassifier = ownsClassifier;
         this.resources = List.copyOf(resources);
-        this.window = new SensorWindow(classifier, clock, wall.millis(), clock.nanos());
+        this.window = new SensorWindow(model.classifier(), clock, wall.millis(), clock.nanos());
         window.wantGnss(GnssPowerMode.NORMAL); // a receiver's mode after boot is unknown: set it on the first poll
         this.poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
         window.register(poller, parts, () -> { });
@@ -105,7 +105,7 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
         resources.add(0, mic::close); // closed first: mic, UART, then the I2C bus and the Pi4J context
         CollarSensors parts = new CollarSensors(new Max30102(i2c, clock), new Lsm6dsox(i2c, clock), gnss, mic,
                 new Max17048(i2c, clock));
-        HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, VocalizationClassifier.bundled(),
+        HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, VocalModel.bundled(),
                 true, resources);
         source.start(Thread.ofPlatform().daemon().factory());
         Logger.info("sensors: I2C bus {}, GNSS {} at {} Bd, microphone {}{}", hw.i2cBus(), hw.gnssSerial(),
@@ -178,8 +178,14 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        SensorWindow w = window;
+        return w == null ? null : w.moodInputs();
+    }
+
+    @Override
     public ClassifierState classifier() {
-        return new ClassifierState(true, classifier.metadata().version(), null);
+        return model.state();
     }
 
     @Override
@@ -189,7 +195,7 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
 
     @Override
     public long modelVersion() {
-        return classifier.metadata().version();
+        return model.version();
     }
 
     @Override
@@ -223,7 +229,7 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
             }
         }
         if (ownsClassifier) {
-            classifier.close();
+            model.close();
         }
     }
 }

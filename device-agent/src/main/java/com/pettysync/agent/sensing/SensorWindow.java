@@ -108,6 +108,26 @@ final class SensorWindow {
     private final MonotonicClock clock;
     private final SlidingHeartRate slidingHr = new SlidingHeartRate(); // the PPG's poll only
     private volatile Observations observations = Observations.NONE;
+    private final boolean classified;
+    private volatile MoodInputs lastMood;
+
+    /**
+     * What the last window's mood estimate was made of, and what it gave (for the status file).
+     *
+     * @param t0          the window's start
+     * @param vocal       episodes per class (bark, growl, whine, howl); all 0 without a classifier
+     * @param classified  whether episodes were classified (else mood ignores vocalisations)
+     * @param hrMeanBpm   the window's mean heart rate, or null
+     * @param baselineBpm the dog's resting baseline, or null while it is learnt
+     * @param restShare   share of the window at rest, or null without activity
+     * @param playShare   share of the window playing, or null without activity
+     * @param mood        the estimate, or null when it failed
+     * @param confPct     its confidence
+     * @param reasons     the estimator's reasons
+     */
+    record MoodInputs(long t0, int[] vocal, boolean classified, Integer hrMeanBpm, Double baselineBpm,
+            Double restShare, Double playShare, String mood, int confPct, List<String> reasons) {
+    }
 
     /**
      * @param classifier    the vocalisation classifier (not closed here)
@@ -117,7 +137,8 @@ final class SensorWindow {
      */
     SensorWindow(VocalizationClassifier classifier, MonotonicClock clock, long originEpochMs, long originNanos) {
         this.clock = clock;
-        this.vocal = new VocalizationPipeline(classifier);
+        this.vocal = new VocalizationPipeline(classifier); // null: gate only (episodes cut, unclassified)
+        this.classified = classifier != null;
         this.originEpochMs = originEpochMs;
         this.originNanos = originNanos;
     }
@@ -153,6 +174,28 @@ final class SensorWindow {
     /** Where observations go as they are made (events); {@link Observations#NONE} until set. */
     void observe(Observations o) {
         observations = o == null ? Observations.NONE : o;
+    }
+
+    /** The last window's mood inputs and estimate as JSON; null before the first. */
+    com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        MoodInputs m = lastMood;
+        if (m == null) {
+            return null;
+        }
+        var o = com.pettysync.contract.json.JsonTrees.object();
+        o.put("windowStart", m.t0());
+        o.put("mood", m.mood());
+        o.put("confPct", m.confPct());
+        var in = o.putObject("inputs");
+        in.put("vocalClassified", m.classified());
+        in.put("barks", m.vocal()[0]).put("growls", m.vocal()[1]).put("whines", m.vocal()[2]).put("howls", m.vocal()[3]);
+        in.put("hrMeanBpm", m.hrMeanBpm());
+        in.put("baselineBpm", m.baselineBpm() == null ? null : Math.round(m.baselineBpm() * 10) / 10.0);
+        in.put("restShare", m.restShare() == null ? null : Math.round(m.restShare() * 1000) / 1000.0);
+        in.put("playShare", m.playShare() == null ? null : Math.round(m.playShare() * 1000) / 1000.0);
+        var why = o.putArray("reasons");
+        m.reasons().forEach(why::add);
+        return o;
     }
 
     /** The GNSS power mode to switch to on the next GNSS poll. */
@@ -346,6 +389,9 @@ final class SensorWindow {
                 }
             }
         }
+        if (!classified) {
+            return; // unclassified episodes: their events and clips went to the sink; no class to count
+        }
         VocalCounts c = VocalCounts.of(episodes); // the clips went to the sink (if any); counts only here
         synchronized (this) {
             barks += c.barks();
@@ -414,6 +460,13 @@ final class SensorWindow {
             MoodEstimate m = moodEstimator.estimate(counts, hrs, baseline.value(), acts);
             mood = new Mood(MoodClass.values()[m.mood().ordinal()], m.confPct(), Math.min(barks, 255),
                     Math.min(growls, 255), Math.min(whines, 255), Math.min(howls, 255));
+            int active = acts.map(a -> Math.max(1, a.restS() + a.walkS() + a.runS() + a.playS())).orElse(1);
+            lastMood = new MoodInputs(t0, new int[] {barks, growls, whines, howls}, classified,
+                    hrs.map(HeartRateSummary::meanBpm).orElse(null),
+                    baseline.value().isPresent() ? baseline.value().getAsDouble() : null,
+                    acts.map(a -> a.restS() / (double) active).orElse(null),
+                    acts.map(a -> a.playS() / (double) active).orElse(null), m.mood().name().toLowerCase(
+                            java.util.Locale.ROOT), m.confPct(), m.reasons());
         } catch (RuntimeException e) {
             Logger.error(e, "mood estimate failed; window {} without mood", t0);
         }

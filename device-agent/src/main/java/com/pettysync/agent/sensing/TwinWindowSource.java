@@ -54,7 +54,7 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
     private final long seed;
     private final double homeLat;
     private final double homeLon;
-    private final VocalizationClassifier classifier;
+    private final VocalModel model;
     private final boolean ownsClassifier;
     private final Map<String, TwinFault> pendingFaults = new HashMap<>();
 
@@ -75,21 +75,25 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
      * @param classifier the vocalisation classifier, loaded once (not closed by this source)
      */
     public TwinWindowSource(String thingName, double homeLat, double homeLon, VocalizationClassifier classifier) {
-        this(thingName.hashCode(), homeLat, homeLon, classifier, false);
+        this(thingName.hashCode(), homeLat, homeLon, VocalModel.of(classifier), false);
     }
 
-    private TwinWindowSource(long seed, double homeLat, double homeLon, VocalizationClassifier classifier,
-            boolean owns) {
+    /** A source over {@code model} (present or absent); not closed by this source. */
+    public TwinWindowSource(String thingName, double homeLat, double homeLon, VocalModel model) {
+        this(thingName.hashCode(), homeLat, homeLon, model, false);
+    }
+
+    private TwinWindowSource(long seed, double homeLat, double homeLon, VocalModel model, boolean owns) {
         this.seed = seed;
         this.homeLat = homeLat;
         this.homeLon = homeLon;
-        this.classifier = classifier;
+        this.model = model;
         this.ownsClassifier = owns;
     }
 
-    /** A source with the bundled TFLite model, closed with the source. */
+    /** A source with the bundled TFLite model (or none, where TFLite cannot load), closed with the source. */
     public static TwinWindowSource create(String thingName, double homeLat, double homeLon) {
-        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, VocalizationClassifier.bundled(), true);
+        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, VocalModel.bundled(), true);
     }
 
     /**
@@ -120,8 +124,14 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        SensorWindow w = window;
+        return w == null ? null : w.moodInputs();
+    }
+
+    @Override
     public ClassifierState classifier() {
-        return new ClassifierState(true, classifier.metadata().version(), null);
+        return model.state();
     }
 
     /** Where observations go as they are made (the agent's event rules). */
@@ -171,7 +181,7 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
     /** The vocalisation model's own version (its metadata), reported as {@code fw.model} in every frame. */
     @Override
     public long modelVersion() {
-        return classifier.metadata().version();
+        return model.version();
     }
 
     /** True when the GNSS twin gave a fix within the last minute of simulated time (for {@code clock_gnss}). */
@@ -229,7 +239,7 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
         collar = new SimulatedCollar(new DogBehaviourModel(seed, homeLat, homeLon), clock, seed);
         pendingFaults.forEach(collar::inject);
         pendingFaults.clear();
-        window = new SensorWindow(classifier, clock, clock.origin().toEpochMilli(), 0);
+        window = new SensorWindow(model.classifier(), clock, clock.origin().toEpochMilli(), 0);
         window.onEpisode(episodeSink);
         window.observe(observations);
         GnssPowerMode wanted = gnssMode;
@@ -259,7 +269,7 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
             }
         }
         if (ownsClassifier) {
-            classifier.close();
+            model.close();
         }
     }
 }

@@ -86,7 +86,7 @@ class HardwareWindowSourceTest {
     /** The hardware source over the twins' drivers, stepped by the test ({@link #stepTo}), not by its threads. */
     static HardwareWindowSource overTwins(SimulatedCollar collar, long t0) {
         return new HardwareWindowSource(partsOf(collar), collar.clock(),
-                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), VocalModel.of(classifier), false, List.of());
     }
 
     static CollarSensors partsOf(SimulatedCollar c) {
@@ -267,7 +267,7 @@ class HardwareWindowSourceTest {
             return t;
         };
         HardwareWindowSource source = new HardwareWindowSource(stubs.sensors(), MonotonicClock.system(),
-                Clock.systemUTC(), classifier, false, List.of());
+                Clock.systemUTC(), VocalModel.of(classifier), false, List.of());
         source.start(factory);
         assertEquals(5, threads.size(), "one thread per sensor");
         assertTrue(stubs.batteryReads.await(30, TimeUnit.SECONDS), "the gauge is polled");
