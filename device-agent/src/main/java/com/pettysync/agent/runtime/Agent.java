@@ -294,6 +294,7 @@ public final class Agent implements AutoCloseable {
                     writeStatus();
                     systemd.watchdog();
                     nextStatus = now.plusSeconds(StatusFile.EVERY_S);
+                    reportDeviceStateIfDue(now);
                 }
                 Instant next = aggregator.nextClose();
                 if (nextStatus.isBefore(next)) {
@@ -404,6 +405,36 @@ public final class Agent implements AutoCloseable {
         classifier.put("whyAbsent", cl.whyAbsent());
         return s;
     }
+
+    /**
+     * The receiver's mode and the energy account in the shadow's {@code reported} section: at once when the mode in
+     * force or its confirmation changed, else every {@link #DEVICE_REPORT_EVERY} (a report is one publish).
+     */
+    private void reportDeviceStateIfDue(Instant now) {
+        CollarSource.GnssState g = sensing.gnss();
+        String gnssNow = g.inForce() + "/" + g.confirmed();
+        if (gnssNow.equals(reportedGnss) && now.isBefore(nextDeviceReport)) {
+            return;
+        }
+        ObjectNode state = StatusFile.newNode();
+        ObjectNode gnss = state.putObject("gnss");
+        gnss.put("mode", g.inForce() == null ? null : g.inForce().name().toLowerCase(java.util.Locale.ROOT));
+        gnss.put("confirmed", g.confirmed());
+        EnergyAccount.Report r = energy();
+        ObjectNode e = state.putObject("energy");
+        for (EnergyAccount.Component c : EnergyAccount.Component.values()) {
+            e.put(c.jsonName() + "MWhPerDay", Math.round(r.mwhPerDay(c) * 10) / 10.0);
+        }
+        e.put("batteryHours", Math.round(r.batteryHours() * 10) / 10.0);
+        e.put("cpuRadioPctOfFloor", Math.round(r.cpuRadioPctOfFloor() * 100) / 100.0);
+        shadow.reportState(state);
+        reportedGnss = gnssNow;
+        nextDeviceReport = now.plus(DEVICE_REPORT_EVERY);
+    }
+
+    static final Duration DEVICE_REPORT_EVERY = Duration.ofHours(1);
+    private String reportedGnss = "";
+    private Instant nextDeviceReport = Instant.MIN;
 
     /** Feeds the energy account the counters of now (with each status write, every 30 s). */
     private void sampleEnergy() {
