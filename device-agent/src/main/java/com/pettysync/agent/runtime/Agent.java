@@ -34,6 +34,7 @@ import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
 import com.pettysync.drivers.SensorStatus;
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.drivers.position.GnssPowerMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -278,8 +279,11 @@ public final class Agent implements AutoCloseable {
      */
     private static final boolean COMPACT_AFTER_WINDOW = Boolean.getBoolean("pettysync.agent.compactAfterWindow");
 
+    /** Restarts of a crashed window/sensor loop: 1 s, doubling, at most 60 s (the one back-off rule). */
+    static final Backoff LOOP_RESTART = Backoff.doubling(Duration.ofSeconds(1), Duration.ofSeconds(60));
+
     private void windowLoop() {
-        long backoffMs = 1000;
+        int crashes = 0; // in a row
         while (running) {
             try {
                 if (aggregator.closeIfDue().isPresent()) {
@@ -288,7 +292,7 @@ public final class Agent implements AutoCloseable {
                         System.gc();
                     }
                 }
-                backoffMs = 1000;
+                crashes = 0;
                 Instant now = clock.instant();
                 if (!now.isBefore(nextStatus)) {
                     writeStatus();
@@ -304,9 +308,9 @@ public final class Agent implements AutoCloseable {
             } catch (RuntimeException e) {
                 restarts++;
                 lastSensorError = e.toString();
-                Logger.error(e, "window/sensor loop crashed (restart {} in {} ms)", restarts, backoffMs);
-                await(Duration.ofMillis(backoffMs));
-                backoffMs = Math.min(60_000, backoffMs * 2);
+                Duration wait = LOOP_RESTART.delay(++crashes);
+                Logger.error(e, "window/sensor loop crashed (restart {} in {} ms)", restarts, wait.toMillis());
+                await(wait);
             }
         }
     }

@@ -73,7 +73,7 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
         this.resources = List.copyOf(resources);
         this.window = new SensorWindow(model.classifier(), clock, wall.millis(), clock.nanos());
         window.wantGnss(GnssPowerMode.NORMAL); // a receiver's mode after boot is unknown: set it on the first poll
-        this.poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
+        this.poller = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, window::onStatus);
         window.register(poller, parts, () -> { });
     }
 

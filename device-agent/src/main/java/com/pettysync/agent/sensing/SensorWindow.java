@@ -10,6 +10,7 @@ import com.pettysync.contract.telemetry.MoodClass;
 import com.pettysync.contract.telemetry.TrailPoint;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.drivers.MonotonicClock;
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.BatteryReading;
 import com.pettysync.drivers.heartrate.PpgBatch;
@@ -98,8 +99,7 @@ final class SensorWindow {
     private volatile Consumer<Episode> episodeSink;
     private volatile GnssPowerMode wantedGnss; // null: leave the receiver as it is
     /** Re-send of an unacknowledged receiver command: 1 s, doubling, at most 60 s. */
-    static final com.pettysync.agent.uplink.Backoff GNSS_RESEND = new com.pettysync.agent.uplink.Backoff(
-            Duration.ofSeconds(1), Duration.ofSeconds(60), new java.util.SplittableRandom(0));
+    static final Backoff GNSS_RESEND = Backoff.doubling(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private long gnssCommandNanos = Long.MIN_VALUE; // the GNSS poll only
     private int gnssAttempts;
     private long gnssResends;
@@ -210,8 +210,8 @@ final class SensorWindow {
 
     /**
      * On the GNSS poll (its one thread): sends the wanted mode when it differs from the one in force, and sends it
-     * again while the receiver has not acknowledged it, after {@link #GNSS_RESEND} 1 s, 2 s, 4 s … 60 s (the
-     * deterministic ceiling of the one back-off rule, no jitter: one collar, one receiver). A write that fails (the
+     * again while the receiver has not acknowledged it, after {@link #GNSS_RESEND} 1 s, 2 s, 4 s … 60 s (the one
+     * back-off rule, {@link Backoff#doubling}: one collar, one receiver, nothing to spread). A write that fails (the
      * UART gone) throws: a GNSS fault, retried by the poller with its own back-off.
      */
     private void commandGnss(com.pettysync.drivers.position.PositionSensor gnss)

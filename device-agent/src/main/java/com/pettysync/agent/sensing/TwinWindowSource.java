@@ -246,7 +246,7 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
         if (wanted != null) {
             window.wantGnss(wanted);
         }
-        poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
+        poller = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, window::onStatus);
         CollarSensors parts = new CollarSensors(collar.heartRate(), collar.motion(), collar.gnss(),
                 collar.microphone(), collar.battery());
         window.register(poller, parts, collar.microphone()::pump);

@@ -1,6 +1,7 @@
 package com.pettysync.agent.uplink;
 
 import com.pettysync.agent.outbox.FrameKind;
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.agent.outbox.OutboxEntry;
 import com.pettysync.agent.outbox.OutboxStore;
 import java.time.Clock;
@@ -218,7 +219,7 @@ public final class Uplink {
         this.topicOf = Objects.requireNonNull(topicOf);
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
-        this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax(), random);
+        this.backoff = Backoff.fullJitter(settings.backoffMin(), settings.backoffMax(), random);
         this.hooks = hooks == null ? new Hooks() { } : hooks;
         this.nextAttempt = clock.instant();
         this.tokensAt = clock.instant();
