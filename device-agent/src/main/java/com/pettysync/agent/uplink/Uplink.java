@@ -60,7 +60,7 @@ import org.tinylog.Logger;
  * </ol>
  * Every lane goes through the same token bucket, so the sum stays within {@code publishesPerSecond}.
  *
- * <h2>Rejections (PUBACK reason code ≥ 0x80), by rule</h2>
+ * <h2>Rejections (PUBACK reason code ≥ 0x80), by rule ({@link PubackReason}: the one table)</h2>
  * <ul>
  * <li>0x90 topic name invalid, 0x95 packet too large, 0x99 payload format invalid: the broker will never accept
  * these bytes — the frame is dropped from the outbox and counted in {@link Status#rejectedDropped}. A frame over
@@ -488,22 +488,23 @@ public final class Uplink {
             return; // from a previous connection
         }
         int rc = a.reasonCode();
-        if (rc < 0x80) {
+        PubackReason.Rule rule = PubackReason.ruleOf(rc);
+        if (rule == PubackReason.Rule.DELETE) {
             ackedIds.add(entry.id()); // deleted together at the end of handleEvents
             acknowledged++;
             lastPuback = now;
             rejectFailures = 0;
             return;
         }
-        String what = "PUBACK 0x" + Integer.toHexString(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
+        String what = "PUBACK " + PubackReason.describe(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
                 + " for " + entry.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + entry.counter();
-        switch (rc) {
-            case 0x90, 0x95, 0x99 -> {
+        switch (rule) {
+            case DROP -> {
                 ackedIds.add(entry.id());
                 rejectedDropped++;
                 Logger.error("{}: the broker will never accept it; dropped", what);
             }
-            case 0x87 -> {
+            case PAUSE -> {
                 rejectedKept++;
                 rewindTo(entry.id());
                 pausedUntil = now.plus(settings.notAuthorizedPause());
@@ -511,7 +512,7 @@ public final class Uplink {
                 Logger.error("{}: kept; publishing paused for {} s (check the IoT policy)", what,
                         settings.notAuthorizedPause().toSeconds());
             }
-            default -> {
+            default -> { // BACK_OFF
                 rejectedKept++;
                 rewindTo(entry.id());
                 pause(now, what);
@@ -526,29 +527,30 @@ public final class Uplink {
         VoiceParts.Part p = voiceInFlight;
         voiceInFlight = null;
         int rc = a.reasonCode();
-        if (rc < 0x80) {
+        PubackReason.Rule rule = PubackReason.ruleOf(rc);
+        if (rule == PubackReason.Rule.DELETE) {
             voice.acknowledged(p);
             voiceAcknowledged++;
             lastPuback = now;
             voiceRejectFailures = 0;
             return;
         }
-        String what = "PUBACK 0x" + Integer.toHexString(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
+        String what = "PUBACK " + PubackReason.describe(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
                 + " for voice clip " + p.clipId() + " part " + p.part() + "/" + p.parts();
-        switch (rc) {
-            case 0x90, 0x95, 0x99 -> {
+        switch (rule) {
+            case DROP -> {
                 voice.rejected(p, what);
                 rejectedDropped++;
                 Logger.error("{}: the broker will never accept it; clip dropped", what);
             }
-            case 0x87 -> {
+            case PAUSE -> {
                 rejectedKept++;
                 voicePausedUntil = now.plus(settings.notAuthorizedPause());
                 lastError = what;
                 Logger.error("{}: kept; voice paused for {} s (check the IoT policy)", what,
                         settings.notAuthorizedPause().toSeconds());
             }
-            default -> {
+            default -> { // BACK_OFF
                 rejectedKept++;
                 pauseVoice(now, what);
             }
