@@ -67,7 +67,6 @@ public final class EventWatch {
         double lat = latE7 / 1e7;
         double lon = lonE7 / 1e7;
         double acc = haccDm / 10.0;
-        long t = seconds(tMs);
         for (Fence f : fences) {
             double d = distanceM(lat, lon, f.lat(), f.lon());
             Boolean was = inside.get(f.id());
@@ -77,14 +76,15 @@ public final class EventWatch {
             }
             inside.put(f.id(), now);
             if (was != null && !was.equals(now)) {
-                recorder.record(t, now ? EventType.GEOFENCE_RETURN : EventType.GEOFENCE_EXIT, f.id(), latE7, lonE7);
+                recorder.recordObserved(tMs, now ? EventType.GEOFENCE_RETURN : EventType.GEOFENCE_EXIT, f.id(), latE7,
+                        lonE7);
             }
         }
         if (!lostMode) {
             lastLostFixMs = Long.MIN_VALUE; // the next lost mode starts with its first fix
         } else if (lastLostFixMs == Long.MIN_VALUE || tMs - lastLostFixMs >= LOST_MODE_FIX_S * 1000L) {
             lastLostFixMs = tMs;
-            recorder.record(t, EventType.LOST_MODE_FIX, latE7, lonE7, Math.min(65535, haccDm));
+            recorder.recordObserved(tMs, EventType.LOST_MODE_FIX, latE7, lonE7, Math.min(65535, haccDm));
         }
     }
 
@@ -103,7 +103,7 @@ public final class EventWatch {
         }
         if (!hrAlerting && tMs - hrOutsideSinceMs >= hrSustainMs) {
             hrAlerting = true;
-            recorder.record(seconds(tMs), EventType.HR_ALERT, bpm, bpm > maxLimit ? maxLimit : minLimit);
+            recorder.recordObserved(tMs, EventType.HR_ALERT, bpm, bpm > maxLimit ? maxLimit : minLimit);
         }
     }
 
@@ -111,7 +111,7 @@ public final class EventWatch {
     public synchronized void battery(long tMs, int pct, boolean charging) {
         if (!batteryLow && pct <= LOW_BATTERY_PCT && !charging) {
             batteryLow = true;
-            recorder.record(seconds(tMs), EventType.LOW_BATTERY, pct);
+            recorder.recordObserved(tMs, EventType.LOW_BATTERY, pct);
         } else if (batteryLow && (pct >= BATTERY_REARM_PCT || charging)) {
             batteryLow = false;
         }
@@ -123,13 +123,9 @@ public final class EventWatch {
      */
     public synchronized void sensor(long tMs, int bit, boolean faulted, int code) {
         if (faulted && (faultBits & bit) == 0) {
-            recorder.record(seconds(tMs), EventType.SENSOR_FAULT, bit, code);
+            recorder.recordObserved(tMs, EventType.SENSOR_FAULT, bit, code);
         }
         faultBits = faulted ? faultBits | bit : faultBits & ~bit;
-    }
-
-    private static long seconds(long tMs) {
-        return Math.max(0, Math.floorDiv(tMs, 1000L));
     }
 
     /** Great-circle distance (haversine, mean Earth radius 6,371,008.8 m). */
