@@ -17,7 +17,9 @@ cp target/pettysync/lib/*.jar "$out/lib-cloud/"
 for jar in */target/*.jar; do
   case "$jar" in *-tests.jar|*-sources.jar|*-javadoc.jar|*/benchmarks.jar) ;; *) cp "$jar" "$out/lib-cloud/" ;; esac
 done
-./mvnw -q -B -o -pl device-agent dependency:build-classpath -DincludeScope=runtime \
+# -am with package: the project's own modules resolve to the reactor's jars (nothing is installed in ~/.m2); each
+# module writes the file in turn, device-agent last
+./mvnw -q -B -o -pl device-agent -am -Dmaven.test.skip=true package dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$out/collar-classpath.txt" >/dev/null
 tr ':' '\n' <"$out/collar-classpath.txt" | while read -r jar; do
   name=$(basename "$jar")

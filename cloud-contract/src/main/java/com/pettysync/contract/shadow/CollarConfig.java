@@ -19,14 +19,16 @@ import java.util.Set;
  * geofences           [{"id","lat","lon","radiusM"}, …]           ≤ 8, see {@link Geofence}; ids unique
  * lostMode            true | false                                live fixes every 10 s as events until cleared
  * hrLimits            {"min","max"}                               20 … 400 bpm, min &lt; max, see {@link HrLimits}
- * voiceUpload         "off" | "episodes"
+ * voiceUpload         "off" | "episodes" | "uncertain"
+ * voiceConfidenceBelow integer                                    0 … 100: with "uncertain", a clip is uploaded only
+ *                                                                 when the episode's confidence is below it
  * keepAliveS          integer                                     30 … 1200 s (MQTT keep-alive, §1)
  * rawCapture          {"sensors":["ppg","imu"],"untilUnix":N}     see {@link RawCapture} (§9)
  * </pre>
  *
  * Defaults ({@link #DEFAULTS}) are what a collar runs with before its first shadow sync: a 300 s window, GNSS
- * {@code normal}, no geofences, lost mode off, alerts below 40 or above 220 bpm, voice episodes uploaded, and the
- * 1200 s keep-alive of §1, no raw capture.
+ * {@code normal}, no geofences, lost mode off, alerts below 40 or above 220 bpm, voice episodes uploaded (the
+ * {@code uncertain} threshold at 60 %), the 1200 s keep-alive of §1, and no raw capture.
  *
  * @param telemetryIntervalS telemetry window, seconds
  * @param gpsMode GNSS mode
@@ -34,20 +36,23 @@ import java.util.Set;
  * @param lostMode lost mode on
  * @param hrLimits heart-rate alert limits
  * @param voiceUpload voice clip upload
+ * @param voiceConfidenceBelow with {@code uncertain}: upload only clips of episodes whose confidence is below this
  * @param keepAliveS MQTT keep-alive, seconds
  * @param rawCapture raw-capture request
  */
 public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofence> geofences, boolean lostMode,
-        HrLimits hrLimits, VoiceUpload voiceUpload, int keepAliveS, RawCapture rawCapture) {
+        HrLimits hrLimits, VoiceUpload voiceUpload, int voiceConfidenceBelow, int keepAliveS,
+        RawCapture rawCapture) {
     public static final int MIN_TELEMETRY_INTERVAL_S = 60;
     public static final int MAX_TELEMETRY_INTERVAL_S = 3600;
     public static final int MAX_GEOFENCES = 8;
     public static final int MIN_KEEP_ALIVE_S = 30;
     public static final int MAX_KEEP_ALIVE_S = 1200;
+    public static final int MAX_VOICE_CONFIDENCE_BELOW = 100;
 
     /** The settings a collar starts with. */
     public static final CollarConfig DEFAULTS = new CollarConfig(300, GpsMode.NORMAL, List.of(), false,
-            new HrLimits(40, 220), VoiceUpload.EPISODES, 1200, RawCapture.OFF);
+            new HrLimits(40, 220), VoiceUpload.EPISODES, 60, 1200, RawCapture.OFF);
 
     /** @throws IllegalArgumentException if a setting breaks its rule */
     public CollarConfig {
@@ -64,6 +69,9 @@ public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofenc
             throw new IllegalArgumentException("keepAliveS must be " + MIN_KEEP_ALIVE_S + " … " + MAX_KEEP_ALIVE_S
                     + ", got " + keepAliveS);
         }
+        if (voiceConfidenceBelow < 0 || voiceConfidenceBelow > MAX_VOICE_CONFIDENCE_BELOW) {
+            throw new IllegalArgumentException("voiceConfidenceBelow must be 0 … 100, got " + voiceConfidenceBelow);
+        }
         if (geofences.size() > MAX_GEOFENCES) {
             throw new IllegalArgumentException("at most " + MAX_GEOFENCES + " geofences, got " + geofences.size());
         }
@@ -76,39 +84,61 @@ public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofenc
     }
 
     public CollarConfig withTelemetryIntervalS(int v) {
-        return new CollarConfig(v, gpsMode, geofences, lostMode, hrLimits, voiceUpload, keepAliveS, rawCapture);
+        return new CollarConfig(v, gpsMode, geofences, lostMode,
+                hrLimits, voiceUpload, voiceConfidenceBelow, keepAliveS, rawCapture);
     }
 
     public CollarConfig withGpsMode(GpsMode v) {
         return new CollarConfig(telemetryIntervalS, v, geofences, lostMode,
-                hrLimits, voiceUpload, keepAliveS, rawCapture);
+                hrLimits, voiceUpload, voiceConfidenceBelow, keepAliveS, rawCapture);
     }
 
     public CollarConfig withGeofences(List<Geofence> v) {
         return new CollarConfig(telemetryIntervalS, gpsMode, v, lostMode,
-                hrLimits, voiceUpload, keepAliveS, rawCapture);
+                hrLimits, voiceUpload, voiceConfidenceBelow, keepAliveS, rawCapture);
     }
 
     public CollarConfig withLostMode(boolean v) {
         return new CollarConfig(telemetryIntervalS, gpsMode, geofences, v,
-                hrLimits, voiceUpload, keepAliveS, rawCapture);
+                hrLimits, voiceUpload, voiceConfidenceBelow, keepAliveS, rawCapture);
     }
 
     public CollarConfig withHrLimits(HrLimits v) {
         return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode,
-                v, voiceUpload, keepAliveS, rawCapture);
+                v, voiceUpload, voiceConfidenceBelow, keepAliveS, rawCapture);
     }
 
     public CollarConfig withVoiceUpload(VoiceUpload v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, v, keepAliveS, rawCapture);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode,
+                hrLimits, v, voiceConfidenceBelow, keepAliveS, rawCapture);
+    }
+
+    public CollarConfig withVoiceConfidenceBelow(int v) {
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode,
+                hrLimits, voiceUpload, v, keepAliveS, rawCapture);
     }
 
     public CollarConfig withKeepAliveS(int v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, voiceUpload, v, rawCapture);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode,
+                hrLimits, voiceUpload, voiceConfidenceBelow, v, rawCapture);
     }
 
     public CollarConfig withRawCapture(RawCapture v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, voiceUpload, keepAliveS, v);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode,
+                hrLimits, voiceUpload, voiceConfidenceBelow, keepAliveS, v);
+    }
+
+    /**
+     * Whether the clip of an episode whose on-device confidence is {@code confPct} goes to the cloud: never with
+     * {@code off}, always with {@code episodes}, and with {@code uncertain} only when {@code confPct} is below
+     * {@link #voiceConfidenceBelow()} (the examples the cloud's model learns most from).
+     */
+    public boolean uploadsClip(int confPct) {
+        return switch (voiceUpload) {
+            case OFF -> false;
+            case EPISODES -> true;
+            case UNCERTAIN -> confPct < voiceConfidenceBelow;
+        };
     }
 
     /** All settings as a shadow state object (the shape of {@code desired} / {@code reported}), keys in table order. */

@@ -31,7 +31,8 @@ import java.util.Set;
  * telemetryIntervalS        not an integer 60 … 3600                    must be an integer 60 … 3600
  * keepAliveS                not an integer 30 … 1200                    must be an integer 30 … 1200
  * gpsMode                   not one of the names                        must be one of off, eco, normal, live
- * voiceUpload               not one of the names                        must be one of off, episodes
+ * voiceUpload               not one of the names                        must be one of off, episodes, uncertain
+ * voiceConfidenceBelow      not an integer 0 … 100                      must be an integer 0 … 100
  * lostMode                  not a boolean                               must be true or false
  * hrLimits                  not an object                               must be an object {min, max}
  * hrLimits.min|max          not an integer 20 … 400                     must be an integer 20 … 400
@@ -67,7 +68,7 @@ import java.util.Set;
 public final class ConfigDelta {
     /** The setting names of §6, in document order. */
     public static final List<String> SETTINGS = List.of("telemetryIntervalS", "gpsMode", "geofences", "lostMode",
-            "hrLimits", "voiceUpload", "keepAliveS", "rawCapture");
+            "hrLimits", "voiceUpload", "voiceConfidenceBelow", "keepAliveS", "rawCapture");
 
     static final String UNKNOWN_SETTING = "unknown setting";
     private static final int MAX_PATH = 64;
@@ -170,7 +171,12 @@ public final class ConfigDelta {
             }
             case "voiceUpload" -> {
                 VoiceUpload v = value.isTextual() ? VoiceUpload.fromJson(value.textValue()) : null;
-                return v == null ? rejected.none(name, "must be one of off, episodes") : c.withVoiceUpload(v);
+                return v == null ? rejected.none(name, "must be one of off, episodes, uncertain")
+                        : c.withVoiceUpload(v);
+            }
+            case "voiceConfidenceBelow" -> {
+                Integer v = intIn(value, 0, CollarConfig.MAX_VOICE_CONFIDENCE_BELOW);
+                return v == null ? rejected.none(name, "must be an integer 0 … 100") : c.withVoiceConfidenceBelow(v);
             }
             case "lostMode" -> {
                 return value.isBoolean() ? c.withLostMode(value.booleanValue())
@@ -367,6 +373,7 @@ public final class ConfigDelta {
             case "hrLimits" -> JsonNodeFactory.instance.objectNode().put("min", c.hrLimits().min())
                     .put("max", c.hrLimits().max());
             case "voiceUpload" -> TextNode.valueOf(c.voiceUpload().jsonName());
+            case "voiceConfidenceBelow" -> IntNode.valueOf(c.voiceConfidenceBelow());
             case "keepAliveS" -> IntNode.valueOf(c.keepAliveS());
             case "rawCapture" -> c.rawCapture().toJson();
             default -> throw new IllegalArgumentException("unknown setting " + setting);

@@ -5,7 +5,12 @@ public enum VoiceUpload {
     /** No clips leave the collar. */
     OFF("off"),
     /** Clips cut around vocal episodes are uploaded. */
-    EPISODES("episodes");
+    EPISODES("episodes"),
+    /**
+     * Only the clips of episodes the on-device classifier is unsure of (confidence below the shadow's
+     * {@code voiceConfidenceBelow}) are uploaded: the radio goes to the examples that teach the cloud's model most.
+     */
+    UNCERTAIN("uncertain");
 
     private final String jsonName;
 

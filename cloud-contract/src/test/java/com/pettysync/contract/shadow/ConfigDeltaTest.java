@@ -50,6 +50,22 @@ class ConfigDeltaTest {
         assertEquals(515007000, c.geofences().get(0).latE7());
     }
 
+    @Test
+    void uncertainUploadsOnlyClipsBelowTheConfidenceThreshold() {
+        CollarConfig c = ConfigDelta.applyDelta(C, delta("{\"voiceUpload\":\"uncertain\",\"voiceConfidenceBelow\":70}"))
+                .config();
+        assertEquals(VoiceUpload.UNCERTAIN, c.voiceUpload());
+        assertEquals(70, c.voiceConfidenceBelow());
+        assertTrue(c.uploadsClip(69));
+        assertFalse(c.uploadsClip(70));
+        assertFalse(c.uploadsClip(95));
+        assertEquals(60, CollarConfig.DEFAULTS.voiceConfidenceBelow(), "the contract's default");
+        assertTrue(CollarConfig.DEFAULTS.uploadsClip(99), "episodes: every clip");
+        assertFalse(CollarConfig.DEFAULTS.withVoiceUpload(VoiceUpload.OFF).uploadsClip(0), "off: none");
+        assertEquals("{\"voiceUpload\":\"uncertain\",\"voiceConfidenceBelow\":70}", c.toJson().deepCopy()
+                .retain("voiceUpload", "voiceConfidenceBelow").toString());
+    }
+
     @ParameterizedTest(name = "{0} → {1}: {2}")
     @CsvSource(delimiter = '|', value = {
         "{\"volume\":3}|volume|unknown setting",
@@ -64,7 +80,10 @@ class ConfigDeltaTest {
         "{\"keepAliveS\":1201}|keepAliveS|must be an integer 30 … 1200",
         "{\"gpsMode\":\"turbo\"}|gpsMode|must be one of off, eco, normal, live",
         "{\"gpsMode\":1}|gpsMode|must be one of off, eco, normal, live",
-        "{\"voiceUpload\":\"all\"}|voiceUpload|must be one of off, episodes",
+        "{\"voiceUpload\":\"all\"}|voiceUpload|must be one of off, episodes, uncertain",
+        "{\"voiceConfidenceBelow\":101}|voiceConfidenceBelow|must be an integer 0 … 100",
+        "{\"voiceConfidenceBelow\":-1}|voiceConfidenceBelow|must be an integer 0 … 100",
+        "{\"voiceConfidenceBelow\":\"60\"}|voiceConfidenceBelow|must be an integer 0 … 100",
         "{\"lostMode\":\"true\"}|lostMode|must be true or false",
         "{\"lostMode\":1}|lostMode|must be true or false",
         "{\"hrLimits\":[40,200]}|hrLimits|must be an object {min, max}",
@@ -227,7 +246,7 @@ class ConfigDeltaTest {
         CollarConfig c = ch.config();
         // re-validate through the constructor: the result is always a valid config
         assertEquals(c, new CollarConfig(c.telemetryIntervalS(), c.gpsMode(), c.geofences(), c.lostMode(),
-                c.hrLimits(), c.voiceUpload(), c.keepAliveS(), c.rawCapture()));
+                c.hrLimits(), c.voiceUpload(), c.voiceConfidenceBelow(), c.keepAliveS(), c.rawCapture()));
         for (String applied : ch.applied().keySet()) {
             assertFalse(ch.rejected().containsKey(applied), applied);
         }

@@ -9,9 +9,8 @@ import com.pettysync.agent.config.InvalidConfigException;
 import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.runtime.Agent;
 import com.pettysync.agent.runtime.StatusFile;
-import com.pettysync.agent.sensing.HardwareWindowSource;
-import com.pettysync.agent.sensing.TwinWindowSource;
-import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.agent.sensing.CollarSource;
+import com.pettysync.agent.sensing.Sensing;
 import com.pettysync.agent.window.SystemClockProbe;
 import com.pettysync.cli.BadInputException;
 import com.pettysync.cli.CommandContribution;
@@ -58,9 +57,6 @@ public final class AgentCommands implements CommandContribution {
             description = {"Run the collar agent: sample, make frames, keep them in the outbox, publish them.",
                 "Stops cleanly on SIGTERM (Ctrl-C): frames without PUBACK stay in the outbox."})
     static final class AgentCommand implements Callable<Integer> {
-        /** Home of the simulated dog (the behaviour model walks it from here). */
-        static final double HOME_LAT = 13.7563;
-        static final double HOME_LON = 100.5018;
         @Spec
         CommandSpec spec;
 
@@ -96,21 +92,10 @@ public final class AgentCommands implements CommandContribution {
                 c = c.withSensors(AgentConfig.Sensors.SIMULATED);
             }
             Agent agent;
-            WindowInputs.Source sensors;
-            java.util.function.BooleanSupplier gnssTime;
-            if (c.sensors() == AgentConfig.Sensors.REAL) {
-                // the collar's parts on their buses, one polling thread each -> edge-ml (TFLite loaded once here)
-                HardwareWindowSource hw = HardwareWindowSource.open(c.hardware(), Clock.systemUTC());
-                sensors = hw;
-                gnssTime = hw::gnssTimeValid;
-            } else {
-                // sensor twins -> real drivers -> edge-ml (TFLite model loaded once here)
-                TwinWindowSource twins = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON);
-                sensors = twins;
-                gnssTime = twins::gnssTimeValid;
-            }
+            // the one place that picks real parts or twins (twins run in real time on the real clock)
+            CollarSource sensors = Sensing.open(c, Clock.systemUTC());
             try {
-                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(gnssTime));
+                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(sensors::gnssTimeValid));
             } catch (IOException e) {
                 close(sensors);
                 // unreadable or unusable certificate/key/CA: nothing has started
@@ -167,13 +152,11 @@ public final class AgentCommands implements CommandContribution {
         }
     }
 
-    private static void close(WindowInputs.Source sensors) {
-        if (sensors instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                org.tinylog.Logger.warn("closing the sensors failed: {}", e.toString());
-            }
+    private static void close(CollarSource sensors) {
+        try {
+            sensors.close();
+        } catch (RuntimeException e) {
+            org.tinylog.Logger.warn("closing the sensors failed: {}", e.toString());
         }
     }
 
@@ -281,6 +264,33 @@ public final class AgentCommands implements CommandContribution {
                         sensorState(e.getValue())));
                 out.printf("window      %d s, next close %s%n", s.path("window").path("lengthS").asInt(),
                         s.path("window").path("nextClose").asText());
+                JsonNode g = s.path("gnss");
+                if (g.isObject()) {
+                    out.printf("gnss        wanted %s, in force %s, %s, %d re-send(s)%n", text(g, "wanted"),
+                            text(g, "inForce"), g.path("confirmed").asBoolean() ? "confirmed" : "NOT confirmed",
+                            g.path("resends").asLong());
+                }
+                JsonNode cl = s.path("classifier");
+                if (cl.isObject()) {
+                    out.printf("classifier  %s%n", cl.path("present").asBoolean()
+                            ? "model " + cl.path("modelVersion").asLong()
+                            : "absent: " + text(cl, "whyAbsent") + " (mood from heart rate and activity)");
+                }
+                JsonNode mo = s.path("mood");
+                if (mo.isObject()) {
+                    out.printf("mood        %s%n", mo.toString());
+                }
+                JsonNode en = s.path("energy");
+                if (en.isObject()) {
+                    StringBuilder parts = new StringBuilder();
+                    en.path("components").fields().forEachRemaining(e -> parts.append(String.format(
+                            java.util.Locale.ROOT, " %s %.1f", e.getKey(), e.getValue().path("mWhPerDay").asDouble())));
+                    out.printf(java.util.Locale.ROOT, "energy      over %d s: +%.2f mW above the %.0f mW floor "
+                            + "(agent CPU+radio %.2f %% of it); battery %.1f h at %d mAh; mWh/day:%s%n",
+                            en.path("measuredS").asLong(), en.path("totalMw").asDouble(),
+                            en.path("idleFloorMw").asDouble(), en.path("cpuRadioPctOfFloor").asDouble(),
+                            en.path("batteryHours").asDouble(), en.path("batteryMah").asInt(), parts);
+                }
             }
             out.flush();
             return stale ? Pettysync.EXIT_FAILED : 0;

@@ -110,14 +110,18 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
      * @param gnssBaud   its baud rate, default 9600 (the u-blox M10's default)
      * @param audioMixer a substring of the ALSA capture mixer's name; empty = the default capture line
      * @param microphone {@code sph0645} or {@code ics43434} (their I2S sample formats differ)
+     * @param batteryMah the battery's capacity, mAh (the energy account's battery hours), default 2000
      */
-    public record Hardware(int i2cBus, String gnssSerial, int gnssBaud, String audioMixer, String microphone) {
+    public record Hardware(int i2cBus, String gnssSerial, int gnssBaud, String audioMixer, String microphone,
+            int batteryMah) {
+        public static final int MIN_BATTERY_MAH = 50;
+        public static final int MAX_BATTERY_MAH = 100_000;
         public static final java.util.Set<Integer> BAUDS = java.util.Set.of(4800, 9600, 19200, 38400, 57600,
                 115200, 230400, 460800);
         public static final java.util.Set<String> MICROPHONES = java.util.Set.of("sph0645", "ics43434");
 
         public static Hardware defaults() {
-            return new Hardware(1, "/dev/ttyAMA0", 9600, "", "sph0645");
+            return new Hardware(1, "/dev/ttyAMA0", 9600, "", "sph0645", 2000);
         }
     }
 

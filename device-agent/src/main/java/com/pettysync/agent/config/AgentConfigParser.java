@@ -57,7 +57,7 @@ public final class AgentConfigParser {
     private static final Set<String> RECONNECT_FIELDS = Set.of("minS", "maxS");
     private static final Set<String> VOICE_FIELDS = Set.of("quotaBytes");
     private static final Set<String> HARDWARE_FIELDS = Set.of("i2cBus", "gnssSerial", "gnssBaud", "audioMixer",
-            "microphone");
+            "microphone", "batteryMah");
 
     /** Largest outbox: 10 years of 5-minute windows; a bigger number is certainly a typo. */
     public static final int MAX_CAPACITY = 1_051_200;
@@ -266,7 +266,10 @@ public final class AgentConfigParser {
             if (mic != null && !AgentConfig.Hardware.MICROPHONES.contains(mic)) {
                 r.problem("hardware.microphone", "must be \"sph0645\" or \"ics43434\", got \"" + mic + "\"");
             }
-            hardware = new AgentConfig.Hardware(bus, serial, baud, mixer, mic);
+            int mah = r.integer(hw, "hardware.", "batteryMah", d.batteryMah());
+            r.range("hardware.batteryMah", mah, AgentConfig.Hardware.MIN_BATTERY_MAH,
+                    AgentConfig.Hardware.MAX_BATTERY_MAH);
+            hardware = new AgentConfig.Hardware(bus, serial, baud, mixer, mic, mah);
         }
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigException(r.problems);

@@ -34,6 +34,17 @@ public final class EventRecorder {
         return record(clock.instant().getEpochSecond(), type, data);
     }
 
+    /**
+     * Commits one event raised by an observation made at Unix millisecond {@code observedMs} (its {@code t} is that
+     * second) and logs it on one line with that time, so the delay from observation to the cloud can be measured
+     * from outside ({@code event GEOFENCE_EXIT eseq 12 observed 1767225600123}).
+     */
+    public Optional<OutboxEntry> recordObserved(long observedMs, EventType type, long... data) {
+        Optional<OutboxEntry> e = record(Math.max(0, Math.floorDiv(observedMs, 1000L)), type, data);
+        e.ifPresent(entry -> Logger.info("event {} eseq {} observed {}", type, entry.counter(), observedMs));
+        return e;
+    }
+
     /** Commits one event that happened at Unix second {@code t}; empty when its data were invalid. */
     public Optional<OutboxEntry> record(long t, EventType type, long... data) {
         try {

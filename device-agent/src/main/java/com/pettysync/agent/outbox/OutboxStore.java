@@ -76,6 +76,7 @@ import org.tinylog.Logger;
  *         counter INTEGER NOT NULL,               -- seq or eseq inside the payload
  *         created_ms INTEGER NOT NULL,            -- commit time, Unix ms (agent clock)
  *         payload BLOB NOT NULL)                  -- the frame, byte for byte as published
+ *   INDEX frame_kind ON frame(kind, id)           -- the uplink's event lane; the drop order (telemetry first)
  *   counter(name TEXT PRIMARY KEY, value INTEGER NOT NULL)
  *         -- 'seq', 'eseq': next value to hand out; 'dropped': 1 while the outbox_dropped mark is pending;
  *         -- 'clip': next voice clip id (ids start at 1; 0 means "no clip" on the wire)
@@ -229,6 +230,33 @@ public final class OutboxStore implements AutoCloseable {
             }
         }
         return memory.tailMap(afterId, false).values().stream().limit(limit).toList();
+    }
+
+    /**
+     * Up to {@code limit} pending frames of {@code kind} with {@code id > afterId}, oldest first (the uplink's
+     * event lane: events go before any backlog telemetry).
+     */
+    public synchronized List<OutboxEntry> pendingAfter(long afterId, int limit, FrameKind kind) {
+        checkOpen();
+        maybeRecover();
+        if (db != null) {
+            try (PreparedStatement ps = db.prepareStatement("SELECT id, kind, counter, created_ms, payload FROM frame"
+                    + " WHERE kind = ? AND id > ? ORDER BY id LIMIT ?")) {
+                ps.setInt(1, kind.code);
+                ps.setLong(2, afterId);
+                ps.setInt(3, limit);
+                List<OutboxEntry> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(entry(rs));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                onFailure(e);
+            }
+        }
+        return memory.tailMap(afterId, false).values().stream().filter(e -> e.kind() == kind).limit(limit).toList();
     }
 
     /** Removes frame {@code id} after its PUBACK. Idempotent: an unknown or already removed id is ignored. */
@@ -483,6 +511,7 @@ public final class OutboxStore implements AutoCloseable {
                 st.execute("CREATE TABLE IF NOT EXISTS frame (id INTEGER PRIMARY KEY AUTOINCREMENT, "
                         + "kind INTEGER NOT NULL, counter INTEGER NOT NULL, created_ms INTEGER NOT NULL, "
                         + "payload BLOB NOT NULL)");
+                st.execute("CREATE INDEX IF NOT EXISTS frame_kind ON frame(kind, id)");
                 st.execute("CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
                 st.execute("CREATE TABLE IF NOT EXISTS voice_clip (clip_id INTEGER PRIMARY KEY, t0_ms INTEGER NOT NULL, "
                         + "class INTEGER NOT NULL, conf_pct INTEGER NOT NULL, codec INTEGER NOT NULL, "

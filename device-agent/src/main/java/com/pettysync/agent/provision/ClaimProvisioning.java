@@ -2,7 +2,7 @@ package com.pettysync.agent.provision;
 
 import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.config.ClaimConfig;
-import com.pettysync.agent.uplink.Backoff;
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.agent.uplink.BrokerException;
 import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.agent.uplink.PahoBrokerSession;
@@ -127,7 +127,7 @@ public final class ClaimProvisioning {
         this.store = Objects.requireNonNull(store);
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
-        this.backoff = new Backoff(settings.retryMin(), settings.retryMax(), random);
+        this.backoff = Backoff.fullJitter(settings.retryMin(), settings.retryMax(), random);
         this.waits = Objects.requireNonNull(waits);
         this.progress = progress == null ? s -> { } : progress;
         this.status = new ProvisioningStatus(ProvisioningStatus.State.CONNECTING, 0, 0, null, null, clock.instant(),

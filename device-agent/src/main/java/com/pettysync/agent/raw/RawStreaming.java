@@ -44,11 +44,9 @@ public final class RawStreaming implements AutoCloseable {
         return new RawStreaming(spool, new RawCapturer(spool, writer, clock), writer);
     }
 
-    /** Feeds the capture from {@code source} when it can hand out raw samples (the twins, the real parts). */
-    public void attach(Object source) {
-        if (source instanceof RawSamples.Source s) {
-            s.onRawSamples(capturer);
-        }
+    /** Feeds the capture from {@code source}'s raw samples (the twins, the real parts). */
+    public void attach(RawSamples.Source source) {
+        source.onRawSamples(capturer);
     }
 
     /** The shadow's current request. */

@@ -3,29 +3,31 @@ package com.pettysync.agent.runtime;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.event.EventRecorder;
+import com.pettysync.agent.energy.EnergyAccount;
+import com.pettysync.agent.energy.PowerModel;
+import com.pettysync.agent.energy.ProcessCpu;
 import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
 import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.provision.ProvisioningStatus;
-import com.pettysync.agent.sensing.GnssDutyCycle;
-import com.pettysync.agent.sensing.SensorStates;
+import com.pettysync.agent.raw.RawStreaming;
+import com.pettysync.agent.sensing.CollarSource;
+import com.pettysync.agent.sensing.Observations;
 import com.pettysync.agent.shadow.ConfigShadow;
 import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.agent.uplink.PahoBrokerSession;
 import com.pettysync.agent.uplink.PemTls;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
-import com.pettysync.agent.raw.RawStreaming;
-import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.voice.EpisodeRecorder;
 import com.pettysync.agent.voice.VoiceClips;
 import com.pettysync.agent.window.ClockSource;
-import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.shadow.CollarConfig;
+import com.pettysync.contract.shadow.HrLimits;
 import com.pettysync.contract.shadow.VoiceUpload;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.contract.telemetry.Firmware;
@@ -33,6 +35,8 @@ import com.pettysync.contract.topic.RuleName;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
 import com.pettysync.drivers.SensorStatus;
+import com.pettysync.drivers.retry.Backoff;
+import com.pettysync.drivers.position.GnssPowerMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -88,25 +92,28 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long restarts;
     private volatile String lastSensorError;
-    /** Each sensor's state after the last collection (sources that report it: the sensor twins). */
+    /** Each sensor's state after the last collection. */
     private volatile Map<String, SensorStatus> sensorStates = Map.of();
-    private final GnssDutyCycle gnss; // null for a source without a GNSS receiver
+    private final CollarSource sensing;
+    private final EpisodeRecorder vocal;
+    private final ProcessCpu cpu = new ProcessCpu();
+    private final EnergyAccount energy;
     private Instant nextStatus = Instant.MIN;
     private final SystemdNotifier systemd = new SystemdNotifier();
 
     /** Starts an agent on {@code source} (the sensor pipeline or a simulation). */
-    public static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe)
+    public static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe)
             throws IOException {
         return new Agent(config, clock, source, probe, null);
     }
 
     /** For tests: a broker-session supplier instead of Paho over TLS. */
-    static Agent start(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
+    static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
         return new Agent(config, clock, source, probe, sessions);
     }
 
-    private Agent(AgentConfig config, Clock clock, WindowInputs.Source source, ClockSource.Probe probe,
+    private Agent(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
         if (config.isClaim()) {
             throw new IllegalArgumentException("the configuration holds a claim identity: provision it first"
@@ -123,22 +130,22 @@ public final class Agent implements AutoCloseable {
                 initial = initial.withTelemetryIntervalS(config.windowS());
             }
             this.windowS = new AtomicInteger(config.windowS());
-            this.gnss = source instanceof GnssDutyCycle g ? g : null;
+            this.sensing = source;
+            this.energy = new EnergyAccount(PowerModel.REFERENCE, config.hardware().batteryMah());
             this.raw = RawStreaming.open(config.dataDirectory(), config.raw().quotaBytes(), clock);
             raw.attach(source);
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
-            this.events = new EventWatch(recorder, clock);
+            this.events = new EventWatch(recorder, EventWatch.DEFAULT_HR_SUSTAIN);
             this.shadow = new ConfigShadow(thing, initial, this::apply,
                     config.dataDirectory().resolve(ConfigShadow.SAVED_FILE));
             if (!shadow.current().equals(initial)) {
                 apply(shadow.current()); // settings saved before a restart are in force before the first connect
             }
+            source.gnssMode(receiverMode(shadow.current()));
             this.voice = VoiceClips.open(config.dataDirectory(), outbox, config.voice().quotaBytes(), clock);
-            voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() == VoiceUpload.EPISODES);
-            if (source instanceof Episode.Source episodes) {
-                EpisodeRecorder vocal = new EpisodeRecorder(voice, recorder, () -> shadow.current().voiceUpload());
-                episodes.onEpisode(vocal::record);
-            }
+            voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() != VoiceUpload.OFF);
+            this.vocal = new EpisodeRecorder(voice, recorder, shadow::current);
+            source.onEpisode(vocal::record);
             Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
             String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
                     config.basicIngestRule() == null ? RuleName.DEFAULT : config.basicIngestRule()).name();
@@ -150,8 +157,9 @@ public final class Agent implements AutoCloseable {
                     clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
             uplink.setVoice(voice, TopicScheme.voice(thing).name());
             raw.connect(uplink, thing);
-            this.aggregator = new WindowAggregator(outbox, observed(source), probe, clock, windowS::get,
+            this.aggregator = new WindowAggregator(outbox, collected(source), probe, clock, windowS::get,
                     () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, source.modelVersion()));
+            source.observe(new EventRules());
             this.loop = new UplinkLoop(uplink, clock).start();
         } catch (IOException | RuntimeException e) {
             outbox.close();
@@ -213,37 +221,59 @@ public final class Agent implements AutoCloseable {
     /** Shadow settings take effect here, without a restart. */
     private void apply(CollarConfig c) {
         windowS.set(c.telemetryIntervalS());
-        if (gnss != null) {
-            gnss.lostMode(c.lostMode());
-        }
+        sensing.gnssMode(receiverMode(c));
         events.setGeofences(c.geofences().stream()
                 .map(g -> new EventWatch.Fence(g.id(), g.lat(), g.lon(), g.radiusM())).toList());
         raw.request(c.rawCapture());
     }
 
-    /** Feeds each window's inputs to the event rules before the frame is made. */
-    private WindowInputs.Source observed(WindowInputs.Source source) {
+    /** The receiver mode a setting asks for: {@code live} while lost mode is on, else the shadow's {@code gpsMode}. */
+    static GnssPowerMode receiverMode(CollarConfig c) {
+        if (c.lostMode()) {
+            return GnssPowerMode.LIVE;
+        }
+        return switch (c.gpsMode()) {
+            case OFF -> GnssPowerMode.OFF;
+            case ECO -> GnssPowerMode.ECO;
+            case NORMAL -> GnssPowerMode.NORMAL;
+            case LIVE -> GnssPowerMode.LIVE;
+        };
+    }
+
+    /** Takes each window's sensor states after the window is collected. */
+    private WindowInputs.Source collected(CollarSource source) {
         return (t0, dur) -> {
             WindowInputs in = source.collect(t0, dur);
-            if (source instanceof SensorStates states) {
-                sensorStates = states.statuses(); // a copy, taken on the thread that collects
-            }
-            CollarConfig c = shadow.current();
-            if (in.hr() != null) {
-                events.heartRate(in.hr().meanBpm(), c.hrLimits().min(), c.hrLimits().max());
-            }
-            SensorStatus gauge = sensorStates.get("battery");
-            if (gauge == null || gauge.isOk()) {
-                // a missing or faulted fuel gauge reads 0 %: that is a sensor fault, not a flat battery
-                events.battery(in.batteryPct(), in.charging());
-            }
-            events.faults(DeviceStatus.Flag.bits(in.faults()), bit -> source instanceof FaultCodes codes
-                    ? codes.codeOf(DeviceStatus.Flag.values()[Integer.numberOfTrailingZeros(bit)]) : 0);
-            if (in.loc() != null) {
-                events.fix(in.loc().latE7(), in.loc().lonE7(), in.loc().haccDm(), c.lostMode());
-            }
+            sensorStates = source.statuses(); // a copy, taken on the thread that collects
             return in;
         };
+    }
+
+    /**
+     * The event rules, run on each observation as it is made, on the sensor's own thread (contract §4), with the
+     * settings in force at that moment.
+     */
+    private final class EventRules implements Observations {
+        @Override
+        public void fix(long tMs, int latE7, int lonE7, int haccDm) {
+            events.fix(tMs, latE7, lonE7, haccDm, shadow.current().lostMode());
+        }
+
+        @Override
+        public void heartRate(long tMs, int bpm) {
+            HrLimits l = shadow.current().hrLimits();
+            events.heartRate(tMs, bpm, l.min(), l.max());
+        }
+
+        @Override
+        public void battery(long tMs, int pct, boolean charging) {
+            events.battery(tMs, pct, charging);
+        }
+
+        @Override
+        public void sensor(long tMs, DeviceStatus.Flag flag, boolean faulted, int code) {
+            events.sensor(tMs, flag.bit(), faulted, code);
+        }
     }
 
     /**
@@ -255,8 +285,11 @@ public final class Agent implements AutoCloseable {
      */
     private static final boolean COMPACT_AFTER_WINDOW = Boolean.getBoolean("pettysync.agent.compactAfterWindow");
 
+    /** Restarts of a crashed window/sensor loop: 1 s, doubling, at most 60 s (the one back-off rule). */
+    static final Backoff LOOP_RESTART = Backoff.doubling(Duration.ofSeconds(1), Duration.ofSeconds(60));
+
     private void windowLoop() {
-        long backoffMs = 1000;
+        int crashes = 0; // in a row
         while (running) {
             try {
                 if (aggregator.closeIfDue().isPresent()) {
@@ -265,12 +298,13 @@ public final class Agent implements AutoCloseable {
                         System.gc();
                     }
                 }
-                backoffMs = 1000;
+                crashes = 0;
                 Instant now = clock.instant();
                 if (!now.isBefore(nextStatus)) {
                     writeStatus();
                     systemd.watchdog();
                     nextStatus = now.plusSeconds(StatusFile.EVERY_S);
+                    reportDeviceStateIfDue(now);
                 }
                 Instant next = aggregator.nextClose();
                 if (nextStatus.isBefore(next)) {
@@ -280,9 +314,9 @@ public final class Agent implements AutoCloseable {
             } catch (RuntimeException e) {
                 restarts++;
                 lastSensorError = e.toString();
-                Logger.error(e, "window/sensor loop crashed (restart {} in {} ms)", restarts, backoffMs);
-                await(Duration.ofMillis(backoffMs));
-                backoffMs = Math.min(60_000, backoffMs * 2);
+                Duration wait = LOOP_RESTART.delay(++crashes);
+                Logger.error(e, "window/sensor loop crashed (restart {} in {} ms)", restarts, wait.toMillis());
+                await(wait);
             }
         }
     }
@@ -346,6 +380,15 @@ public final class Agent implements AutoCloseable {
         vo.put("missingRemoved", v.missingRemoved());
         vo.put("partsPublished", u.voicePartsPublished());
         vo.put("partsAcknowledged", u.voicePartsAcknowledged());
+        EpisodeRecorder.Status gate = vocal.status();
+        ObjectNode gn = vo.putObject("gate");
+        CollarConfig cfg = shadow.current();
+        gn.put("voiceUpload", cfg.voiceUpload().jsonName());
+        gn.put("voiceConfidenceBelow", cfg.voiceConfidenceBelow());
+        gn.put("clipsStored", gate.stored());
+        gn.put("keptConfident", gate.confident());
+        gn.put("keptOff", gate.off());
+        gn.put("lastDecision", gate.lastDecision());
         s.set("raw", raw.statusJson());
         ObjectNode w = s.putObject("window");
         w.put("lengthS", windowS.get());
@@ -355,10 +398,82 @@ public final class Agent implements AutoCloseable {
         sensors.put("restarts", restarts);
         sensors.put("lastError", lastSensorError);
         sensors.set("states", StatusFile.sensorStates(sensorStates));
+        CollarSource.GnssState g = sensing.gnss();
+        ObjectNode gnss = s.putObject("gnss");
+        gnss.put("wanted", g.wanted() == null ? null : g.wanted().name().toLowerCase(java.util.Locale.ROOT));
+        gnss.put("inForce", g.inForce() == null ? null : g.inForce().name().toLowerCase(java.util.Locale.ROOT));
+        gnss.put("confirmed", g.confirmed());
+        gnss.put("resends", g.resends());
+        s.set("energy", StatusFile.energy(energy()));
+        ObjectNode mood = sensing.moodInputs();
+        if (mood != null) {
+            s.set("mood", mood);
+        }
+        CollarSource.ClassifierState cl = sensing.classifier();
+        ObjectNode classifier = s.putObject("classifier");
+        classifier.put("present", cl.present());
+        classifier.put("modelVersion", cl.modelVersion());
+        classifier.put("whyAbsent", cl.whyAbsent());
         return s;
     }
 
+    /**
+     * The receiver's mode and the energy account in the shadow's {@code reported} section: at once when the mode in
+     * force or its confirmation changed, else every {@link #DEVICE_REPORT_EVERY} (a report is one publish).
+     */
+    private void reportDeviceStateIfDue(Instant now) {
+        CollarSource.GnssState g = sensing.gnss();
+        String gnssNow = g.inForce() + "/" + g.confirmed();
+        if (gnssNow.equals(reportedGnss) && now.isBefore(nextDeviceReport)) {
+            return;
+        }
+        ObjectNode state = StatusFile.newNode();
+        ObjectNode gnss = state.putObject("gnss");
+        gnss.put("mode", g.inForce() == null ? null : g.inForce().name().toLowerCase(java.util.Locale.ROOT));
+        gnss.put("confirmed", g.confirmed());
+        EnergyAccount.Report r = energy();
+        ObjectNode e = state.putObject("energy");
+        for (EnergyAccount.Component c : EnergyAccount.Component.values()) {
+            e.put(c.jsonName() + "MWhPerDay", Math.round(r.mwhPerDay(c) * 10) / 10.0);
+        }
+        e.put("batteryHours", Math.round(r.batteryHours() * 10) / 10.0);
+        e.put("cpuRadioPctOfFloor", Math.round(r.cpuRadioPctOfFloor() * 100) / 100.0);
+        shadow.reportState(state);
+        reportedGnss = gnssNow;
+        nextDeviceReport = now.plus(DEVICE_REPORT_EVERY);
+    }
+
+    static final Duration DEVICE_REPORT_EVERY = Duration.ofHours(1);
+    private String reportedGnss = "";
+    private Instant nextDeviceReport = Instant.MIN;
+
+    /** Feeds the energy account the counters of now (with each status write, every 30 s). */
+    private void sampleEnergy() {
+        Uplink.Status u = uplink.status();
+        Map<String, SensorStatus> st = sensorStates;
+        CollarSource.GnssState g = sensing.gnss();
+        synchronized (energy) {
+            energy.sample(clock.instant(), new EnergyAccount.Counters(cpu.nanos(),
+                    u.publishesSent() + u.messagesReceived(), u.bytesSent() + u.bytesReceived(), u.connects(),
+                    u.connected(), shadow.current().keepAliveS(), g.inForce(), ok(st, "hr"), ok(st, "motion"),
+                    ok(st, "mic"), ok(st, "battery")));
+        }
+    }
+
+    private static boolean ok(Map<String, SensorStatus> states, String sensor) {
+        SensorStatus s = states.get(sensor);
+        return s != null && s.isOk();
+    }
+
+    /** The energy account so far. */
+    public EnergyAccount.Report energy() {
+        synchronized (energy) {
+            return energy.report();
+        }
+    }
+
     private void writeStatus() {
+        sampleEnergy();
         try {
             StatusFile.write(config.dataDirectory(), status());
         } catch (IOException | RuntimeException e) {

@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * it exercises everything downstream of edge-ml (aggregator, contract encoder, outbox, uplink) but none of the
  * sensor loops.
  */
-public final class SimulatedWindowSource implements WindowInputs.Source {
+public final class SimulatedWindowSource implements com.pettysync.agent.sensing.CollarSource {
     private final long seed;
     private final int homeLatE7;
     private final int homeLonE7;

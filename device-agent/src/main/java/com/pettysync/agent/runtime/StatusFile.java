@@ -79,4 +79,27 @@ public final class StatusFile {
     public static ObjectNode newNode() {
         return JsonTrees.object();
     }
+
+    /** The energy account as written to the status file (and the shadow's {@code reported.energy}). */
+    public static ObjectNode energy(com.pettysync.agent.energy.EnergyAccount.Report r) {
+        ObjectNode e = newNode();
+        e.put("measuredS", Math.round(r.seconds()));
+        e.put("idleFloorMw", r.idleFloorMw());
+        ObjectNode c = e.putObject("components");
+        for (com.pettysync.agent.energy.EnergyAccount.Component k
+                : com.pettysync.agent.energy.EnergyAccount.Component.values()) {
+            ObjectNode o = c.putObject(k.jsonName());
+            o.put("mw", round3(r.mw().get(k)));
+            o.put("mWhPerDay", round3(r.mwhPerDay(k)));
+        }
+        e.put("totalMw", round3(r.totalMw()));
+        e.put("cpuRadioPctOfFloor", round3(r.cpuRadioPctOfFloor()));
+        e.put("batteryMah", r.batteryMah());
+        e.put("batteryHours", Math.round(r.batteryHours() * 10) / 10.0);
+        return e;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
 }

@@ -47,15 +47,14 @@ import org.tinylog.Logger;
  * is opened again on the next attempt; a driver that throws a runtime exception is caught by the poller like a
  * fault. The agent starts and publishes frames (with fault flags) even on a board with none of the parts.
  */
-public final class HardwareWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        RawSamples.Source, GnssDutyCycle, AutoCloseable {
+public final class HardwareWindowSource implements CollarSource, FaultCodes {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
     private final CollarSensors parts;
     private final MonotonicClock clock;
     private final SensorWindow window;
     private final SensorPoller poller;
-    private final VocalizationClassifier classifier;
+    private final VocalModel model;
     private final boolean ownsClassifier;
     private final List<AutoCloseable> resources;
     private boolean started;
@@ -66,16 +65,16 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
      * @param wall       Unix time of the monotonic clock's current reading (trail points, voice clips)
      * @param resources  closed by {@link #close}, in order, after the sensors stop (buses, ports, Pi4J context)
      */
-    HardwareWindowSource(CollarSensors parts, MonotonicClock clock, Clock wall, VocalizationClassifier classifier,
+    HardwareWindowSource(CollarSensors parts, MonotonicClock clock, Clock wall, VocalModel model,
             boolean ownsClassifier, List<AutoCloseable> resources) {
         this.parts = parts;
         this.clock = clock;
-        this.classifier = classifier;
+        this.model = model;
         this.ownsClassifier = ownsClassifier;
         this.resources = List.copyOf(resources);
-        this.window = new SensorWindow(classifier, wall.millis(), clock.nanos());
+        this.window = new SensorWindow(model.classifier(), clock, wall.millis(), clock.nanos());
         window.wantGnss(GnssPowerMode.NORMAL); // a receiver's mode after boot is unknown: set it on the first poll
-        this.poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
+        this.poller = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, window::onStatus);
         window.register(poller, parts, () -> { });
     }
 
@@ -107,7 +106,7 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
         resources.add(0, mic::close); // closed first: mic, UART, then the I2C bus and the Pi4J context
         CollarSensors parts = new CollarSensors(new Max30102(i2c, clock), new Lsm6dsox(i2c, clock), gnss, mic,
                 new Max17048(i2c, clock));
-        HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, VocalizationClassifier.bundled(),
+        HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, VocalModel.bundled(),
                 true, resources);
         source.start(Thread.ofPlatform().daemon().factory());
         Logger.info("sensors: I2C bus {}, GNSS {} at {} Bd, microphone {}{}", hw.i2cBus(), hw.gnssSerial(),
@@ -164,18 +163,40 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
     }
 
     /** True when the receiver gave a fix within the last minute (for {@code clock_gnss}). */
+    @Override
     public boolean gnssTimeValid() {
         return window.fixWithin(clock.nanos(), 60_000_000_000L);
     }
 
     @Override
-    public void lostMode(boolean on) {
-        window.wantGnss(on ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
+    public void gnssMode(GnssPowerMode mode) {
+        window.wantGnss(mode);
+    }
+
+    @Override
+    public GnssState gnss() {
+        return window.gnssState();
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        SensorWindow w = window;
+        return w == null ? null : w.moodInputs();
+    }
+
+    @Override
+    public ClassifierState classifier() {
+        return model.state();
+    }
+
+    @Override
+    public void observe(Observations observations) {
+        window.observe(observations);
     }
 
     @Override
     public long modelVersion() {
-        return classifier.metadata().version();
+        return model.version();
     }
 
     @Override
@@ -214,7 +235,7 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
             }
         }
         if (ownsClassifier) {
-            classifier.close();
+            model.close();
         }
     }
 }

@@ -11,6 +11,8 @@ import com.pettysync.contract.telemetry.Mood;
 import com.pettysync.contract.telemetry.MoodClass;
 import com.pettysync.contract.telemetry.TrailPoint;
 import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.drivers.MonotonicClock;
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.BatteryReading;
 import com.pettysync.drivers.heartrate.PpgBatch;
@@ -99,15 +101,47 @@ final class SensorWindow {
     private volatile Consumer<Episode> episodeSink;
     private volatile RawSamples.Sink rawSink; // a raw capture's tap (contract §9), null when none
     private volatile GnssPowerMode wantedGnss; // null: leave the receiver as it is
+    /** Re-send of an unacknowledged receiver command: 1 s, doubling, at most 60 s. */
+    static final Backoff GNSS_RESEND = Backoff.doubling(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private long gnssCommandNanos = Long.MIN_VALUE; // the GNSS poll only
+    private int gnssAttempts;
+    private long gnssResends;
+    private volatile CollarSource.GnssState gnssState = CollarSource.GnssState.NONE;
     private long streamSamples; // samples fed to the vocal pipeline so far (the microphone's poll only)
+    private final MonotonicClock clock;
+    private final SlidingHeartRate slidingHr = new SlidingHeartRate(); // the PPG's poll only
+    private volatile Observations observations = Observations.NONE;
+    private final boolean classified;
+    private volatile MoodInputs lastMood;
+
+    /**
+     * What the last window's mood estimate was made of, and what it gave (for the status file).
+     *
+     * @param t0          the window's start
+     * @param vocal       episodes per class (bark, growl, whine, howl); all 0 without a classifier
+     * @param classified  whether episodes were classified (else mood ignores vocalisations)
+     * @param hrMeanBpm   the window's mean heart rate, or null
+     * @param baselineBpm the dog's resting baseline, or null while it is learnt
+     * @param restShare   share of the window at rest, or null without activity
+     * @param playShare   share of the window playing, or null without activity
+     * @param mood        the estimate, or null when it failed
+     * @param confPct     its confidence
+     * @param reasons     the estimator's reasons
+     */
+    record MoodInputs(long t0, int[] vocal, boolean classified, Integer hrMeanBpm, Double baselineBpm,
+            Double restShare, Double playShare, String mood, int confPct, List<String> reasons) {
+    }
 
     /**
      * @param classifier    the vocalisation classifier (not closed here)
+     * @param clock         the sensors' monotonic clock (the time of observations without their own timestamp)
      * @param originEpochMs Unix time, ms, at monotonic time {@code originNanos}
      * @param originNanos   the monotonic clock's reading at {@code originEpochMs}
      */
-    SensorWindow(VocalizationClassifier classifier, long originEpochMs, long originNanos) {
-        this.vocal = new VocalizationPipeline(classifier);
+    SensorWindow(VocalizationClassifier classifier, MonotonicClock clock, long originEpochMs, long originNanos) {
+        this.clock = clock;
+        this.vocal = new VocalizationPipeline(classifier); // null: gate only (episodes cut, unclassified)
+        this.classified = classifier != null;
         this.originEpochMs = originEpochMs;
         this.originNanos = originNanos;
     }
@@ -130,12 +164,8 @@ final class SensorWindow {
             addMotion(samples, s.motion().stepCount(), s.motion().sampleRate());
         });
         poller.add(s.gnss(), GNSS_PERIOD, () -> {
-            GnssPowerMode want = wantedGnss;
-            if (want != null && want != s.gnss().powerMode()) {
-                s.gnss().setPowerMode(want); // a UART that is gone throws: a GNSS fault, retried with back-off
-                Logger.info("GNSS duty cycle: {}", want.name().toLowerCase(java.util.Locale.ROOT));
-            }
-            addFixes(s.gnss().read());
+            addFixes(s.gnss().read()); // first: the read also sees the receiver's UBX-ACK of a command
+            commandGnss(s.gnss());
         });
         poller.add(s.microphone(), MIC_PERIOD, () -> {
             beforeMicRead.run();
@@ -144,18 +174,99 @@ final class SensorWindow {
         poller.add(s.battery(), BATTERY_PERIOD, () -> setBattery(s.battery().read()));
     }
 
+    /** Where observations go as they are made (events); {@link Observations#NONE} until set. */
+    void observe(Observations o) {
+        observations = o == null ? Observations.NONE : o;
+    }
+
+    /** The last window's mood inputs and estimate as JSON; null before the first. */
+    com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        MoodInputs m = lastMood;
+        if (m == null) {
+            return null;
+        }
+        var o = com.pettysync.contract.json.JsonTrees.object();
+        o.put("windowStart", m.t0());
+        o.put("mood", m.mood());
+        o.put("confPct", m.confPct());
+        var in = o.putObject("inputs");
+        in.put("vocalClassified", m.classified());
+        in.put("barks", m.vocal()[0]).put("growls", m.vocal()[1]).put("whines", m.vocal()[2]).put("howls", m.vocal()[3]);
+        in.put("hrMeanBpm", m.hrMeanBpm());
+        in.put("baselineBpm", m.baselineBpm() == null ? null : Math.round(m.baselineBpm() * 10) / 10.0);
+        in.put("restShare", m.restShare() == null ? null : Math.round(m.restShare() * 1000) / 1000.0);
+        in.put("playShare", m.playShare() == null ? null : Math.round(m.playShare() * 1000) / 1000.0);
+        var why = o.putArray("reasons");
+        m.reasons().forEach(why::add);
+        return o;
+    }
+
     /** The GNSS power mode to switch to on the next GNSS poll. */
     void wantGnss(GnssPowerMode mode) {
         wantedGnss = mode;
+    }
+
+    /** The receiver's state: mode wanted, in force, confirmed, commands re-sent. */
+    CollarSource.GnssState gnssState() {
+        return gnssState;
+    }
+
+    /**
+     * On the GNSS poll (its one thread): sends the wanted mode when it differs from the one in force, and sends it
+     * again while the receiver has not acknowledged it, after {@link #GNSS_RESEND} 1 s, 2 s, 4 s … 60 s (the one
+     * back-off rule, {@link Backoff#doubling}: one collar, one receiver, nothing to spread). A write that fails (the
+     * UART gone) throws: a GNSS fault, retried by the poller with its own back-off.
+     */
+    private void commandGnss(com.pettysync.drivers.position.PositionSensor gnss)
+            throws com.pettysync.drivers.SensorFault {
+        GnssPowerMode want = wantedGnss;
+        if (want == null) {
+            return;
+        }
+        long now = clock.nanos();
+        boolean confirmed = gnss.powerModeConfirmed();
+        if (want != gnss.powerMode() || gnssCommandNanos == Long.MIN_VALUE) {
+            gnss.setPowerMode(want);
+            gnssAttempts = 1;
+            gnssCommandNanos = now;
+            Logger.info("GNSS mode: {}", want.name().toLowerCase(java.util.Locale.ROOT));
+        } else if (!confirmed && now - gnssCommandNanos >= GNSS_RESEND.ceiling(gnssAttempts).toNanos()) {
+            gnss.setPowerMode(want);
+            gnssAttempts++;
+            gnssCommandNanos = now;
+            gnssResends++;
+            Logger.warn("GNSS mode {} not acknowledged; sent again (attempt {})",
+                    want.name().toLowerCase(java.util.Locale.ROOT), gnssAttempts);
+        }
+        gnssState = new CollarSource.GnssState(want, gnss.powerMode(), gnss.powerModeConfirmed(), gnssResends);
     }
 
     long epochMsAt(long nanos) {
         return originEpochMs + Math.floorDiv(nanos - originNanos, 1_000_000L);
     }
 
-    synchronized void onStatus(String sensor, SensorStatus status) {
-        statuses.put(sensor, status);
-        flagFault(sensor, status);
+    void onStatus(String sensor, SensorStatus status) {
+        synchronized (this) {
+            statuses.put(sensor, status);
+            flagFault(sensor, status);
+        }
+        DeviceStatus.Flag flag = flagOf(sensor);
+        if (flag != null) {
+            if (!status.isOk() && flag == DeviceStatus.Flag.FAULT_HR) {
+                slidingHr.reset(); // the PPG thread is the one reporting its own fault
+            }
+            notify(() -> observations.sensor(epochMsAt(clock.nanos()), flag, !status.isOk(),
+                    status.isOk() ? 0 : status.fault().code()));
+        }
+    }
+
+    /** Hands one observation on; a throwing observer costs only that observation. */
+    private static void notify(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            Logger.error(e, "observation not handled");
+        }
     }
 
     void onEpisode(Consumer<Episode> sink) {
@@ -179,15 +290,25 @@ final class SensorWindow {
         return lastFix != null && nowNanos - lastFix.tNanos() <= maxAgeNanos;
     }
 
-    private synchronized void addPpg(PpgBatch b, int rateHz) {
+    private void addPpg(PpgBatch b, int rateHz) {
         RawSamples.Sink raw = rawSink;
-        if (raw != null && b.overflowed()) {
-            raw.gap(RawSensor.PPG);
+        synchronized (this) {
+            if (raw != null && b.overflowed()) {
+                raw.gap(RawSensor.PPG);
+            }
+            for (PpgSample s : b.samples()) {
+                ir.add(s.ir());
+                if (raw != null) {
+                    raw.sample(RawSensor.PPG, epochMsAt(s.tNanos()), rateHz, new int[] {s.red(), s.ir()});
+                }
+            }
         }
-        for (PpgSample s : b.samples()) {
-            ir.add(s.ir());
-            if (raw != null) {
-                raw.sample(RawSensor.PPG, epochMsAt(s.tNanos()), rateHz, new int[] {s.red(), s.ir()});
+        for (PpgSample s : b.samples()) { // the sliding estimate and its observer run outside the window's lock
+            Optional<HeartRateSummary> h = slidingHr.add(s.ir());
+            if (h.isPresent()) {
+                int bpm = h.get().meanBpm();
+                long t = epochMsAt(s.tNanos());
+                notify(() -> observations.heartRate(t, bpm));
             }
         }
     }
@@ -211,12 +332,20 @@ final class SensorWindow {
         }
     }
 
-    private synchronized void addFixes(List<Fix> read) {
-        for (Fix f : read) {
-            if (f.latE7() != null && f.lonE7() != null) {
-                fixes.add(f);
-                lastFix = f;
+    private void addFixes(List<Fix> read) {
+        List<Fix> positioned = new ArrayList<>(read.size());
+        synchronized (this) {
+            for (Fix f : read) {
+                if (f.latE7() != null && f.lonE7() != null) {
+                    fixes.add(f);
+                    lastFix = f;
+                    positioned.add(f);
+                }
             }
+        }
+        for (Fix f : positioned) { // each fix as it arrives, outside the window's lock (an event is a disk commit)
+            int hacc = f.haccDm() == null ? 65_535 : Math.min(f.haccDm(), 65_535);
+            notify(() -> observations.fix(epochMsAt(f.tNanos()), f.latE7(), f.lonE7(), hacc));
         }
     }
 
@@ -233,8 +362,12 @@ final class SensorWindow {
         }
     }
 
-    private synchronized void setBattery(BatteryReading b) {
-        battery = b;
+    private void setBattery(BatteryReading b) {
+        synchronized (this) {
+            battery = b;
+        }
+        int pct = (int) Math.round(Math.max(0, Math.min(100, b.stateOfChargePercent())));
+        notify(() -> observations.battery(epochMsAt(b.tNanos()), pct, false));
     }
 
     private synchronized void setDieTemperature(double celsius) {
@@ -275,6 +408,9 @@ final class SensorWindow {
                     Logger.error(x, "vocal episode sink failed; episode counted only");
                 }
             }
+        }
+        if (!classified) {
+            return; // unclassified episodes: their events and clips went to the sink; no class to count
         }
         VocalCounts c = VocalCounts.of(episodes); // the clips went to the sink (if any); counts only here
         synchronized (this) {
@@ -344,6 +480,13 @@ final class SensorWindow {
             MoodEstimate m = moodEstimator.estimate(counts, hrs, baseline.value(), acts);
             mood = new Mood(MoodClass.values()[m.mood().ordinal()], m.confPct(), Math.min(barks, 255),
                     Math.min(growls, 255), Math.min(whines, 255), Math.min(howls, 255));
+            int active = acts.map(a -> Math.max(1, a.restS() + a.walkS() + a.runS() + a.playS())).orElse(1);
+            lastMood = new MoodInputs(t0, new int[] {barks, growls, whines, howls}, classified,
+                    hrs.map(HeartRateSummary::meanBpm).orElse(null),
+                    baseline.value().isPresent() ? baseline.value().getAsDouble() : null,
+                    acts.map(a -> a.restS() / (double) active).orElse(null),
+                    acts.map(a -> a.playS() / (double) active).orElse(null), m.mood().name().toLowerCase(
+                            java.util.Locale.ROOT), m.confPct(), m.reasons());
         } catch (RuntimeException e) {
             Logger.error(e, "mood estimate failed; window {} without mood", t0);
         }

@@ -24,11 +24,19 @@ import java.util.function.Consumer;
  * and the samples fed to {@code edge-ml} (heart rate, activity, vocalisation classifier, mood) to give each
  * window's {@link WindowInputs}.
  *
- * <p><b>Time.</b> The twins run on their own {@link SimulatedClock}, anchored at the epoch second of the first
- * window. {@link #collect(long, int)} (called by the aggregator when the agent's injected clock closes the window
- * {@code [t0, t0 + dur)}) advances that clock to {@code t0 + dur} polling every sensor at its real period, as fast
- * as the CPU allows; the agent's clock therefore drives the twins, and a simulated agent clock gives deterministic
- * frames (no thread, no sleep). A gap (a window that was never collected) is skipped without polling.
+ * <p><b>Time.</b> The twins run on their own {@link SimulatedClock}. Two ways to drive it:
+ * <ul>
+ * <li><b>Real time</b> ({@link #runInRealTime}, what {@code --simulated} does on the real clock): the twins are
+ * anchored at the wall clock's second and a thread ({@code sensor-twins}) keeps the simulated clock on the wall
+ * clock, polling each sensor when it is due, as a collar's polling threads do; observations (fixes, sliding heart
+ * rate, gauge readings, sensor states) reach the {@link #observe observer} within a poll period of happening, and
+ * {@link #collect} only summarises the window.</li>
+ * <li><b>Stepped</b> (the default, for tests on a simulated agent clock): anchored at the epoch second of the first
+ * window; {@link #collect(long, int)} (called when the agent's injected clock closes the window {@code [t0, t0 + dur)})
+ * advances the twins to {@code t0 + dur} polling every sensor at its real period, as fast as the CPU allows, so a
+ * simulated agent clock gives deterministic frames and observations (no thread, no sleep). A gap (a window that was
+ * never collected) is skipped without polling.</li>
+ * </ul>
  *
  * <p><b>Failure model.</b> A sensor fault (NACK, stuck FIFO, garbled NMEA, silent mic, or a driver throwing) is
  * caught by the poller, which retries with back-off; a sensor that was faulted at any moment of the window sets its
@@ -40,14 +48,14 @@ import java.util.function.Consumer;
  * kept here. A sink that throws is logged and costs nothing else. The TFLite model is loaded once, by the caller or
  * {@link #create}.
  *
- * <p>Not thread-safe; the agent calls it from its one window thread.
+ * <p>Thread-safe: the window thread collects, the {@code sensor-twins} thread polls (in real time), the shadow sets
+ * the receiver mode.
  */
-public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        GnssDutyCycle, RawSamples.Source, AutoCloseable {
+public final class TwinWindowSource implements CollarSource, FaultCodes {
     private final long seed;
     private final double homeLat;
     private final double homeLon;
-    private final VocalizationClassifier classifier;
+    private final VocalModel model;
     private final boolean ownsClassifier;
     private final Map<String, TwinFault> pendingFaults = new HashMap<>();
 
@@ -57,7 +65,10 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     private volatile SensorWindow window; // set on the window thread, read by lostMode from any thread
     private Consumer<Episode> episodeSink;
     private RawSamples.Sink rawSink;
-    private volatile Boolean lostMode; // null until the agent says; the twin receiver starts in live mode
+    private volatile GnssPowerMode gnssMode; // null until the agent says
+    private Observations observations = Observations.NONE;
+    private Thread realTime; // the sensor-twins thread, when running in real time
+    private volatile boolean running = true;
 
     /**
      * @param thingName  seeds the dog and the twins (the same collar always gives the same dog)
@@ -66,21 +77,25 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
      * @param classifier the vocalisation classifier, loaded once (not closed by this source)
      */
     public TwinWindowSource(String thingName, double homeLat, double homeLon, VocalizationClassifier classifier) {
-        this(thingName.hashCode(), homeLat, homeLon, classifier, false);
+        this(thingName.hashCode(), homeLat, homeLon, VocalModel.of(classifier), false);
     }
 
-    private TwinWindowSource(long seed, double homeLat, double homeLon, VocalizationClassifier classifier,
-            boolean owns) {
+    /** A source over {@code model} (present or absent); not closed by this source. */
+    public TwinWindowSource(String thingName, double homeLat, double homeLon, VocalModel model) {
+        this(thingName.hashCode(), homeLat, homeLon, model, false);
+    }
+
+    private TwinWindowSource(long seed, double homeLat, double homeLon, VocalModel model, boolean owns) {
         this.seed = seed;
         this.homeLat = homeLat;
         this.homeLon = homeLon;
-        this.classifier = classifier;
+        this.model = model;
         this.ownsClassifier = owns;
     }
 
-    /** A source with the bundled TFLite model, closed with the source. */
+    /** A source with the bundled TFLite model (or none, where TFLite cannot load), closed with the source. */
     public static TwinWindowSource create(String thingName, double homeLat, double homeLon) {
-        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, VocalizationClassifier.bundled(), true);
+        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, VocalModel.bundled(), true);
     }
 
     /**
@@ -96,21 +111,83 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     }
 
     @Override
-    public void lostMode(boolean on) {
-        lostMode = on;
+    public void gnssMode(GnssPowerMode mode) {
+        gnssMode = mode;
         SensorWindow w = window;
         if (w != null) {
-            w.wantGnss(on ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
+            w.wantGnss(mode);
         }
+    }
+
+    @Override
+    public GnssState gnss() {
+        SensorWindow w = window;
+        return w == null ? GnssState.NONE : w.gnssState();
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode moodInputs() {
+        SensorWindow w = window;
+        return w == null ? null : w.moodInputs();
+    }
+
+    @Override
+    public ClassifierState classifier() {
+        return model.state();
+    }
+
+    /** Where observations go as they are made (the agent's event rules). */
+    @Override
+    public void observe(Observations o) {
+        observations = o;
+        SensorWindow w = window;
+        if (w != null) {
+            w.observe(o);
+        }
+    }
+
+    /**
+     * Runs the twins in real time on {@code wall} from now on (a {@code sensor-twins} thread polls each sensor when
+     * it is due); {@link #collect} then only summarises. Call once, before the first window closes.
+     */
+    public synchronized void runInRealTime(java.time.Clock wall) {
+        if (realTime != null) {
+            return;
+        }
+        start(Math.floorDiv(wall.millis(), 1000L));
+        long originMs = clock.origin().toEpochMilli();
+        realTime = Thread.ofPlatform().name("sensor-twins").daemon(true).start(() -> {
+            while (running) {
+                try {
+                    long target = (wall.millis() - originMs) * 1_000_000L;
+                    long next;
+                    synchronized (this) {
+                        next = poller.runDue();
+                        while (next <= target) {
+                            clock.advanceTo(Math.max(next, clock.nanos()));
+                            next = poller.runDue();
+                        }
+                        if (clock.nanos() < target) {
+                            clock.advanceTo(target);
+                        }
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.max(1_000_000L, next - target));
+                } catch (RuntimeException e) {
+                    org.tinylog.Logger.error(e, "sensor twins: poll round failed");
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+                }
+            }
+        });
     }
 
     /** The vocalisation model's own version (its metadata), reported as {@code fw.model} in every frame. */
     @Override
     public long modelVersion() {
-        return classifier.metadata().version();
+        return model.version();
     }
 
     /** True when the GNSS twin gave a fix within the last minute of simulated time (for {@code clock_gnss}). */
+    @Override
     public boolean gnssTimeValid() {
         return window != null && window.fixWithin(clock.nanos(), 60_000_000_000L);
     }
@@ -144,7 +221,10 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     }
 
     @Override
-    public WindowInputs collect(long t0, int dur) {
+    public synchronized WindowInputs collect(long t0, int dur) {
+        if (realTime != null) {
+            return window.close(t0, dur, clock.nanos());
+        }
         if (collar == null) {
             start(t0);
         }
@@ -169,14 +249,15 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         collar = new SimulatedCollar(new DogBehaviourModel(seed, homeLat, homeLon), clock, seed);
         pendingFaults.forEach(collar::inject);
         pendingFaults.clear();
-        window = new SensorWindow(classifier, clock.origin().toEpochMilli(), 0);
+        window = new SensorWindow(model.classifier(), clock, clock.origin().toEpochMilli(), 0);
         window.onEpisode(episodeSink);
         window.onRawSamples(rawSink);
-        Boolean lost = lostMode;
-        if (lost != null) {
-            window.wantGnss(lost ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);
+        window.observe(observations);
+        GnssPowerMode wanted = gnssMode;
+        if (wanted != null) {
+            window.wantGnss(wanted);
         }
-        poller = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, window::onStatus);
+        poller = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, window::onStatus);
         CollarSensors parts = new CollarSensors(collar.heartRate(), collar.motion(), collar.gnss(),
                 collar.microphone(), collar.battery());
         window.register(poller, parts, collar.microphone()::pump);
@@ -188,8 +269,18 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
 
     @Override
     public void close() {
+        running = false;
+        Thread t = realTime;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (ownsClassifier) {
-            classifier.close();
+            model.close();
         }
     }
 }

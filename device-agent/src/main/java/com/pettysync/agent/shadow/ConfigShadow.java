@@ -60,7 +60,8 @@ public final class ConfigShadow implements Uplink.Hooks {
     private volatile CollarConfig current;
     private long lastVersion = -1;
     private Set<String> rejectedBefore = new HashSet<>();
-    private Uplink uplink;
+    private volatile Uplink uplink;
+    private volatile ObjectNode deviceState; // the last state reported beside the settings
 
     /** Settings kept in memory only (tests, tools). */
     public ConfigShadow(ThingName thing, CollarConfig initial, Consumer<CollarConfig> onChange) {
@@ -136,6 +137,30 @@ public final class ConfigShadow implements Uplink.Hooks {
             Logger.warn("shadow subscriptions failed: {}", e.getMessage());
         }
         up.publishControl(topic(ShadowOperation.GET), bytes(ShadowDocument.getRequest(null)));
+        ObjectNode device = deviceState;
+        if (device != null) {
+            publishState(up, device);
+        }
+    }
+
+    /**
+     * Reports device state beside the settings in {@code reported} (e.g. {@code {"gnss": {...}, "energy": {...}}}):
+     * AWS merges reported state, so these keys sit next to the settings and are replaced on each report. Sent now if
+     * connected, and again after every connect. Any thread.
+     */
+    public void reportState(ObjectNode fields) {
+        deviceState = fields.deepCopy();
+        Uplink up = uplink;
+        if (up != null && up.connected()) {
+            publishState(up, deviceState);
+            up.wake();
+        }
+    }
+
+    private void publishState(Uplink up, ObjectNode fields) {
+        ObjectNode root = JsonTrees.object();
+        root.putObject("state").set("reported", fields);
+        up.publishControl(topic(ShadowOperation.UPDATE), JsonTrees.bytes(root));
     }
 
     @Override

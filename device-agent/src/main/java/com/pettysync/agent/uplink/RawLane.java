@@ -1,5 +1,6 @@
 package com.pettysync.agent.uplink;
 
+import com.pettysync.drivers.retry.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import org.tinylog.Logger;
@@ -8,10 +9,10 @@ import org.tinylog.Logger;
  * The uplink's lowest lane: raw-capture chunks (contract §9), at QoS 1, one in flight, only when nothing else is
  * waiting ({@link Uplink} decides when; this class keeps the lane's state and its PUBACK rules).
  *
- * <p>Rules, as for voice parts: a PUBACK below 0x80 removes the chunk from the spool; 0x90, 0x95, 0x99 delete it
- * (the broker will never take those bytes); 0x87 pauses the lane for the not-authorized pause; anything else, a
- * failed publish or a lost connection pauses the lane for a growing back-off and offers the same chunk again. A
- * pause here never holds back telemetry, events or voice.
+ * <p>PUBACKs follow {@link PubackReason}'s rule table, as for voice parts: DELETE removes the chunk from the spool;
+ * DROP deletes it (the broker will never take those bytes); PAUSE pauses the lane for the not-authorized pause;
+ * BACK_OFF, a failed publish or a lost connection pauses the lane for a growing back-off and offers the same chunk
+ * again. A pause here never holds back telemetry, events or voice.
  */
 final class RawLane {
     /** Tokens of raw publishes: above voice's ({@link Uplink#VOICE_TOKEN_BASE} + 2^61). */
@@ -86,21 +87,22 @@ final class RawLane {
         }
         RawChunks.Chunk c = inFlight;
         inFlight = null;
-        if (rc < 0x80) {
+        PubackReason.Rule rule = PubackReason.ruleOf(rc);
+        if (rule == PubackReason.Rule.DELETE) {
             chunks.acknowledged(c);
             acknowledged++;
             failures = 0;
             return;
         }
-        String what = "PUBACK 0x" + Integer.toHexString(rc) + (reason == null ? "" : " (" + reason + ")")
+        String what = "PUBACK " + PubackReason.describe(rc) + (reason == null ? "" : " (" + reason + ")")
                 + " for raw chunk " + c.captureId() + "/" + c.chunk();
-        switch (rc) {
-            case 0x90, 0x95, 0x99 -> {
+        switch (rule) {
+            case DROP -> {
                 chunks.rejected(c, what);
                 dropped++;
                 Logger.error("{}: the broker will never accept it; deleted", what);
             }
-            case 0x87 -> {
+            case PAUSE -> {
                 pausedUntil = now.plus(notAuthorizedPause);
                 Logger.error("{}: kept; raw lane paused for {} s", what, notAuthorizedPause.toSeconds());
             }

@@ -1,11 +1,12 @@
 package com.pettysync.agent.uplink;
 
+import com.pettysync.agent.outbox.FrameKind;
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.agent.outbox.OutboxEntry;
 import com.pettysync.agent.outbox.OutboxStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,12 +47,20 @@ import org.tinylog.Logger;
  * failed publishes (no PUBACK of any reason code in between) close the session and go through the reconnect
  * back-off above. Failures reported by an earlier session are ignored.
  *
- * <h2>Drain order</h2>
- * At connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames appended later are
- * <em>live</em>. When both are waiting, publishes alternate between them, so new windows and events are not held
- * behind a long backlog.
+ * <h2>Drain order (lanes, highest first)</h2>
+ * <ol>
+ * <li><b>Events</b> (contract §4: "sent at once"): every event frame waiting, oldest first, before any telemetry
+ * — also those of the backlog. An event appended while the uplink paces a backlog wakes it ({@link #wake}) and
+ * takes the next token of the bucket: it waits at most one token interval (100 ms at 10/s), never behind the
+ * backlog.</li>
+ * <li><b>Telemetry</b>: at connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames
+ * appended later are <em>live</em>. When both are waiting, publishes alternate between them, so new windows are
+ * not held behind a long backlog.</li>
+ * <li><b>Voice</b> clip parts (below), only when no frame is waiting.</li>
+ * </ol>
+ * Every lane goes through the same token bucket, so the sum stays within {@code publishesPerSecond}.
  *
- * <h2>Rejections (PUBACK reason code ≥ 0x80), by rule</h2>
+ * <h2>Rejections (PUBACK reason code ≥ 0x80), by rule ({@link PubackReason}: the one table)</h2>
  * <ul>
  * <li>0x90 topic name invalid, 0x95 packet too large, 0x99 payload format invalid: the broker will never accept
  * these bytes — the frame is dropped from the outbox and counted in {@link Status#rejectedDropped}. A frame over
@@ -120,10 +129,15 @@ public final class Uplink {
         }
     }
 
-    /** A snapshot for the status file. */
+    /**
+     * A snapshot for the status file. {@code bytesSent} / {@code bytesReceived} count MQTT PUBLISH topic + payload
+     * bytes of every lane (frames, voice, shadow) and of the messages received (the energy account's radio input);
+     * {@code publishesSent} / {@code messagesReceived} count those packets.
+     */
     public record Status(boolean connected, int inFlight, long published, long acknowledged, long rejectedDropped,
             long rejectedKept, long connects, long connectFailures, Instant lastPuback, Instant nextAttempt,
-            String lastError, long voicePartsPublished, long voicePartsAcknowledged) {
+            String lastError, long voicePartsPublished, long voicePartsAcknowledged, long publishesSent,
+            long bytesSent, long messagesReceived, long bytesReceived) {
     }
 
     private sealed interface Event {
@@ -162,10 +176,11 @@ public final class Uplink {
     private final Map<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
     /** Frames whose PUBACK (or final rejection) arrived in this handleEvents pass: deleted in one transaction. */
     private final List<Long> ackedIds = new ArrayList<>();
-    private final ArrayDeque<Control> control = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Control> control = new ConcurrentLinkedQueue<>();
     private long controlTokens = -1; // control publishes use negative tokens
     private long boundary;
     private long backlogCursor;
+    private long eventCursor; // the event lane: events up to here were offered on this session
     private long liveCursor;
     private boolean preferLive;
     private long seenGeneration;
@@ -222,6 +237,10 @@ public final class Uplink {
     private int voiceRejectFailures;
     private long voicePublished;
     private long voiceAcknowledged;
+    private long publishesSent;
+    private long bytesSent;
+    private long messagesReceived;
+    private long bytesReceived;
 
     public Uplink(OutboxStore outbox, Supplier<BrokerSession> sessions, Function<OutboxEntry, String> topicOf,
             Settings settings, Clock clock, RandomGenerator random, Hooks hooks) {
@@ -230,7 +249,7 @@ public final class Uplink {
         this.topicOf = Objects.requireNonNull(topicOf);
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
-        this.backoff = new Backoff(settings.backoffMin(), settings.backoffMax(), random);
+        this.backoff = Backoff.fullJitter(settings.backoffMin(), settings.backoffMax(), random);
         this.hooks = hooks == null ? new Hooks() { } : hooks;
         this.nextAttempt = clock.instant();
         this.tokensAt = clock.instant();
@@ -265,7 +284,7 @@ public final class Uplink {
     /**
      * Queues a QoS 1 publish that is not an outbox frame (shadow get/update). Sent before outbox frames while
      * connected, subject to the rate limit; dropped when the connection ends (the shadow is fetched again on
-     * connect). Call on the uplink's thread (from a hook) or before the loop runs.
+     * connect). Any thread; from outside a hook, {@link #wake} the loop after.
      */
     public void publishControl(String topic, byte[] payload) {
         control.add(new Control(topic, payload.clone()));
@@ -298,6 +317,7 @@ public final class Uplink {
             seenGeneration = outbox.generation();
             backlogCursor = 0;
             liveCursor = 0;
+            eventCursor = 0;
         }
         if (session == null && !now.isBefore(nextAttempt)) {
             connect(now);
@@ -335,7 +355,7 @@ public final class Uplink {
     private Status snapshotNow() {
         return new Status(session != null, inFlightCount(), published, acknowledged, rejectedDropped, rejectedKept,
                 connects, connectFailures, lastPuback, session == null ? nextAttempt : null, lastError,
-                voicePublished, voiceAcknowledged);
+                voicePublished, voiceAcknowledged, publishesSent, bytesSent, messagesReceived, bytesReceived);
     }
 
     // --------------------------------------------------------------------------------------------- connection
@@ -350,6 +370,7 @@ public final class Uplink {
             boundary = lastOutboxId();
             backlogCursor = 0;
             liveCursor = boundary;
+            eventCursor = 0;
             inFlight.clear();
             voiceInFlight = null;
             releaseRaw();
@@ -472,7 +493,11 @@ public final class Uplink {
                         raw.failed(now, f.token(), "raw chunk publish failed: " + oneLine(f.cause()));
                     }
                 }
-                case Message m -> hooks.message(m.topic(), m.payload());
+                case Message m -> {
+                    messagesReceived++;
+                    bytesReceived += m.topic().length() + m.payload().length;
+                    hooks.message(m.topic(), m.payload());
+                }
                 case Lost l -> {
                     if (l.session() == session) {
                         lost(now, l.cause());
@@ -506,22 +531,23 @@ public final class Uplink {
             return; // from a previous connection
         }
         int rc = a.reasonCode();
-        if (rc < 0x80) {
+        PubackReason.Rule rule = PubackReason.ruleOf(rc);
+        if (rule == PubackReason.Rule.DELETE) {
             ackedIds.add(entry.id()); // deleted together at the end of handleEvents
             acknowledged++;
             lastPuback = now;
             rejectFailures = 0;
             return;
         }
-        String what = "PUBACK 0x" + Integer.toHexString(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
+        String what = "PUBACK " + PubackReason.describe(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
                 + " for " + entry.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + entry.counter();
-        switch (rc) {
-            case 0x90, 0x95, 0x99 -> {
+        switch (rule) {
+            case DROP -> {
                 ackedIds.add(entry.id());
                 rejectedDropped++;
                 Logger.error("{}: the broker will never accept it; dropped", what);
             }
-            case 0x87 -> {
+            case PAUSE -> {
                 rejectedKept++;
                 rewindTo(entry.id());
                 pausedUntil = now.plus(settings.notAuthorizedPause());
@@ -529,7 +555,7 @@ public final class Uplink {
                 Logger.error("{}: kept; publishing paused for {} s (check the IoT policy)", what,
                         settings.notAuthorizedPause().toSeconds());
             }
-            default -> {
+            default -> { // BACK_OFF
                 rejectedKept++;
                 rewindTo(entry.id());
                 pause(now, what);
@@ -544,29 +570,30 @@ public final class Uplink {
         VoiceParts.Part p = voiceInFlight;
         voiceInFlight = null;
         int rc = a.reasonCode();
-        if (rc < 0x80) {
+        PubackReason.Rule rule = PubackReason.ruleOf(rc);
+        if (rule == PubackReason.Rule.DELETE) {
             voice.acknowledged(p);
             voiceAcknowledged++;
             lastPuback = now;
             voiceRejectFailures = 0;
             return;
         }
-        String what = "PUBACK 0x" + Integer.toHexString(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
+        String what = "PUBACK " + PubackReason.describe(rc) + (a.reason() == null ? "" : " (" + a.reason() + ")")
                 + " for voice clip " + p.clipId() + " part " + p.part() + "/" + p.parts();
-        switch (rc) {
-            case 0x90, 0x95, 0x99 -> {
+        switch (rule) {
+            case DROP -> {
                 voice.rejected(p, what);
                 rejectedDropped++;
                 Logger.error("{}: the broker will never accept it; clip dropped", what);
             }
-            case 0x87 -> {
+            case PAUSE -> {
                 rejectedKept++;
                 voicePausedUntil = now.plus(settings.notAuthorizedPause());
                 lastError = what;
                 Logger.error("{}: kept; voice paused for {} s (check the IoT policy)", what,
                         settings.notAuthorizedPause().toSeconds());
             }
-            default -> {
+            default -> { // BACK_OFF
                 rejectedKept++;
                 pauseVoice(now, what);
             }
@@ -603,6 +630,7 @@ public final class Uplink {
     }
 
     private void rewindTo(long id) {
+        eventCursor = Math.min(eventCursor, id - 1); // harmless for telemetry: the event lane finds no telemetry
         if (id <= boundary) {
             backlogCursor = Math.min(backlogCursor, id - 1);
         } else {
@@ -621,6 +649,11 @@ public final class Uplink {
         }
     }
 
+    private void sent(String topic, int payloadBytes) {
+        publishesSent++;
+        bytesSent += topic.length() + payloadBytes;
+    }
+
     private boolean takeToken() {
         if (tokens >= 1) {
             tokens -= 1;
@@ -634,6 +667,7 @@ public final class Uplink {
             Control c = control.poll();
             try {
                 session.publish(controlTokens--, c.topic(), c.payload());
+                sent(c.topic(), c.payload().length);
             } catch (BrokerException e) {
                 lost(clock.instant(), e);
             }
@@ -668,7 +702,9 @@ public final class Uplink {
             try {
                 inFlight.put(next.id(), next);
                 published++;
-                session.publish(next.id(), topicOf.apply(next), next.payload());
+                String topic = topicOf.apply(next);
+                session.publish(next.id(), topic, next.payload());
+                sent(topic, next.size());
             } catch (BrokerException e) {
                 inFlight.remove(next.id());
                 lost(now, e);
@@ -714,6 +750,7 @@ public final class Uplink {
         voicePublished++;
         try {
             session.publish(voiceToken, voiceTopic, p.payload());
+            sent(voiceTopic, p.payload().length);
         } catch (BrokerException e) {
             voiceInFlight = null;
             lost(now, e);
@@ -769,6 +806,10 @@ public final class Uplink {
     }
 
     private OutboxEntry pick() {
+        OutboxEntry event = pickEvent();
+        if (event != null) {
+            return event;
+        }
         OutboxEntry backlog = backlogCursor < boundary ? firstNotInFlight(backlogCursor, boundary) : null;
         OutboxEntry live = firstNotInFlight(Math.max(liveCursor, boundary), Long.MAX_VALUE);
         OutboxEntry chosen;
@@ -793,8 +834,30 @@ public final class Uplink {
     }
 
     private void unpick(OutboxEntry e) {
+        if (e.kind() == FrameKind.EVENT) {
+            eventCursor = Math.min(eventCursor, e.id() - 1);
+            return; // the telemetry lanes' cursors were not moved
+        }
         rewindTo(e.id());
         preferLive = !preferLive;
+    }
+
+    /** The oldest event not in flight, or null; the event lane's cursor moves past it. */
+    private OutboxEntry pickEvent() {
+        long cursor = eventCursor;
+        while (true) {
+            List<OutboxEntry> batch = outbox.pendingAfter(cursor, settings.maxInFlight() + 1, FrameKind.EVENT);
+            for (OutboxEntry e : batch) {
+                if (!inFlight.containsKey(e.id())) {
+                    eventCursor = e.id();
+                    return e;
+                }
+                cursor = e.id();
+            }
+            if (batch.size() <= settings.maxInFlight()) {
+                return null;
+            }
+        }
     }
 
     private OutboxEntry firstNotInFlight(long after, long upTo) {

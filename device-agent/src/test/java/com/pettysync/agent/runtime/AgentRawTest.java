@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.config.AgentConfigParser;
 import com.pettysync.agent.raw.RawSamples;
+import com.pettysync.agent.sensing.CollarSource;
 import com.pettysync.agent.testing.Await;
 import com.pettysync.agent.testing.FakeBroker;
 import com.pettysync.agent.window.ClockSource;
@@ -37,7 +38,7 @@ class AgentRawTest {
     Path dir;
 
     /** Synthetic windows; each collection also hands 10 s of raw samples (sample time runs ahead of the clock). */
-    static final class Source implements WindowInputs.Source, RawSamples.Source {
+    static final class Source implements CollarSource {
         final SimulatedWindowSource windows = new SimulatedWindowSource(THING, 137563000, 1005018000);
         volatile RawSamples.Sink sink;
         long nextMs;

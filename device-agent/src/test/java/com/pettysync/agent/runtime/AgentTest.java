@@ -9,7 +9,7 @@ import com.pettysync.agent.config.AgentConfigParser;
 import com.pettysync.agent.testing.Await;
 import com.pettysync.agent.testing.FakeBroker;
 import com.pettysync.agent.window.ClockSource;
-import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.agent.sensing.CollarSource;
 import com.pettysync.contract.telemetry.TelemetryFrameCodec;
 import com.pettysync.contract.telemetry.TelemetrySummary;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ class AgentTest {
         broker.autoAck = true;
         AtomicInteger calls = new AtomicInteger();
         SimulatedWindowSource sim = new SimulatedWindowSource("collar-agent1", 137563000, 1005018000);
-        WindowInputs.Source flaky = (t0, dur) -> {
+        CollarSource flaky = (t0, dur) -> {
             if (calls.incrementAndGet() <= 2) {
                 throw new IllegalStateException("I2C bus fault (simulated)");
             }

@@ -40,7 +40,7 @@ class AgentVoiceTest {
     Path dir;
 
     /** Synthetic windows plus an episode whenever the test asks for one. */
-    static final class Source implements WindowInputs.Source, Episode.Source {
+    static final class Source implements com.pettysync.agent.sensing.CollarSource {
         final SimulatedWindowSource windows = new SimulatedWindowSource(THING, 137563000, 1005018000);
         final AtomicInteger episodesWanted = new AtomicInteger();
         volatile Consumer<Episode> sink;

@@ -86,7 +86,7 @@ class HardwareWindowSourceTest {
     /** The hardware source over the twins' drivers, stepped by the test ({@link #stepTo}), not by its threads. */
     static HardwareWindowSource overTwins(SimulatedCollar collar, long t0) {
         return new HardwareWindowSource(partsOf(collar), collar.clock(),
-                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+                Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), VocalModel.of(classifier), false, List.of());
     }
 
     static CollarSensors partsOf(SimulatedCollar c) {
@@ -123,7 +123,7 @@ class HardwareWindowSourceTest {
     }
 
     @Test
-    void lostModeSwitchesTheReceiverToLiveFixesAndBackOnTheGnssPoll() {
+    void theWantedModeSwitchesTheReceiverToLiveFixesAndBackOnTheGnssPoll() {
         long t0 = TwinWindowSourceTest.walkStart();
         SimulatedCollar collar = twinsAt(t0);
         HardwareWindowSource source = overTwins(collar, t0);
@@ -131,12 +131,12 @@ class HardwareWindowSourceTest {
         assertEquals(List.of(com.pettysync.drivers.position.GnssPowerMode.NORMAL), collar.gnssTwin().modeChanges(),
                 "a fresh receiver is put on the normal duty cycle");
         int normalFixes = fixesIn(source.collect(t0, 60));
-        source.lostMode(true);
+        source.gnssMode(com.pettysync.drivers.position.GnssPowerMode.LIVE);
         stepTo(source, collar, 120_000_000_000L);
         int liveFixes = fixesIn(source.collect(t0 + 60, 60));
         assertEquals(com.pettysync.drivers.position.GnssPowerMode.LIVE, collar.gnssTwin().mode());
         assertTrue(liveFixes > normalFixes, "live: a fix every second, " + liveFixes + " vs " + normalFixes);
-        source.lostMode(false);
+        source.gnssMode(com.pettysync.drivers.position.GnssPowerMode.NORMAL);
         stepTo(source, collar, 180_000_000_000L);
         assertEquals(com.pettysync.drivers.position.GnssPowerMode.NORMAL, collar.gnssTwin().mode());
     }
@@ -222,6 +222,10 @@ class HardwareWindowSourceTest {
                 public void setPowerMode(GnssPowerMode mode) {
                 }
 
+                public boolean powerModeConfirmed() {
+                    return true;
+                }
+
                 public GnssPowerMode powerMode() {
                     return GnssPowerMode.NORMAL;
                 }
@@ -263,7 +267,7 @@ class HardwareWindowSourceTest {
             return t;
         };
         HardwareWindowSource source = new HardwareWindowSource(stubs.sensors(), MonotonicClock.system(),
-                Clock.systemUTC(), classifier, false, List.of());
+                Clock.systemUTC(), VocalModel.of(classifier), false, List.of());
         source.start(factory);
         assertEquals(5, threads.size(), "one thread per sensor");
         assertTrue(stubs.batteryReads.await(30, TimeUnit.SECONDS), "the gauge is polled");

@@ -108,7 +108,8 @@ class RawCaptureSourcesTest {
         long t0 = TwinWindowSourceTest.walkStart();
         SimulatedCollar collar = HardwareWindowSourceTest.twinsAt(t0);
         HardwareWindowSource source = new HardwareWindowSource(HardwareWindowSourceTest.partsOf(collar),
-                collar.clock(), Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), classifier, false, List.of());
+                collar.clock(), Clock.fixed(Instant.ofEpochSecond(t0), ZoneOffset.UTC), VocalModel.of(classifier), false,
+                List.of());
         MutableClock clock = new MutableClock(Instant.ofEpochSecond(t0));
         RawSpool spool = RawSpool.open(dir, RawSpool.DEFAULT_QUOTA_BYTES);
         RawCapturer capture = new RawCapturer(spool, Runnable::run, clock);

@@ -70,11 +70,11 @@ class UplinkTest {
         assertTrue(u.connected());
         clock.advance(Duration.ofSeconds(1));
         u.tick();
-        assertEquals(List.of("T0", "E0"), payloads(broker.current().publishes));
-        assertEquals(List.of("c/telemetry", "c/events"), broker.current().publishes.stream()
+        assertEquals(List.of("E0", "T0"), payloads(broker.current().publishes), "the event first");
+        assertEquals(List.of("c/events", "c/telemetry"), broker.current().publishes.stream()
                 .map(FakeBroker.Publish::topic).toList());
         assertEquals(2, outbox.size(), "nothing deleted before PUBACK");
-        broker.current().ack(broker.current().publishes.get(0).token());
+        broker.current().ack(broker.current().publishes.get(1).token());
         u.tick();
         assertEquals(1, outbox.size());
         assertEquals("E0", new String(outbox.pendingAfter(0, 1).get(0).payload(), StandardCharsets.US_ASCII));
@@ -129,19 +129,40 @@ class UplinkTest {
     }
 
     @Test
-    void newFramesAreInterleavedWithTheBacklog() {
+    void newTelemetryIsInterleavedWithTheBacklog() {
+        Uplink u = uplink(100, 1);
+        for (int i = 0; i < 3; i++) {
+            telemetry();
+        }
+        u.tick(); // connects; backlog = T0..T2; sends T0
+        telemetry();
+        telemetry();
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            u.tick();
+        }
+        assertEquals(List.of("T0", "T3", "T1", "T4", "T2"), payloads(broker.current().publishes));
+    }
+
+    @Test
+    void eventsGoBeforeAnyTelemetryBacklogOrLive() {
         Uplink u = uplink(100, 1);
         for (int i = 0; i < 5; i++) {
             telemetry();
         }
-        u.tick(); // connects; backlog = T0..T4; sends T0
+        event(); // an event already in the backlog (made offline) jumps it too
+        u.tick(); // connects; sends E0
+        clock.advance(Duration.ofSeconds(1));
+        u.tick(); // T0
         event();
         event();
-        for (int i = 0; i < 6; i++) {
+        telemetry(); // live telemetry after the events
+        for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(1));
             u.tick();
         }
-        assertEquals(List.of("T0", "E0", "T1", "E1", "T2", "T3", "T4"), payloads(broker.current().publishes));
+        assertEquals(List.of("E0", "T0", "E1", "E2", "T1", "T5", "T2"), payloads(broker.current().publishes),
+                "events first at the paced rate (1/s here), then telemetry alternating live and backlog");
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.pettysync.agent.testing.MutableClock;
 import com.pettysync.contract.event.EventFrame;
 import com.pettysync.contract.event.EventFrameCodec;
 import com.pettysync.contract.event.EventType;
+import com.pettysync.contract.shadow.CollarConfig;
 import com.pettysync.contract.shadow.VoiceUpload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ class EpisodeRecorderTest {
 
     final MutableClock clock = MutableClock.at("2026-01-01T00:05:00Z");
     final AtomicReference<VoiceUpload> upload = new AtomicReference<>(VoiceUpload.EPISODES);
+    final java.util.concurrent.atomic.AtomicInteger threshold = new java.util.concurrent.atomic.AtomicInteger(60);
     OutboxStore outbox;
     VoiceClips clips;
     EpisodeRecorder recorder;
@@ -39,7 +41,8 @@ class EpisodeRecorderTest {
     void open() {
         outbox = OutboxStore.open(dir, OutboxStore.Options.withCapacity(100), clock);
         clips = VoiceClips.open(dir, outbox, VoiceClips.DEFAULT_QUOTA_BYTES, clock);
-        recorder = new EpisodeRecorder(clips, new EventRecorder(outbox, clock, () -> { }), upload::get);
+        recorder = new EpisodeRecorder(clips, new EventRecorder(outbox, clock, () -> { }),
+                () -> CollarConfig.DEFAULTS.withVoiceUpload(upload.get()).withVoiceConfidenceBelow(threshold.get()));
     }
 
     @AfterEach
@@ -95,5 +98,25 @@ class EpisodeRecorderTest {
         assertEquals(List.of(2L, 60L, 0L), ev.get(0).data());
         assertEquals(1, clips.status().writeFailures());
         assertFalse(Files.isDirectory(clips.directory()));
+    }
+
+    @Test
+    void withUncertainOnlyTheClipsTheClassifierIsUnsureOfAreStored() throws IOException {
+        upload.set(VoiceUpload.UNCERTAIN);
+        threshold.set(60);
+        assertEquals(0, recorder.record(episode(0, 91)), "a confident bark stays on the collar");
+        long unsure = recorder.record(episode(2, 41));
+        assertTrue(unsure >= 1, "an unsure whine is uploaded");
+        assertEquals(0, recorder.record(episode(1, 60)), "at the threshold: not below it");
+        assertEquals(List.of(List.of(0L, 91L, 0L), List.of(2L, 41L, unsure), List.of(1L, 60L, 0L)), events().stream()
+                .map(EventFrame::data).toList(), "every episode still gives its event");
+        assertEquals(1, clipFiles());
+        EpisodeRecorder.Status s = recorder.status();
+        assertEquals(1, s.stored());
+        assertEquals(2, s.confident());
+        assertTrue(s.lastDecision().contains("confidence 60 % >= voiceConfidenceBelow 60"), s.lastDecision());
+        threshold.set(95); // the shadow moves the threshold: the next episode follows it
+        assertTrue(recorder.record(episode(0, 91)) >= 1);
+        assertEquals(2, clipFiles());
     }
 }

@@ -16,7 +16,12 @@ import java.util.List;
  * non-vocal slot. The episode's class is the one with the highest summed probability over its windows.
  *
  * <p>Clip: from {@link Config#preRollMs()} before the episode's first gate-open hop, capped at
- * {@link Config#maxClipMs()}. Not thread-safe: one instance per audio stream (the classifier it uses may be
+ * {@link Config#maxClipMs()}.
+ *
+ * <p>Without a classifier ({@code null}: a platform without TFLite natives) the pipeline is <b>gate only</b>: every
+ * slot the energy gate opened counts as vocal, so episodes are still cut around sound with their clips, but
+ * unclassified: class {@link VocalClass#BARK} (index 0) with confidence 0, which no classifier output can give
+ * an episode (its windows need ≥ {@link Config#minProbability()}). No log-mel is computed then. Not thread-safe: one instance per audio stream (the classifier it uses may be
  * shared and swapped at runtime).
  */
 public final class VocalizationPipeline {
@@ -74,6 +79,7 @@ public final class VocalizationPipeline {
     private int clipLength;
     private long clipStart;
 
+    /** {@code classifier} null: gate only (see the class comment). */
     public VocalizationPipeline(VocalizationClassifier classifier, Config config, EnergyGate gate) {
         this.classifier = classifier;
         this.config = config;
@@ -144,8 +150,14 @@ public final class VocalizationPipeline {
         for (int i = 0; i < window.length; i++) {
             window[i] = ring[(int) ((start + i) % ring.length)];
         }
-        logMel.compute(window, 0, window.length, features);
-        float[] p = classifier.classify(features);
+        float[] p;
+        if (classifier == null) {
+            p = new float[VocalClass.values().length]; // gate only: vocal, unclassified
+            p[0] = 1f;
+        } else {
+            logMel.compute(window, 0, window.length, features);
+            p = classifier.classify(features);
+        }
         int top = 0;
         for (int c = 1; c < p.length; c++) {
             if (p[c] > p[top]) {
@@ -185,7 +197,7 @@ public final class VocalizationPipeline {
                 best = c;
             }
         }
-        int conf = (int) Math.round(100.0 * probSum[best] / episodeWindows);
+        int conf = classifier == null ? 0 : (int) Math.round(100.0 * probSum[best] / episodeWindows);
         done.add(new VocalEpisode(VocalClass.values()[best], episodeStart * 1000 / SR, episodeEnd * 1000 / SR, conf,
                 episodeWindows, Arrays.copyOf(clip, clipLength), clipStart * 1000 / SR));
         episodeCount++;

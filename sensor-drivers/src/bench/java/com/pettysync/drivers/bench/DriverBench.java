@@ -84,7 +84,7 @@ public final class DriverBench {
         DogBehaviourModel dog = new DogBehaviourModel(42, 52.52, 13.405);
         SimulatedClock clock = new SimulatedClock(Instant.parse("2026-06-01T06:30:00Z"));
         SimulatedCollar c = new SimulatedCollar(dog, clock, 42);
-        SensorPoller p = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, (s, st) -> { });
+        SensorPoller p = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, (s, st) -> { });
         long[] sink = new long[1];
         for (String s : sensors) {
             switch (s) {

@@ -1,5 +1,6 @@
 package com.pettysync.drivers.diag;
 
+import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.drivers.SensorStatus;
 import com.pettysync.drivers.battery.BatteryReading;
 import com.pettysync.drivers.battery.BatterySensor;
@@ -73,7 +74,7 @@ final class SensorCheck {
     private SensorPoller poller;
 
     SensorPoller poller(com.pettysync.drivers.MonotonicClock clock) {
-        SensorPoller p = poller = new SensorPoller(clock, new SensorPoller.Backoff(Duration.ofMillis(250), Duration.ofSeconds(2)),
+        SensorPoller p = poller = new SensorPoller(clock, Backoff.doubling(Duration.ofMillis(250), Duration.ofSeconds(2)),
                 (s, st) -> { });
         p.add(hr, Duration.ofMillis(100), () -> {
             PpgBatch b = hr.read();

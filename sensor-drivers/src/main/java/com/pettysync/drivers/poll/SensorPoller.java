@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
+import com.pettysync.drivers.retry.Backoff;
 import org.tinylog.Logger;
 
 /**
@@ -20,8 +21,8 @@ import org.tinylog.Logger;
  * <p>Per sensor: open it (identify + configure) if it is not open, then call its poll task every {@code period}.
  * A {@link SensorFault} (or any runtime exception from a driver, reported as {@link FaultCode#BUS_ERROR}) puts that
  * sensor into the fault state with its code and schedules a retry — {@code open()} then poll — after a back-off
- * that starts at {@link Backoff#initial()} and doubles up to {@link Backoff#max()}; the first successful poll
- * restores {@link SensorStatus#OK} and resets the back-off. Status changes go to the {@link StatusListener}, one call
+ * from the collar's one back-off rule ({@link Backoff}: {@link #DEFAULT_BACKOFF} 0.5 s doubling to 60 s); the
+ * first successful poll restores {@link SensorStatus#OK} and resets the back-off. Status changes go to the {@link StatusListener}, one call
  * per change. All timing comes from the injected {@link MonotonicClock}.
  *
  * <p>Isolation: a faulted sensor costs the others nothing but its (backed-off) retry attempts. Two ways to run:
@@ -43,16 +44,8 @@ public final class SensorPoller {
         void onStatus(String sensor, SensorStatus status);
     }
 
-    /** Retry back-off: first retry after {@code initial}, doubling, never more than {@code max}. */
-    public record Backoff(Duration initial, Duration max) {
-        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60));
-
-        public Backoff {
-            if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("back-off needs 0 < initial <= max");
-            }
-        }
-    }
+    /** The poller's default retry schedule: 0.5 s, doubling, at most 60 s. */
+    public static final Backoff DEFAULT_BACKOFF = Backoff.doubling(Duration.ofMillis(500), Duration.ofSeconds(60));
 
     private static final class Entry {
         final Sensor sensor;
@@ -60,7 +53,7 @@ public final class SensorPoller {
         final Task task;
         boolean open;
         long nextDue;
-        long backoffNanos;
+        int failures; // faults in a row
         volatile SensorStatus status = SensorStatus.fault(FaultCode.NO_ACK, "not opened yet");
         volatile long polls;
         volatile long faults;
@@ -68,11 +61,10 @@ public final class SensorPoller {
         volatile SensorStatus lastFault;
         boolean everOk;
 
-        Entry(Sensor sensor, long periodNanos, Task task, long backoffNanos) {
+        Entry(Sensor sensor, long periodNanos, Task task) {
             this.sensor = sensor;
             this.periodNanos = periodNanos;
             this.task = task;
-            this.backoffNanos = backoffNanos;
         }
     }
 
@@ -94,7 +86,7 @@ public final class SensorPoller {
         if (running) {
             throw new IllegalStateException("add sensors before start()");
         }
-        Entry e = new Entry(sensor, period.toNanos(), task, backoff.initial().toNanos());
+        Entry e = new Entry(sensor, period.toNanos(), task);
         e.nextDue = clock.nanos();
         entries.add(e);
         return this;
@@ -123,7 +115,7 @@ public final class SensorPoller {
             e.polls++;
             long due = e.nextDue + e.periodNanos;
             e.nextDue = due - now < 0 ? now + e.periodNanos : due; // keep cadence, but never a burst of catch-ups
-            e.backoffNanos = backoff.initial().toNanos();
+            e.failures = 0;
             if (!e.status.isOk()) {
                 if (e.everOk) {
                     e.recoveries++;
@@ -146,8 +138,8 @@ public final class SensorPoller {
         e.open = false;
         e.faults++;
         e.lastFault = s;
-        e.nextDue = now + e.backoffNanos;
-        e.backoffNanos = Math.min(e.backoffNanos * 2, backoff.max().toNanos());
+        e.failures++;
+        e.nextDue = now + backoff.delay(e.failures).toNanos();
         if (!s.equals(e.status)) {
             Logger.warn("sensor {} {}; retry in {} ms", e.sensor.name(), s, (e.nextDue - now) / 1_000_000);
             setStatus(e, s);

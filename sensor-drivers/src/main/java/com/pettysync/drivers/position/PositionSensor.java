@@ -15,5 +15,8 @@ public interface PositionSensor extends Sensor {
 
     GnssPowerMode powerMode();
 
+    /** Whether the receiver acknowledged the last {@link #setPowerMode} (a command it never answered was lost). */
+    boolean powerModeConfirmed();
+
     NmeaCounters counters();
 }

@@ -181,6 +181,7 @@ public final class SerialGnss implements PositionSensor {
      * Whether the receiver acknowledged the last {@link #setPowerMode} (always true for OFF, which the receiver does not
      * answer). Not confirmed after a few reads means the command was lost or rejected: send it again.
      */
+    @Override
     public boolean powerModeConfirmed() {
         return confirmed;
     }

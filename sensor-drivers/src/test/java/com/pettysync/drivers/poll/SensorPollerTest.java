@@ -1,5 +1,6 @@
 package com.pettysync.drivers.poll;
 
+import com.pettysync.drivers.retry.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +79,7 @@ class SensorPollerTest {
     void retriesWithDoublingBackoffCappedAndRecovers() {
         Flaky hr = new Flaky("hr", clock);
         List<String> events = new ArrayList<>();
-        SensorPoller p = new SensorPoller(clock, new SensorPoller.Backoff(Duration.ofMillis(500), Duration.ofSeconds(4)),
+        SensorPoller p = new SensorPoller(clock, Backoff.doubling(Duration.ofMillis(500), Duration.ofSeconds(4)),
                 (s, st) -> events.add(s + " " + (st.isOk() ? "ok" : st.fault().name())));
         p.add(hr, Duration.ofMillis(100), hr::read);
         runFor(p, Duration.ofSeconds(1));
@@ -103,7 +104,7 @@ class SensorPollerTest {
         Flaky hr = new Flaky("hr", clock);
         Flaky imu = new Flaky("motion", clock);
         hr.present = false;
-        SensorPoller p = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, (s, st) -> { });
+        SensorPoller p = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, (s, st) -> { });
         p.add(hr, Duration.ofMillis(100), hr::read).add(imu, Duration.ofMillis(10), imu::read);
         runFor(p, Duration.ofSeconds(10));
         assertEquals(1000, imu.reads.get(), 1);
@@ -116,7 +117,7 @@ class SensorPollerTest {
     void unexpectedDriverExceptionsAreFaultsToo() {
         Flaky ok = new Flaky("motion", clock);
         Sensor broken = new Flaky("gnss", clock);
-        SensorPoller p = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, (s, st) -> { });
+        SensorPoller p = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, (s, st) -> { });
         p.add(broken, Duration.ofMillis(100), () -> {
             throw new IllegalStateException("bug");
         }).add(ok, Duration.ofMillis(100), ok::read);
@@ -129,7 +130,7 @@ class SensorPollerTest {
     void aNativeLibraryThatCannotLoadIsAFaultRetriedWithBackoffNotTheEndOfThePoller() {
         Sensor mic = new Flaky("mic", clock);
         int[] attempts = {0};
-        SensorPoller p = new SensorPoller(clock, SensorPoller.Backoff.DEFAULT, (s, st) -> { });
+        SensorPoller p = new SensorPoller(clock, SensorPoller.DEFAULT_BACKOFF, (s, st) -> { });
         p.add(mic, Duration.ofMillis(100), () -> {
             attempts[0]++;
             throw new UnsatisfiedLinkError("no libasound in java.library.path");
@@ -147,7 +148,7 @@ class SensorPollerTest {
         CountDownLatch hung = new CountDownLatch(1);
         Flaky imu = new Flaky("motion", real);
         Flaky hr = new Flaky("hr", real);
-        SensorPoller p = new SensorPoller(real, SensorPoller.Backoff.DEFAULT, (s, st) -> { });
+        SensorPoller p = new SensorPoller(real, SensorPoller.DEFAULT_BACKOFF, (s, st) -> { });
         p.add(hr, Duration.ofMillis(1), () -> {
             hung.countDown();
             try {

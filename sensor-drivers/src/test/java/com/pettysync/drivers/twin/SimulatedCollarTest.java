@@ -1,5 +1,6 @@
 package com.pettysync.drivers.twin;
 
+import com.pettysync.drivers.retry.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class SimulatedCollarTest {
     final AtomicLong audio = new AtomicLong();
     final List<Fix> fixes = new ArrayList<>();
     final SensorPoller poller = new SensorPoller(clock,
-            new SensorPoller.Backoff(Duration.ofMillis(500), Duration.ofSeconds(8)), (s, st) -> { });
+            Backoff.doubling(Duration.ofMillis(500), Duration.ofSeconds(8)), (s, st) -> { });
 
     SimulatedCollarTest() {
         poller.add(collar.heartRate(), Duration.ofMillis(100), () -> {

@@ -27,6 +27,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.publish.PublishService;
+import com.pettysync.agent.uplink.PubackReason;
 import com.pettysync.contract.topic.BasicIngestTopic;
 import com.pettysync.contract.topic.CollarTopic;
 import com.pettysync.contract.topic.DataTopic;
@@ -277,17 +278,17 @@ final class CloudExtension implements ExtensionMain {
             try {
                 TopicScheme.checkAwsLimits(topic);
             } catch (TopicException e) {
-                refuse(output, clientId, AckReasonCode.TOPIC_NAME_INVALID, e.getMessage());
+                refuse(output, clientId, PubackReason.TOPIC_NAME_INVALID, e.getMessage());
                 return;
             }
             TokenBucket rate = rates.get(clientId);
             if (rate != null && !rate.tryAcquire()) {
-                refuse(output, clientId, AckReasonCode.QUOTA_EXCEEDED,
+                refuse(output, clientId, PubackReason.QUOTA_EXCEEDED,
                         "over " + publishesPerSecond + " publishes per second on this connection");
                 return;
             }
             if (!authorization.mayPublish(clientId, topic)) {
-                refuse(output, clientId, AckReasonCode.NOT_AUTHORIZED, "the policy does not allow publishing to "
+                refuse(output, clientId, PubackReason.NOT_AUTHORIZED, "the policy does not allow publishing to "
                         + topic);
                 return;
             }
@@ -311,10 +312,14 @@ final class CloudExtension implements ExtensionMain {
             }
         }
 
-        private void refuse(PublishInboundOutput output, String clientId, AckReasonCode code, String why) {
+        /**
+         * Refuses a publish with a code of the collar's own rule table ({@link PubackReason}: what the broker says
+         * and what the collar does about it live in one place), as HiveMQ's code of the same name.
+         */
+        private void refuse(PublishInboundOutput output, String clientId, PubackReason code, String why) {
             refusals.count("publish", code.name(), clientId);
             Logger.info("cloud: refused publish of {}: {}", clientId, why);
-            output.preventPublishDelivery(code, why);
+            output.preventPublishDelivery(AckReasonCode.valueOf(code.name()), why);
         }
 
         private void serve(String topic, byte[] payload) {
