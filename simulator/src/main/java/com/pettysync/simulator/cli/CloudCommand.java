@@ -112,7 +112,7 @@ public final class CloudCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(hook);
-        ticker.scheduleAtFixedRate(cloud::expireJobStepTimeouts, 10, 10, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(cloud::advanceJobs, 1, 1, TimeUnit.SECONDS);
         out.println("Local AWS IoT Core running (Ctrl-C to stop)");
         out.println("  endpoint   mqtts://" + cloud.endpoint() + ":" + cloud.port() + "  (MQTT 5, TLS, client "
                 + "certificate required)");

@@ -254,9 +254,13 @@ public final class LocalIotCore implements AutoCloseable {
         runtime.publish(jobs.createJob(jobId, things, documentJson));
     }
 
-    /** Times out in-progress job executions whose step timeout passed on the clock, and publishes notifications. */
-    public void expireJobStepTimeouts() {
-        runtime.publish(jobs.expireStepTimeouts());
+    /**
+     * Runs what the clock made due in the Jobs service (rollout releases, in-progress and step timeouts, abort
+     * criteria; {@link JobService#advance()}) and publishes the notifications. Call it every second or so (the
+     * {@code cloud} command does; simulations call it at each simulated step).
+     */
+    public void advanceJobs() {
+        runtime.publish(jobs.advance());
     }
 
     @Override
