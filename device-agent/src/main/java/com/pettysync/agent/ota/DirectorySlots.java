@@ -39,6 +39,12 @@ public final class DirectorySlots implements FirmwareSlots {
     /** System property through which the launcher names the running slot. */
     public static final String SLOT_PROPERTY = "pettysync.slot";
 
+    /**
+     * Called with the name of each step of an install and a switch, after it is done (tests stop the process
+     * there with SIGKILL to show that a cut at any step still boots). Never set outside tests.
+     */
+    static volatile java.util.function.Consumer<String> stepHook = step -> { };
+
     private final Path root;
     private final String running; // null: unslotted
     private final long runningBuild;
@@ -111,12 +117,16 @@ public final class DirectorySlots implements FirmwareSlots {
             deleteTree(fresh);
             deleteTree(old);
             FirmwareArtifact.Manifest m = FirmwareArtifact.unpack(artifact, fresh);
+            stepHook.accept("unpacked");
             if (Files.exists(dir)) {
                 Files.move(dir, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                stepHook.accept("old-moved-aside");
             }
             Files.move(fresh, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Durable.syncDirectory(root);
+            stepHook.accept("new-in-place");
             deleteTree(old);
+            stepHook.accept("old-deleted");
             Logger.info("build {} installed in slot {}", m.build(), slot);
             return m;
         } catch (IOException e) {
@@ -132,7 +142,9 @@ public final class DirectorySlots implements FirmwareSlots {
             throw new IOException("slot " + slot + " holds no installed build");
         }
         String committed = running != null ? running : b.committed();
+        stepHook.accept("before-switch");
         new BootState(committed, slot, 0, "switched to " + slot).write(root);
+        stepHook.accept("switched");
         Logger.info("slot {} is the trial slot; {} stays committed", slot, committed);
     }
 

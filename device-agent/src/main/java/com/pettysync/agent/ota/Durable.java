@@ -26,6 +26,7 @@ final class Durable {
             }
             ch.force(true);
         }
+        DirectorySlots.stepHook.accept("tmp-written:" + file.getFileName());
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(file.getParent());
     }
