@@ -11,6 +11,8 @@ import com.pettysync.agent.runtime.Agent;
 import com.pettysync.agent.runtime.StatusFile;
 import com.pettysync.agent.sensing.HardwareWindowSource;
 import com.pettysync.agent.sensing.TwinWindowSource;
+import com.pettysync.agent.ota.ClassifierModelSlot;
+import com.pettysync.ml.vocal.VocalizationClassifier;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.agent.window.SystemClockProbe;
 import com.pettysync.cli.BadInputException;
@@ -98,19 +100,22 @@ public final class AgentCommands implements CommandContribution {
             Agent agent;
             WindowInputs.Source sensors;
             java.util.function.BooleanSupplier gnssTime;
+            // the model kept from an update over the air, else the bundled one; replaced in service by model jobs
+            VocalizationClassifier classifier = ClassifierModelSlot.load(c.dataDirectory());
             if (c.sensors() == AgentConfig.Sensors.REAL) {
                 // the collar's parts on their buses, one polling thread each -> edge-ml (TFLite loaded once here)
-                HardwareWindowSource hw = HardwareWindowSource.open(c.hardware(), Clock.systemUTC());
+                HardwareWindowSource hw = HardwareWindowSource.open(c.hardware(), Clock.systemUTC(), classifier);
                 sensors = hw;
                 gnssTime = hw::gnssTimeValid;
             } else {
                 // sensor twins -> real drivers -> edge-ml (TFLite model loaded once here)
-                TwinWindowSource twins = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON);
+                TwinWindowSource twins = TwinWindowSource.create(c.thingName(), HOME_LAT, HOME_LON, classifier);
                 sensors = twins;
                 gnssTime = twins::gnssTimeValid;
             }
             try {
-                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(gnssTime));
+                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(gnssTime),
+                        new ClassifierModelSlot(c.dataDirectory(), classifier));
             } catch (IOException e) {
                 close(sensors);
                 // unreadable or unusable certificate/key/CA: nothing has started

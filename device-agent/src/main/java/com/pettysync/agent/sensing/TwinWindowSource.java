@@ -78,7 +78,13 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
 
     /** A source with the bundled TFLite model, closed with the source. */
     public static TwinWindowSource create(String thingName, double homeLat, double homeLon) {
-        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, VocalizationClassifier.bundled(), true);
+        return create(thingName, homeLat, homeLon, VocalizationClassifier.bundled());
+    }
+
+    /** A source with the given classifier, closed with the source. */
+    public static TwinWindowSource create(String thingName, double homeLat, double homeLon,
+            VocalizationClassifier classifier) {
+        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, classifier, true);
     }
 
     /**

@@ -157,7 +157,8 @@ public final class Uplink {
     private final Map<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
     /** Frames whose PUBACK (or final rejection) arrived in this handleEvents pass: deleted in one transaction. */
     private final List<Long> ackedIds = new ArrayList<>();
-    private final ArrayDeque<Control> control = new ArrayDeque<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Control> control =
+            new java.util.concurrent.ConcurrentLinkedQueue<>(); // publishControl may come from any thread
     private long controlTokens = -1; // control publishes use negative tokens
     private long boundary;
     private long backlogCursor;
@@ -235,7 +236,7 @@ public final class Uplink {
     /**
      * Queues a QoS 1 publish that is not an outbox frame (shadow get/update). Sent before outbox frames while
      * connected, subject to the rate limit; dropped when the connection ends (the shadow is fetched again on
-     * connect). Call on the uplink's thread (from a hook) or before the loop runs.
+     * connect). Any thread; from outside a hook, {@link #wake()} the loop afterwards.
      */
     public void publishControl(String topic, byte[] payload) {
         control.add(new Control(topic, payload.clone()));
