@@ -77,6 +77,7 @@ public final class LocalIotCore implements AutoCloseable {
     private final ControlPlaneCredentials controlPlaneCredentials;
     private final ControlPlaneServer controlPlane;
     private final ArtifactStore artifacts;
+    private final java.util.function.Consumer<List<Outbound>> jobNotifications;
 
     private LocalIotCore(Builder b) throws IOException {
         this.directory = b.directory.toAbsolutePath();
@@ -87,6 +88,7 @@ public final class LocalIotCore implements AutoCloseable {
         this.ca = LocalCertificateAuthority.openOrCreate(caDirectory, clock);
         this.policy = IotPolicy.forCollars(REGION, ACCOUNT, b.rule);
         this.shadows = new ShadowService(clock);
+        this.jobNotifications = b.jobNotifications;
         this.controlPlaneCredentials = b.controlPlaneCredentials != null ? b.controlPlaneCredentials
                 : ControlPlaneCredentials.loadOrCreate(directory.resolve(ControlPlaneCredentials.FILE));
         if (b.controlPlane) {
@@ -115,7 +117,7 @@ public final class LocalIotCore implements AutoCloseable {
 
                         @Override
                         public void cancelJob(String jobId, boolean force, String reasonCode, String comment) {
-                            runtime.publish(jobs.cancelJob(jobId, force, reasonCode, comment));
+                            publishJobs(jobs.cancelJob(jobId, force, reasonCode, comment));
                         }
                     }, this::dataEndpoint);
             if (b.controlPlaneObserver != null) {
@@ -295,7 +297,12 @@ public final class LocalIotCore implements AutoCloseable {
 
     /** Creates a job for {@code things} configured by {@code config} and publishes the notifications. */
     public void createJob(String jobId, List<String> things, String documentJson, JobConfig config) {
-        runtime.publish(jobs.createJob(jobId, things, documentJson, config));
+        publishJobs(jobs.createJob(jobId, things, documentJson, config));
+    }
+
+    private void publishJobs(List<Outbound> out) {
+        runtime.publish(out);
+        jobNotifications.accept(out);
     }
 
     /**
@@ -304,7 +311,7 @@ public final class LocalIotCore implements AutoCloseable {
      * {@code cloud} command does; simulations call it at each simulated step).
      */
     public void advanceJobs() {
-        runtime.publish(jobs.advance());
+        publishJobs(jobs.advance());
     }
 
     @Override
@@ -340,6 +347,7 @@ public final class LocalIotCore implements AutoCloseable {
         private ControlPlaneCredentials controlPlaneCredentials;
         private int controlPlaneRequestsPerSecond;
         private java.util.function.Consumer<String> controlPlaneObserver;
+        private java.util.function.Consumer<List<Outbound>> jobNotifications = out -> { };
 
         /** Where the CA, the broker's files and the frame store live (required). */
         public Builder directory(Path directory) {
@@ -451,6 +459,15 @@ public final class LocalIotCore implements AutoCloseable {
          */
         public Builder controlPlaneObserver(java.util.function.Consumer<String> observer) {
             this.controlPlaneObserver = Objects.requireNonNull(observer);
+            return this;
+        }
+
+        /**
+         * Also hands every Jobs notification the cloud itself sends (job created or canceled, rollout releases,
+         * timeouts) to {@code tap}, besides publishing it: for devices simulated in-process, off the broker.
+         */
+        public Builder jobNotifications(java.util.function.Consumer<List<Outbound>> tap) {
+            this.jobNotifications = Objects.requireNonNull(tap);
             return this;
         }
 
