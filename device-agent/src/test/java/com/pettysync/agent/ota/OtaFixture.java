@@ -80,11 +80,13 @@ final class OtaFixture {
         final java.util.Set<URI> expired = new java.util.HashSet<>();
         long dropEvery = Long.MAX_VALUE;
         boolean ignoreRange;
+        /** Connections served before every URL counts as expired. */
+        int connectionsLeft = Integer.MAX_VALUE;
 
         @Override
         public Body open(URI url, long offset) throws IOException, UrlExpiredException {
             requestedOffsets.add(offset);
-            if (expired.contains(url)) {
+            if (expired.contains(url) || connectionsLeft-- <= 0) {
                 throw new UrlExpiredException("HTTP 403");
             }
             byte[] a = artifacts.get(url);
@@ -92,7 +94,7 @@ final class OtaFixture {
                 throw new IOException("HTTP 404");
             }
             long start = ignoreRange ? 0 : offset;
-            long end = Math.min(a.length, start + dropEvery);
+            long end = start + Math.min(a.length - start, dropEvery);
             InputStream in = new ByteArrayInputStream(a, (int) start, (int) (end - start));
             return new Body(start, a.length, end < a.length ? new DroppingStream(in) : in);
         }
