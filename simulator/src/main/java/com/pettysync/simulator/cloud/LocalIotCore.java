@@ -78,6 +78,7 @@ public final class LocalIotCore implements AutoCloseable {
     private final ControlPlaneServer controlPlane;
     private final ArtifactStore artifacts;
     private final java.util.function.Consumer<List<Outbound>> jobNotifications;
+    private final boolean broker;
 
     private LocalIotCore(Builder b) throws IOException {
         this.directory = b.directory.toAbsolutePath();
@@ -89,6 +90,7 @@ public final class LocalIotCore implements AutoCloseable {
         this.policy = IotPolicy.forCollars(REGION, ACCOUNT, b.rule);
         this.shadows = new ShadowService(clock);
         this.jobNotifications = b.jobNotifications;
+        this.broker = b.broker;
         this.controlPlaneCredentials = b.controlPlaneCredentials != null ? b.controlPlaneCredentials
                 : ControlPlaneCredentials.loadOrCreate(directory.resolve(ControlPlaneCredentials.FILE));
         if (b.controlPlane) {
@@ -134,7 +136,9 @@ public final class LocalIotCore implements AutoCloseable {
 
     /** Starts the broker and the control plane; blocks until both listen. */
     public LocalIotCore start() {
-        runtime.start();
+        if (broker) {
+            runtime.start();
+        }
         if (controlPlane != null) {
             controlPlane.start();
             artifacts.start();
@@ -301,7 +305,9 @@ public final class LocalIotCore implements AutoCloseable {
     }
 
     private void publishJobs(List<Outbound> out) {
-        runtime.publish(out);
+        if (broker) {
+            runtime.publish(out);
+        }
         jobNotifications.accept(out);
     }
 
@@ -348,6 +354,7 @@ public final class LocalIotCore implements AutoCloseable {
         private int controlPlaneRequestsPerSecond;
         private java.util.function.Consumer<String> controlPlaneObserver;
         private java.util.function.Consumer<List<Outbound>> jobNotifications = out -> { };
+        private boolean broker = true;
 
         /** Where the CA, the broker's files and the frame store live (required). */
         public Builder directory(Path directory) {
@@ -468,6 +475,15 @@ public final class LocalIotCore implements AutoCloseable {
          */
         public Builder jobNotifications(java.util.function.Consumer<List<Outbound>> tap) {
             this.jobNotifications = Objects.requireNonNull(tap);
+            return this;
+        }
+
+        /**
+         * Whether to run the MQTT broker (default true). Off: the control plane, the artifact store and the services
+         * only, for devices simulated in-process ({@link #jobNotifications}); {@link #start()} then starts no broker.
+         */
+        public Builder broker(boolean on) {
+            this.broker = on;
             return this;
         }
 

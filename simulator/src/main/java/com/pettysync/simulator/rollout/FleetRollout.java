@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * clients over HTTPS — with the scenario's rollout, abort and timeout settings. Each collar is a
  * {@link RolloutCollar} (device-agent's Jobs client, update engine, resumable HTTPS download, A/B slots; the
  * restart simulated); their Jobs traffic goes straight to the Jobs service in-process (the broker is not in the
- * path). Time advances one simulated second per step; the Jobs service's time-driven work (rollout releases,
+ * path, and the local cloud runs without one). Time advances one simulated second per step; the Jobs service's time-driven work (rollout releases,
  * timeouts, abort criteria) runs at each step. A download takes no simulated time. The run ends when the job is no
  * longer IN_PROGRESS and every collar is idle, or at the scenario's maximum duration.
  */
@@ -90,7 +90,7 @@ public final class FleetRollout {
         Path collarsDir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
                 : Path.of(System.getProperty("java.io.tmpdir")), "pettysync-rollout-");
         Path cloudDir = collarsDir.resolve("cloud");
-        try (LocalIotCore c = LocalIotCore.builder().directory(cloudDir).clock(clock)
+        try (LocalIotCore c = LocalIotCore.builder().directory(cloudDir).clock(clock).broker(false)
                 .jobNotifications(this::fromCloud).build().start()) {
             cloud = c;
             return run(clock, start, collarsDir, wall0);
