@@ -67,9 +67,12 @@ public final class JobsClient implements JobChannel {
         this.prefix = notify.substring(0, notify.length() - "notify-next".length());
     }
 
-    /** The engine that receives executions (set once, before the first connect). */
+    /** The engine that receives executions (set once; if the session is already up, the engine is told so). */
     public synchronized void bind(UpdateEngine e) {
         this.engine = e;
+        if (connected) {
+            e.connected();
+        }
     }
 
     /** The MQTT session is up (subscriptions made): describe the next job and re-send what is unanswered. */
