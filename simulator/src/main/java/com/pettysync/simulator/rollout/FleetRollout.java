@@ -211,6 +211,9 @@ public final class FleetRollout {
                 && JobService.ABORTED.equals(job.reasonCode()))) {
             v.add("the job was not aborted (status " + job.status() + ")");
         }
+        if (abortExpected && job.notReleased() == 0) {
+            v.add("the abort came only after every collar had been notified");
+        }
         if (job.status() == JobService.JobStatus.IN_PROGRESS) {
             v.add("the job did not end within " + scenario.maxDuration());
         }

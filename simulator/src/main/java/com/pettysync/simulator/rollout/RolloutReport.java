@@ -55,6 +55,10 @@ public final class RolloutReport {
         }
         job.set("executions", JSON.valueToTree(r.executions()));
         job.put("notReleased", r.notReleased());
+        long failingNotified = r.collars().stream().filter(c -> c.failing() && !c.execution().equals("NOT_RELEASED")
+                && !c.execution().equals("CANCELED")).count();
+        o.putObject("failingCollars").put("total", r.scenario().failing()).put("gotTheBuild", failingNotified)
+                .put("spared", r.scenario().failing() - failingNotified);
         o.put("simulatedS", r.simulated().toSeconds());
         o.put("wallS", r.wall().toMillis() / 1000.0);
         o.set("timeline", JSON.valueToTree(r.timeline()));

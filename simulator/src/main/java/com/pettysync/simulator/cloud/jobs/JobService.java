@@ -90,12 +90,11 @@ public final class JobService {
     public static final String ABORTED = "ABORTED";
 
     private static final Pattern JOB_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-    private static final Pattern PRESIGNED = Pattern.compile("\\$\\{aws:iot:s3-presigned-url:([^}]*)}");
 
     private final ObjectMapper json = new ObjectMapper();
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final Clock clock;
-    private final ArtifactUrls artifactUrls;
+    private final PresignedPlaceholders placeholders;
     /** thing → executions in queue order. */
     private final Map<String, List<Execution>> executions = new LinkedHashMap<>();
     /** job id → job, in creation order. */
@@ -109,7 +108,7 @@ public final class JobService {
     /** A job service that presigns artifact URLs with {@code artifactUrls}. */
     public JobService(Clock clock, ArtifactUrls artifactUrls) {
         this.clock = clock;
-        this.artifactUrls = artifactUrls;
+        this.placeholders = new PresignedPlaceholders(artifactUrls);
     }
 
     private static final class Job {
@@ -175,20 +174,7 @@ public final class JobService {
                 throw new IllegalArgumentException("job " + jobId + " already exists for " + thing);
             }
         }
-        java.util.regex.Matcher m = PRESIGNED.matcher(documentJson);
-        boolean presigned = false;
-        while (m.find()) {
-            presigned = true;
-            if (config.presignedUrlExpiry().isEmpty()) {
-                throw new IllegalArgumentException("the document has a presigned-URL placeholder but the job has no "
-                        + "presignedUrlConfig");
-            }
-            try {
-                artifactUrls.check(java.net.URI.create(m.group(1)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("presigned-URL placeholder: " + e.getMessage(), e);
-            }
-        }
+        boolean presigned = placeholders.check(documentJson, config.presignedUrlExpiry());
         Job job = new Job();
         job.jobId = jobId;
         job.document = doc;
@@ -656,32 +642,7 @@ public final class JobService {
         if (!job.presigned) {
             return job.document.deepCopy();
         }
-        java.time.Duration expiry = job.config.presignedUrlExpiry().orElseThrow();
-        return substitute(job.document, expiry);
-    }
-
-    private JsonNode substitute(JsonNode node, java.time.Duration expiry) {
-        if (node.isTextual()) {
-            java.util.regex.Matcher m = PRESIGNED.matcher(node.textValue());
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(
-                        artifactUrls.presign(java.net.URI.create(m.group(1)), expiry)));
-            }
-            m.appendTail(sb);
-            return nodes.textNode(sb.toString());
-        }
-        if (node.isObject()) {
-            ObjectNode o = nodes.objectNode();
-            node.properties().forEach(f -> o.set(f.getKey(), substitute(f.getValue(), expiry)));
-            return o;
-        }
-        if (node.isArray()) {
-            ArrayNode a = nodes.arrayNode();
-            node.forEach(v -> a.add(substitute(v, expiry)));
-            return a;
-        }
-        return node.deepCopy();
+        return placeholders.substitute(job.document, job.config.presignedUrlExpiry().orElseThrow());
     }
 
     private ObjectNode stateNode(Execution e) {
