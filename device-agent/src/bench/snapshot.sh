@@ -5,12 +5,12 @@
 #   $out/lib-cloud  everything (the local IoT Core needs the simulator module)
 #   $out/lib-collar what the .deb ships: device-agent and its runtime dependencies only
 #   $out/run.sh LIBDIR "JVM FLAGS" COMMAND...   runs com.pettysync.cli.Pettysync as ./pettysync does
-#   $unit_flags   the -X and -D flags of the systemd unit's ExecStart (what the collar runs), read from the unit file
+#   $unit_flags   the -X and -D flags of the systemd unit's PETTYSYNC_JAVA_OPTS (what the collar runs), read from the unit file
 #   $flags        $PETTYSYNC_BENCH_FLAGS if set, else $unit_flags
 rm -rf "$out" && mkdir -p "$out"
 out=$(cd "$out" && pwd)
 ./pettysync --version >/dev/null
-unit_flags=$(sed -n '/^ExecStart=/,/--config/p' device-agent/src/deb/pettysync-agent.service | tr -d '\\' \
+unit_flags=$(sed -n 's/^Environment="PETTYSYNC_JAVA_OPTS=\(.*\)"$/\1/p' device-agent/src/deb/pettysync-agent.service \
   | tr ' ' '\n' | grep -E '^-(X|D)' | tr '\n' ' ')
 mkdir -p "$out/lib-cloud" "$out/lib-collar"
 cp target/pettysync/lib/*.jar "$out/lib-cloud/"

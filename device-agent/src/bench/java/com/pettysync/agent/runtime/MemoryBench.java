@@ -19,15 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  * (default 60). The broker runs in this JVM, so neither child carries it. Run: {@code ./mvnw -B -pl device-agent
  * -Pbench verify}. Prints the figures; asserts nothing (a benchmark, not a test).
  */
-class MemoryBench {
+public class MemoryBench {
     static final List<String> FLAGS = unitFlags();
 
-    /** The -X and -D flags of the systemd unit's ExecStart (what the collar runs), read from the unit file. */
-    static List<String> unitFlags() {
+    /** The -X and -D flags of the systemd unit's PETTYSYNC_JAVA_OPTS (what the collar runs), read from the unit file. */
+    public static List<String> unitFlags() {
         try {
             String unit = Files.readString(Path.of("src/deb/pettysync-agent.service"));
-            int start = unit.indexOf("ExecStart=");
-            String exec = unit.substring(start, unit.indexOf("--config", start)).replace("\\\n", " ");
+            int start = unit.indexOf("PETTYSYNC_JAVA_OPTS=") + "PETTYSYNC_JAVA_OPTS=".length();
+            String exec = unit.substring(start, unit.indexOf('"', start));
             List<String> flags = new ArrayList<>();
             for (String token : exec.split("\\s+")) {
                 if (token.startsWith("-X") || token.startsWith("-D")) {
@@ -124,7 +124,7 @@ class MemoryBench {
      * The test JVM's class path without the test-only jars (broker, logback, JUnit, Mockito, jqwik): the children
      * get what the .deb ships, so no logging backend of the broker's is bound in them by accident.
      */
-    static String runtimeClasspath() {
+    public static String runtimeClasspath() {
         String sep = java.io.File.pathSeparator;
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(sep))
                 .filter(e -> !e.matches(".*/(ch/qos/logback|com/hivemq|org/junit|org/opentest4j|org/apiguardian"

@@ -6,11 +6,13 @@ import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.config.AgentConfigParser;
 import com.pettysync.agent.config.ConfigProblem;
 import com.pettysync.agent.config.InvalidConfigException;
+import com.pettysync.agent.ota.ClassifierModelSlot;
 import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.runtime.Agent;
 import com.pettysync.agent.runtime.StatusFile;
 import com.pettysync.agent.sensing.CollarSource;
 import com.pettysync.agent.sensing.Sensing;
+import com.pettysync.agent.sensing.VocalModel;
 import com.pettysync.agent.window.SystemClockProbe;
 import com.pettysync.cli.BadInputException;
 import com.pettysync.cli.CommandContribution;
@@ -92,10 +94,14 @@ public final class AgentCommands implements CommandContribution {
                 c = c.withSensors(AgentConfig.Sensors.SIMULATED);
             }
             Agent agent;
+            // the model kept from an update over the air, else the bundled one (absent where TFLite cannot load);
+            // replaced in service by model jobs
+            VocalModel model = ClassifierModelSlot.load(c.dataDirectory());
             // the one place that picks real parts or twins (twins run in real time on the real clock)
-            CollarSource sensors = Sensing.open(c, Clock.systemUTC());
+            CollarSource sensors = Sensing.open(c, Clock.systemUTC(), model);
             try {
-                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(sensors::gnssTimeValid));
+                agent = Agent.start(c, Clock.systemUTC(), sensors, new SystemClockProbe(sensors::gnssTimeValid),
+                        new ClassifierModelSlot(c.dataDirectory(), model.classifier()));
             } catch (IOException e) {
                 close(sensors);
                 // unreadable or unusable certificate/key/CA: nothing has started

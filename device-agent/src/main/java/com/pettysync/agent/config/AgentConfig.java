@@ -30,11 +30,12 @@ import java.time.Duration;
  *                       with its permanent identity. With a claim, {@code thingName}, {@code certificate} and
  *                       {@code privateKey} are {@code null}: provisioning writes them (see {@link #isClaim()})
  * @param raw            raw-capture spool (disk quota)
+ * @param ota            over-the-air updates (code-signing certificate, download rate, health check, reserve)
  */
 public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
         Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
         Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice, Hardware hardware,
-        ClaimConfig claim, Raw raw) {
+        ClaimConfig claim, Raw raw, Ota ota) {
 
     public static final int DEFAULT_PORT = 8883;
     public static final int ALPN_PORT = 443;
@@ -64,6 +65,29 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
 
         public static Outbox defaults() {
             return new Outbox(DEFAULT_CAPACITY, DEFAULT_MAX_IN_FLIGHT, DEFAULT_DRAIN_PER_SECOND);
+        }
+    }
+
+    /**
+     * Over-the-air updates (AWS IoT Jobs; {@code com.pettysync.agent.ota}).
+     *
+     * @param codeSigningCertificate PEM X.509 certificate (or PUBLIC KEY) of the fleet's code-signing key, P-256;
+     *                               null: no update is accepted (every job is REJECTED saying so)
+     * @param trustCertificates      PEM CA certificate(s) an artifact server may also chain to (the local cloud's
+     *                               HTTPS), besides the JDK's trust store; null for none
+     * @param maxBytesPerSecond      download rate bound, 1,024 … 1,073,741,824, default 262,144 (256 KiB/s)
+     * @param healthCheckS           time a trial build has to connect, get a PUBACK and read a sensor window, 60 …
+     *                               86,400 s, default 900; must exceed the window length
+     * @param reserveBytes           free space a download leaves on the data partition, default 16 MiB
+     */
+    public record Ota(Path codeSigningCertificate, Path trustCertificates, long maxBytesPerSecond, int healthCheckS,
+            long reserveBytes) {
+        public static final long DEFAULT_MAX_BYTES_PER_SECOND = 256 * 1024;
+        public static final int DEFAULT_HEALTH_CHECK_S = 900;
+        public static final long DEFAULT_RESERVE_BYTES = 16L * 1024 * 1024;
+
+        public static Ota defaults() {
+            return new Ota(null, null, DEFAULT_MAX_BYTES_PER_SECOND, DEFAULT_HEALTH_CHECK_S, DEFAULT_RESERVE_BYTES);
         }
     }
 
@@ -160,6 +184,7 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
     /** This configuration with another sensor source (the {@code --simulated} switch). */
     public AgentConfig withSensors(Sensors s) {
         return new AgentConfig(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory,
-                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware, claim, raw);
+                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware, claim, raw,
+                ota);
     }
 }

@@ -42,7 +42,7 @@ public final class AgentConfigParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
             "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
-            "keepAliveS", "reconnect", "sensors", "voice", "hardware", "identity", "raw");
+            "keepAliveS", "reconnect", "sensors", "voice", "hardware", "identity", "raw", "ota");
     private static final Set<String> IDENTITY_FIELDS = Set.of("claim");
     private static final Set<String> CLAIM_FIELDS = Set.of("certificate", "privateKey", "templateName", "parameters",
             "clientId", "identityDirectory", "replyTimeoutS");
@@ -56,6 +56,8 @@ public final class AgentConfigParser {
     private static final Set<String> OUTBOX_FIELDS = Set.of("capacityFrames", "maxInFlight", "drainPerSecond");
     private static final Set<String> RECONNECT_FIELDS = Set.of("minS", "maxS");
     private static final Set<String> VOICE_FIELDS = Set.of("quotaBytes");
+    private static final Set<String> OTA_FIELDS = Set.of("codeSigningCertificate", "trustCertificates",
+            "maxBytesPerSecond", "healthCheckS", "reserveBytes");
     private static final Set<String> HARDWARE_FIELDS = Set.of("i2cBus", "gnssSerial", "gnssBaud", "audioMixer",
             "microphone", "batteryMah");
 
@@ -271,12 +273,35 @@ public final class AgentConfigParser {
                     AgentConfig.Hardware.MAX_BATTERY_MAH);
             hardware = new AgentConfig.Hardware(bus, serial, baud, mixer, mic, mah);
         }
+        AgentConfig.Ota ota = AgentConfig.Ota.defaults();
+        JsonNode ot = r.object(o, "ota");
+        if (ot != null) {
+            r.unknown((ObjectNode) ot, "ota.", OTA_FIELDS);
+            Path signing = ot.hasNonNull("codeSigningCertificate") ? r.readableFile(ot, "ota.", "codeSigningCertificate")
+                    : null;
+            Path trust = ot.hasNonNull("trustCertificates") ? r.readableFile(ot, "ota.", "trustCertificates") : null;
+            long rate = r.longInteger(ot, "ota.", "maxBytesPerSecond", AgentConfig.Ota.DEFAULT_MAX_BYTES_PER_SECOND);
+            if (rate < 1024 || rate > 1L << 30) {
+                r.problem("ota.maxBytesPerSecond", "must be between 1024 and " + (1L << 30) + ", got " + rate);
+            }
+            int health = r.integer(ot, "ota.", "healthCheckS", AgentConfig.Ota.DEFAULT_HEALTH_CHECK_S);
+            r.range("ota.healthCheckS", health, 60, 86_400);
+            if (health <= window) {
+                r.problem("ota.healthCheckS", "must exceed windowS (" + window + "): a trial must read a sensor"
+                        + " window, got " + health);
+            }
+            long reserve = r.longInteger(ot, "ota.", "reserveBytes", AgentConfig.Ota.DEFAULT_RESERVE_BYTES);
+            if (reserve < 0) {
+                r.problem("ota.reserveBytes", "must not be negative, got " + reserve);
+            }
+            ota = new AgentConfig.Ota(signing, trust, rate, health, reserve);
+        }
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigException(r.problems);
         }
         return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
                 topicMode == TopicMode.BASIC_INGEST ? RuleName.of(rule) : null, outbox, keepAlive, reconnect,
-                sensorSource, voice, hardware, claim, raw);
+                sensorSource, voice, hardware, claim, raw, ota);
     }
 
     /** The {@code identity.claim} object, or null when the file holds a permanent identity. */
@@ -425,6 +450,18 @@ public final class AgentConfigParser {
                 return dflt;
             }
             return v.intValue();
+        }
+
+        long longInteger(JsonNode node, String prefix, String name, long dflt) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return dflt;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                problem(prefix + name, "must be a whole number, got " + v);
+                return dflt;
+            }
+            return v.longValue();
         }
 
         void range(String path, int value, int min, int max) {

@@ -10,6 +10,12 @@ import com.pettysync.agent.event.EventWatch;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxHealth;
 import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.ota.DirectorySlots;
+import com.pettysync.agent.ota.HealthProbe;
+import com.pettysync.agent.ota.JobsClient;
+import com.pettysync.agent.ota.ModelSlot;
+import com.pettysync.agent.ota.OtaService;
+import com.pettysync.agent.ota.UpdateRecord;
 import com.pettysync.agent.provision.ClaimProvisioning;
 import com.pettysync.agent.provision.ProvisioningStatus;
 import com.pettysync.agent.raw.RawStreaming;
@@ -26,6 +32,7 @@ import com.pettysync.agent.voice.VoiceClips;
 import com.pettysync.agent.window.ClockSource;
 import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.contract.event.EventType;
 import com.pettysync.contract.shadow.CollarConfig;
 import com.pettysync.contract.shadow.HrLimits;
 import com.pettysync.contract.shadow.VoiceUpload;
@@ -72,8 +79,6 @@ import org.tinylog.Logger;
  * touching the uplink. A window whose collection crashed is made from the next successful collection.
  */
 public final class Agent implements AutoCloseable {
-    /** Build of this agent; reported in every frame ({@code fw.build}). */
-    public static final long FIRMWARE_BUILD = 1;
 
     private final AgentConfig config;
     private final Clock clock;
@@ -100,21 +105,31 @@ public final class Agent implements AutoCloseable {
     private final EnergyAccount energy;
     private Instant nextStatus = Instant.MIN;
     private final SystemdNotifier systemd = new SystemdNotifier();
+    private final DirectorySlots slots;
+    private final OtaService ota;
+    private volatile long windowsClosed;
+    private volatile int lastBatteryPct; // 0 until a window read the gauge: a job needing battery waits for it
 
     /** Starts an agent on {@code source} (the sensor pipeline or a simulation). */
     public static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe)
             throws IOException {
-        return new Agent(config, clock, source, probe, null);
+        return new Agent(config, clock, source, probe, null, ModelSlot.NONE);
+    }
+
+    /** Starts an agent whose vocalisation model can be replaced over the air through {@code models}. */
+    public static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
+            ModelSlot models) throws IOException {
+        return new Agent(config, clock, source, probe, null, models);
     }
 
     /** For tests: a broker-session supplier instead of Paho over TLS. */
     static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
-        return new Agent(config, clock, source, probe, sessions);
+        return new Agent(config, clock, source, probe, sessions, ModelSlot.NONE);
     }
 
     private Agent(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
-            Supplier<BrokerSession> sessions) throws IOException {
+            Supplier<BrokerSession> sessions, ModelSlot models) throws IOException {
         if (config.isClaim()) {
             throw new IllegalArgumentException("the configuration holds a claim identity: provision it first"
                     + " (ClaimProvisioning; the CLI does this before it starts the agent)");
@@ -123,6 +138,9 @@ public final class Agent implements AutoCloseable {
         this.clock = clock;
         this.outbox = OutboxStore.open(config.dataDirectory(),
                 OutboxStore.Options.withCapacity(config.outbox().capacityFrames()), clock);
+        this.slots = DirectorySlots.ofDataDirectory(config.dataDirectory());
+        OtaService started = null;
+        UplinkLoop startedLoop = null;
         try {
             ThingName thing = config.thing();
             CollarConfig initial = CollarConfig.DEFAULTS.withKeepAliveS(config.keepAliveS());
@@ -147,6 +165,11 @@ public final class Agent implements AutoCloseable {
             this.vocal = new EpisodeRecorder(voice, recorder, shadow::current);
             source.onEpisode(vocal::record);
             Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
+            Uplink[] up = new Uplink[1];
+            JobsClient jobs = new JobsClient(thing, (topic, payload) -> {
+                up[0].publishControl(topic, payload);
+                up[0].wake();
+            });
             String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
                     config.basicIngestRule() == null ? RuleName.DEFAULT : config.basicIngestRule()).name();
             String eventsTopic = TopicScheme.events(thing).name();
@@ -154,14 +177,37 @@ public final class Agent implements AutoCloseable {
                     new Uplink.Settings(config.outbox().maxInFlight(), config.outbox().drainPerSecond(),
                             config.reconnect().min(), config.reconnect().max(), Duration.ofSeconds(30),
                             Duration.ofMinutes(5)),
-                    clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
+                    clock, new SplittableRandom(new SecureRandom().nextLong()), new Uplink.Hooks() {
+                        @Override
+                        public void connected(Uplink u) {
+                            shadow.connected(u);
+                            jobs.connected();
+                        }
+
+                        @Override
+                        public void message(String topic, byte[] payload) {
+                            shadow.message(topic, payload);
+                            jobs.message(topic, payload);
+                        }
+                    });
+            up[0] = uplink;
             uplink.setVoice(voice, TopicScheme.voice(thing).name());
             raw.connect(uplink, thing);
             this.aggregator = new WindowAggregator(outbox, collected(source), probe, clock, windowS::get,
-                    () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, source.modelVersion()));
+                    () -> shadow.current().lostMode(), () -> new Firmware(slots.runningBuild(), source.modelVersion()));
             source.observe(new EventRules());
-            this.loop = new UplinkLoop(uplink, clock).start();
+            this.loop = startedLoop = new UplinkLoop(uplink, clock).start();
+            started = OtaService.start(config, clock, slots, models, jobs, this::health,
+                    (from, to, rolledBack) -> recorder.record(EventType.FIRMWARE_APPLIED, from, to, rolledBack ? 1 : 0),
+                    () -> lastBatteryPct, Agent::restartForUpdate);
+            this.ota = started;
         } catch (IOException | RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
+            if (startedLoop != null) {
+                startedLoop.close(Duration.ofSeconds(2));
+            }
             outbox.close();
             throw e;
         }
@@ -211,6 +257,21 @@ public final class Agent implements AutoCloseable {
                 shadow.current().keepAliveS(), Duration.ofSeconds(10)));
     }
 
+    /** A trial build's health for the update engine: connected, a PUBACK, a window read, no crash since start. */
+    private HealthProbe.Health health() {
+        Uplink.Status u = uplink.status();
+        return new HealthProbe.Health(u.connected(), u.acknowledged() > 0, windowsClosed > 0, restarts);
+    }
+
+    /**
+     * The restart into another slot: the process exits (from a new thread, so the shutdown hook can stop the update
+     * thread that asked) and systemd starts the launcher again, which picks the slot.
+     */
+    private static void restartForUpdate(String why) {
+        Logger.info("restarting for the update: {}", why);
+        Thread.ofPlatform().name("restart").start(() -> System.exit(0));
+    }
+
     private void wakeUplink() {
         UplinkLoop l = loop;
         if (l != null) {
@@ -245,6 +306,7 @@ public final class Agent implements AutoCloseable {
         return (t0, dur) -> {
             WindowInputs in = source.collect(t0, dur);
             sensorStates = source.statuses(); // a copy, taken on the thread that collects
+            lastBatteryPct = in.batteryPct();
             return in;
         };
     }
@@ -293,6 +355,7 @@ public final class Agent implements AutoCloseable {
         while (running) {
             try {
                 if (aggregator.closeIfDue().isPresent()) {
+                    windowsClosed++;
                     wakeUplink();
                     if (COMPACT_AFTER_WINDOW) {
                         System.gc();
@@ -414,6 +477,14 @@ public final class Agent implements AutoCloseable {
         classifier.put("present", cl.present());
         classifier.put("modelVersion", cl.modelVersion());
         classifier.put("whyAbsent", cl.whyAbsent());
+        ObjectNode fw = s.putObject("firmware");
+        fw.put("build", slots.runningBuild());
+        fw.put("slot", slots.runningSlot());
+        fw.put("trial", slots.onTrial());
+        fw.put("model", ota.engine().modelVersion());
+        UpdateRecord job = ota.engine().current();
+        fw.put("job", job == null ? null : job.jobId());
+        fw.put("jobPhase", job == null ? null : job.phase().name().toLowerCase(java.util.Locale.ROOT));
         return s;
     }
 
@@ -519,6 +590,7 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         raw.close();
+        ota.close();
         writeStatus();
         loop.close(Duration.ofSeconds(2));
         outbox.close();

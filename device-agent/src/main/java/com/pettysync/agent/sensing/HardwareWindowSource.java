@@ -83,6 +83,11 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
      * microphone's capture thread). Missing parts are sensor faults, not errors.
      */
     public static HardwareWindowSource open(AgentConfig.Hardware hw, Clock wall) {
+        return open(hw, wall, VocalModel.bundled());
+    }
+
+    /** {@link #open(AgentConfig.Hardware, Clock)} with a given vocalisation model (closed with the source). */
+    public static HardwareWindowSource open(AgentConfig.Hardware hw, Clock wall, VocalModel model) {
         MonotonicClock clock = MonotonicClock.system();
         List<AutoCloseable> resources = new ArrayList<>();
         I2cBus i2c;
@@ -106,7 +111,7 @@ public final class HardwareWindowSource implements CollarSource, FaultCodes {
         resources.add(0, mic::close); // closed first: mic, UART, then the I2C bus and the Pi4J context
         CollarSensors parts = new CollarSensors(new Max30102(i2c, clock), new Lsm6dsox(i2c, clock), gnss, mic,
                 new Max17048(i2c, clock));
-        HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, VocalModel.bundled(),
+        HardwareWindowSource source = new HardwareWindowSource(parts, clock, wall, model,
                 true, resources);
         source.start(Thread.ofPlatform().daemon().factory());
         Logger.info("sensors: I2C bus {}, GNSS {} at {} Bd, microphone {}{}", hw.i2cBus(), hw.gnssSerial(),

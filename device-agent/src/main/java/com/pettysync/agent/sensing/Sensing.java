@@ -18,12 +18,20 @@ public final class Sensing {
     private Sensing() {
     }
 
-    /** The source for {@code config}; the caller closes it after the agent. */
+    /** The source for {@code config} with the bundled vocalisation model; the caller closes it after the agent. */
     public static CollarSource open(AgentConfig config, Clock clock) {
+        return open(config, clock, VocalModel.bundled());
+    }
+
+    /**
+     * The source for {@code config} classifying with {@code model} (closed with the source); the caller closes it
+     * after the agent.
+     */
+    public static CollarSource open(AgentConfig config, Clock clock, VocalModel model) {
         if (config.sensors() == AgentConfig.Sensors.REAL) {
-            return HardwareWindowSource.open(config.hardware(), clock);
+            return HardwareWindowSource.open(config.hardware(), clock, model);
         }
-        TwinWindowSource twins = TwinWindowSource.create(config.thingName(), HOME_LAT, HOME_LON);
+        TwinWindowSource twins = TwinWindowSource.create(config.thingName(), HOME_LAT, HOME_LON, model);
         twins.runInRealTime(clock);
         return twins;
     }

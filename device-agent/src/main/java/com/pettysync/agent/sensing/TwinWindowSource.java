@@ -95,7 +95,12 @@ public final class TwinWindowSource implements CollarSource, FaultCodes {
 
     /** A source with the bundled TFLite model (or none, where TFLite cannot load), closed with the source. */
     public static TwinWindowSource create(String thingName, double homeLat, double homeLon) {
-        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, VocalModel.bundled(), true);
+        return create(thingName, homeLat, homeLon, VocalModel.bundled());
+    }
+
+    /** A source with the given vocalisation model (a kept OTA model, or none), closed with the source. */
+    public static TwinWindowSource create(String thingName, double homeLat, double homeLon, VocalModel model) {
+        return new TwinWindowSource(thingName.hashCode(), homeLat, homeLon, model, true);
     }
 
     /**

@@ -176,7 +176,7 @@ public final class Uplink {
     private final Map<Long, OutboxEntry> inFlight = new LinkedHashMap<>();
     /** Frames whose PUBACK (or final rejection) arrived in this handleEvents pass: deleted in one transaction. */
     private final List<Long> ackedIds = new ArrayList<>();
-    private final ConcurrentLinkedQueue<Control> control = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Control> control = new ConcurrentLinkedQueue<>(); // from any thread
     private long controlTokens = -1; // control publishes use negative tokens
     private long boundary;
     private long backlogCursor;

@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.tinylog.Logger;
 
 /**
@@ -41,12 +42,18 @@ public final class WindowAggregator {
     private final Clock clock;
     private final IntSupplier windowS;
     private final BooleanSupplier lostMode;
-    private final Firmware firmware;
+    private final Supplier<Firmware> firmware;
     private long t0;
     private int dur;
 
     public WindowAggregator(OutboxStore outbox, WindowInputs.Source source, ClockSource.Probe clockSource, Clock clock,
             IntSupplier windowS, BooleanSupplier lostMode, Firmware firmware) {
+        this(outbox, source, clockSource, clock, windowS, lostMode, () -> firmware);
+    }
+
+    /** @param firmware read at each frame: the build and model version in service (they change over the air) */
+    public WindowAggregator(OutboxStore outbox, WindowInputs.Source source, ClockSource.Probe clockSource, Clock clock,
+            IntSupplier windowS, BooleanSupplier lostMode, Supplier<Firmware> firmware) {
         this.outbox = outbox;
         this.source = source;
         this.clockSource = clockSource;
@@ -124,7 +131,7 @@ public final class WindowAggregator {
         TelemetrySummary s = TelemetrySummary.of(seq, start, length)
                 .withDev(new DeviceStatus(in.batteryPct(), in.batteryMv(), in.tempDc(), in.rssiDbm(), ctx.backlog(),
                         flags))
-                .withFw(firmware);
+                .withFw(firmware.get());
         if (in.hr() != null) {
             s = s.withHr(in.hr());
         }

@@ -24,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.iot.IotClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Which AWS IoT control plane to talk to and how: real AWS IoT (the SDK's default credential chain and region
@@ -93,18 +94,8 @@ public record ControlPlaneTarget(Optional<String> region, Optional<String> profi
      * @throws IllegalArgumentException if the CA bundle cannot be read or holds no certificate
      */
     public IotClient client(int maxConnections, List<ExecutionInterceptor> interceptors) {
-        ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(maxConnections)
-                .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(30));
-        Optional<Path> bundle = effectiveCaBundle(System.getenv());
-        if (bundle.isPresent()) {
-            TrustManager[] trust = trustManagers(bundle.get());
-            http.tlsTrustManagersProvider(() -> trust);
-        }
-        AwsCredentialsProvider credentials = profile.isPresent()
-                ? ProfileCredentialsProvider.create(profile.get())
-                : DefaultCredentialsProvider.builder().build();
-        var builder = IotClient.builder().region(resolvedRegion()).credentialsProvider(credentials)
-                .httpClientBuilder(http)
+        var builder = IotClient.builder().region(resolvedRegion()).credentialsProvider(credentials())
+                .httpClientBuilder(http(maxConnections))
                 .overrideConfiguration(o -> {
                     o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                             .maxAttempts(MAX_ATTEMPTS)
@@ -115,6 +106,38 @@ public record ControlPlaneTarget(Optional<String> region, Optional<String> profi
                 });
         endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /**
+     * An S3 client with this target's region, credentials and CA bundle, for OTA artifacts: against
+     * {@code s3Endpoint} when given (path-style addressing, as an S3-compatible store such as the local cloud's
+     * artifact store needs), else Amazon S3. Retries: the SDK's standard strategy with {@value #MAX_ATTEMPTS} attempts.
+     *
+     * @throws IllegalArgumentException if the CA bundle cannot be read or holds no certificate
+     */
+    public S3Client s3Client(Optional<URI> s3Endpoint) {
+        var builder = S3Client.builder().region(resolvedRegion()).credentialsProvider(credentials())
+                .httpClientBuilder(http(4))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(MAX_ATTEMPTS).circuitBreakerEnabled(false).build()));
+        s3Endpoint.ifPresent(e -> builder.endpointOverride(e).forcePathStyle(true));
+        return builder.build();
+    }
+
+    private ApacheHttpClient.Builder http(int maxConnections) {
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(maxConnections)
+                .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(30));
+        Optional<Path> bundle = effectiveCaBundle(System.getenv());
+        if (bundle.isPresent()) {
+            TrustManager[] trust = trustManagers(bundle.get());
+            http.tlsTrustManagersProvider(() -> trust);
+        }
+        return http;
+    }
+
+    private AwsCredentialsProvider credentials() {
+        return profile.isPresent() ? ProfileCredentialsProvider.create(profile.get())
+                : DefaultCredentialsProvider.builder().build();
     }
 
     private static TrustManager[] trustManagers(Path bundle) {

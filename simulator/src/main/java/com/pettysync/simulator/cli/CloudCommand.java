@@ -9,6 +9,7 @@ import com.pettysync.contract.topic.ThingName;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.LocalIotCore;
+import com.pettysync.simulator.cloud.artifacts.ArtifactStore;
 import com.pettysync.simulator.cloud.ingest.CollarCounts;
 import com.pettysync.simulator.cloud.registry.Registry;
 import java.io.IOException;
@@ -74,6 +75,10 @@ public final class CloudCommand implements Callable<Integer> {
             description = "HTTPS port of the AWS IoT control plane (default 0: a free port, printed)")
     int controlPlanePort;
 
+    @Option(names = "--artifact-store-port", paramLabel = "PORT", defaultValue = "0",
+            description = "HTTPS port of the S3-compatible artifact store (OTA artifacts); 0 = a free one")
+    int artifactStorePort;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -89,8 +94,11 @@ public final class CloudCommand implements Callable<Integer> {
         if (controlPlanePort < 0 || controlPlanePort > 65535) {
             throw new BadInputException("--control-plane-port must be 0..65535, got " + controlPlanePort);
         }
+        if (artifactStorePort < 0 || artifactStorePort > 65535) {
+            throw new BadInputException("--artifact-store-port must be 0..65535, got " + artifactStorePort);
+        }
         LocalIotCore cloud = LocalIotCore.builder().directory(dir).caDirectory(caDir).port(port).bindAddress(bind)
-                .registryAuthentication(registryAuthentication).controlPlanePort(controlPlanePort).build();
+                .registryAuthentication(registryAuthentication).controlPlanePort(controlPlanePort).artifactStorePort(artifactStorePort).build();
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cloud-jobs-ticker");
@@ -112,7 +120,7 @@ public final class CloudCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(hook);
-        ticker.scheduleAtFixedRate(cloud::expireJobStepTimeouts, 10, 10, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(cloud::advanceJobs, 1, 1, TimeUnit.SECONDS);
         out.println("Local AWS IoT Core running (Ctrl-C to stop)");
         out.println("  endpoint   mqtts://" + cloud.endpoint() + ":" + cloud.port() + "  (MQTT 5, TLS, client "
                 + "certificate required)");
@@ -130,6 +138,8 @@ public final class CloudCommand implements Callable<Integer> {
                 + " AWS_SECRET_ACCESS_KEY=" + cloud.controlPlaneCredentials().secretAccessKey()
                 + " AWS_CA_BUNDLE=" + cloud.caFile() + " AWS_DEFAULT_REGION=" + LocalIotCore.REGION);
         out.println("  aws iot list-things --endpoint-url " + cloud.controlPlaneEndpoint());
+        out.println("  artifacts  " + cloud.artifactStore().endpoint() + "  (S3 API for OTA artifacts, path-style, "
+                + "bucket " + ArtifactStore.DEFAULT_BUCKET + ", SigV4 with the same key)");
         out.flush();
         if (durationS > 0) {
             stopped.await(durationS, TimeUnit.SECONDS);

@@ -88,6 +88,12 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "report directory (default ${DEFAULT-VALUE}); the local cloud's state goes to DIR/cloud")
     Path out;
 
+    @Option(names = "--rollout", paramLabel = "FILE", description = "run a firmware rollout instead (a JSON "
+            + "scenario, see the simulator README; '-' = the built-in 1,000 collars, 2 %% failing): the agent's own Jobs "
+            + "client, download, verification and A/B commit on every collar, in simulated time; writes rollout.json "
+            + "and rollout.html to --out; exit 1 if a check failed")
+    String rollout;
+
     @Option(names = "--outbox-dir", paramLabel = "DIR",
             description = "where the collars' outbox databases go (default: a temporary directory in /dev/shm, removed)")
     Path outboxDir;
@@ -127,6 +133,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quietAgentLogs();
+        if (rollout != null) {
+            return RolloutRun.run(rollout, out, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         FleetSimulation.Options options = options();
         PrintWriter w = spec.commandLine().getOut();
         PrintStream progress = new PrintStream(new java.io.OutputStream() {

@@ -4,11 +4,14 @@ import com.pettysync.contract.policy.IotPolicy;
 import com.pettysync.contract.topic.RuleName;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
+import com.pettysync.simulator.cloud.artifacts.ArtifactStore;
 import com.pettysync.simulator.cloud.broker.BrokerRuntime;
 import com.pettysync.simulator.cloud.broker.RefusalCounters;
 import com.pettysync.simulator.cloud.control.ControlPlaneCredentials;
 import com.pettysync.simulator.cloud.control.ControlPlaneServer;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
+import com.pettysync.simulator.cloud.jobs.ArtifactUrls;
+import com.pettysync.simulator.cloud.jobs.JobConfig;
 import com.pettysync.simulator.cloud.jobs.JobService;
 import com.pettysync.simulator.cloud.registry.CertificateStatus;
 import com.pettysync.simulator.cloud.registry.Registry;
@@ -28,7 +31,8 @@ import java.util.Objects;
  * authenticates devices by certificate through the {@link Registry}, authorizes them with the IoT policies attached
  * to their certificates, enforces AWS IoT Core's limits, and serves named shadows, Jobs and Basic Ingest, with the
  * ingest sink ("Dumper #1") storing every frame; beside it the AWS IoT control plane ({@link ControlPlaneServer}),
- * an HTTPS endpoint for the AWS SDK's {@code IotClient}, the AWS CLI and boto3.
+ * an HTTPS endpoint for the AWS SDK's {@code IotClient}, the AWS CLI and boto3, and the S3-compatible
+ * {@link ArtifactStore} that OTA artifacts are uploaded to and downloaded from.
  *
  * <pre>{@code
  * try (LocalIotCore cloud = LocalIotCore.builder().directory(tmp).build().start()) {
@@ -42,7 +46,8 @@ import java.util.Objects;
  * Directory layout: {@code ca/} (root CA, kept across runs; or a shared CA directory, see
  * {@link Builder#caDirectory}), {@code broker/} (HiveMQ config and data, rewritten on
  * each start), {@code frames.db} (the ingest sink, kept), {@code registry.db} (things, certificates, policies …,
- * kept), {@code control-plane.credentials} (the control plane's access key, 0600, kept). Guarantees:
+ * kept), {@code control-plane.credentials} (the control plane's access key, 0600, kept), {@code artifacts/} (the artifact
+ * store's buckets, kept). Guarantees:
  * {@link #start()} returns only once the broker and the control plane accept connections; {@link #close()} stops
  * both and closes the stores; {@link #restart()} stops and starts the broker on the same port with the same
  * services, registry and store (MQTT sessions are not kept, as after an AWS endpoint failover; the control plane
@@ -71,6 +76,9 @@ public final class LocalIotCore implements AutoCloseable {
     private final BrokerRuntime runtime;
     private final ControlPlaneCredentials controlPlaneCredentials;
     private final ControlPlaneServer controlPlane;
+    private final ArtifactStore artifacts;
+    private final java.util.function.Consumer<List<Outbound>> jobNotifications;
+    private final boolean broker;
 
     private LocalIotCore(Builder b) throws IOException {
         this.directory = b.directory.toAbsolutePath();
@@ -81,19 +89,39 @@ public final class LocalIotCore implements AutoCloseable {
         this.ca = LocalCertificateAuthority.openOrCreate(caDirectory, clock);
         this.policy = IotPolicy.forCollars(REGION, ACCOUNT, b.rule);
         this.shadows = new ShadowService(clock);
-        this.jobs = new JobService(clock);
+        this.jobNotifications = b.jobNotifications;
+        this.broker = b.broker;
+        this.controlPlaneCredentials = b.controlPlaneCredentials != null ? b.controlPlaneCredentials
+                : ControlPlaneCredentials.loadOrCreate(directory.resolve(ControlPlaneCredentials.FILE));
+        if (b.controlPlane) {
+            this.artifacts = new ArtifactStore(directory.resolve("artifacts"), bindAddress,
+                    b.artifactStorePort == 0 ? freePort(bindAddress) : b.artifactStorePort, ca,
+                    controlPlaneCredentials, clock, REGION);
+        } else {
+            this.artifacts = null;
+        }
+        this.jobs = new JobService(clock, artifacts != null ? artifacts : ArtifactUrls.NONE);
         this.sink = IngestSink.open(directory.resolve("frames.db"), clock);
         this.registry = Registry.open(directory.resolve(Registry.FILE), clock, REGION, ACCOUNT);
         this.registryAuthentication = b.registryAuthentication;
         this.runtime = new BrokerRuntime(directory.resolve("broker"), bindAddress, port, ca, policy,
                 registryAuthentication ? registry : null, clock, b.publishesPerSecond, shadows, jobs, sink, refusals);
-        this.controlPlaneCredentials = b.controlPlaneCredentials != null ? b.controlPlaneCredentials
-                : ControlPlaneCredentials.loadOrCreate(directory.resolve(ControlPlaneCredentials.FILE));
         if (b.controlPlane) {
             int cpPort = b.controlPlanePort == 0 ? freePort(bindAddress) : b.controlPlanePort;
             this.controlPlane = new ControlPlaneServer(new ControlPlaneServer.Options(bindAddress, cpPort,
                     controlPlaneCredentials, clock, b.controlPlaneRequestsPerSecond), registry, ca, jobs,
-                    this::createJob, this::dataEndpoint);
+                    new ControlPlaneServer.JobDispatch() {
+                        @Override
+                        public void createJob(String jobId, List<String> things, String documentJson,
+                                JobConfig config) {
+                            LocalIotCore.this.createJob(jobId, things, documentJson, config);
+                        }
+
+                        @Override
+                        public void cancelJob(String jobId, boolean force, String reasonCode, String comment) {
+                            publishJobs(jobs.cancelJob(jobId, force, reasonCode, comment));
+                        }
+                    }, this::dataEndpoint);
             if (b.controlPlaneObserver != null) {
                 controlPlane.observeOperations(b.controlPlaneObserver);
             }
@@ -108,9 +136,12 @@ public final class LocalIotCore implements AutoCloseable {
 
     /** Starts the broker and the control plane; blocks until both listen. */
     public LocalIotCore start() {
-        runtime.start();
+        if (broker) {
+            runtime.start();
+        }
         if (controlPlane != null) {
             controlPlane.start();
+            artifacts.start();
         }
         return this;
     }
@@ -203,6 +234,20 @@ public final class LocalIotCore implements AutoCloseable {
         return controlPlane.endpoint();
     }
 
+    /**
+     * The artifact store (Amazon S3's API subset for OTA artifacts, {@code https://localhost:PORT}, path-style, bucket
+     * {@value ArtifactStore#DEFAULT_BUCKET}); it accepts the {@link #controlPlaneCredentials()} and is on with the
+     * control plane.
+     *
+     * @throws IllegalStateException when the control plane was turned off in the builder
+     */
+    public ArtifactStore artifactStore() {
+        if (artifacts == null) {
+            throw new IllegalStateException("the control plane and artifact store are off");
+        }
+        return artifacts;
+    }
+
     /** The access key the control plane accepts (AWS Signature V4). */
     public ControlPlaneCredentials controlPlaneCredentials() {
         return controlPlaneCredentials;
@@ -251,18 +296,35 @@ public final class LocalIotCore implements AutoCloseable {
 
     /** Creates a job for {@code things} (CreateJob) and publishes the notifications. */
     public void createJob(String jobId, List<String> things, String documentJson) {
-        runtime.publish(jobs.createJob(jobId, things, documentJson));
+        createJob(jobId, things, documentJson, JobConfig.DEFAULT);
     }
 
-    /** Times out in-progress job executions whose step timeout passed on the clock, and publishes notifications. */
-    public void expireJobStepTimeouts() {
-        runtime.publish(jobs.expireStepTimeouts());
+    /** Creates a job for {@code things} configured by {@code config} and publishes the notifications. */
+    public void createJob(String jobId, List<String> things, String documentJson, JobConfig config) {
+        publishJobs(jobs.createJob(jobId, things, documentJson, config));
+    }
+
+    private void publishJobs(List<Outbound> out) {
+        if (broker) {
+            runtime.publish(out);
+        }
+        jobNotifications.accept(out);
+    }
+
+    /**
+     * Runs what the clock made due in the Jobs service (rollout releases, in-progress and step timeouts, abort
+     * criteria; {@link JobService#advance()}) and publishes the notifications. Call it every second or so (the
+     * {@code cloud} command does; simulations call it at each simulated step).
+     */
+    public void advanceJobs() {
+        publishJobs(jobs.advance());
     }
 
     @Override
     public void close() {
         if (controlPlane != null) {
             controlPlane.close();
+            artifacts.close();
         }
         runtime.stop();
         sink.close();
@@ -287,9 +349,12 @@ public final class LocalIotCore implements AutoCloseable {
         private boolean registryAuthentication = true;
         private boolean controlPlane = true;
         private int controlPlanePort;
+        private int artifactStorePort;
         private ControlPlaneCredentials controlPlaneCredentials;
         private int controlPlaneRequestsPerSecond;
         private java.util.function.Consumer<String> controlPlaneObserver;
+        private java.util.function.Consumer<List<Outbound>> jobNotifications = out -> { };
+        private boolean broker = true;
 
         /** Where the CA, the broker's files and the frame store live (required). */
         public Builder directory(Path directory) {
@@ -365,6 +430,15 @@ public final class LocalIotCore implements AutoCloseable {
             return this;
         }
 
+        /** The artifact store's HTTPS port; 0 (default) picks a free one. */
+        public Builder artifactStorePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("artifact store port must be 0..65535, got " + port);
+            }
+            this.artifactStorePort = port;
+            return this;
+        }
+
         /**
          * The access key the control plane accepts (default: random, kept in
          * {@code directory/control-plane.credentials}).
@@ -392,6 +466,24 @@ public final class LocalIotCore implements AutoCloseable {
          */
         public Builder controlPlaneObserver(java.util.function.Consumer<String> observer) {
             this.controlPlaneObserver = Objects.requireNonNull(observer);
+            return this;
+        }
+
+        /**
+         * Also hands every Jobs notification the cloud itself sends (job created or canceled, rollout releases,
+         * timeouts) to {@code tap}, besides publishing it: for devices simulated in-process, off the broker.
+         */
+        public Builder jobNotifications(java.util.function.Consumer<List<Outbound>> tap) {
+            this.jobNotifications = Objects.requireNonNull(tap);
+            return this;
+        }
+
+        /**
+         * Whether to run the MQTT broker (default true). Off: the control plane, the artifact store and the services
+         * only, for devices simulated in-process ({@link #jobNotifications}); {@link #start()} then starts no broker.
+         */
+        public Builder broker(boolean on) {
+            this.broker = on;
             return this;
         }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.TokenBucket;
+import com.pettysync.simulator.cloud.jobs.JobConfig;
 import com.pettysync.simulator.cloud.jobs.JobService;
 import com.pettysync.simulator.cloud.registry.Registry;
 import com.pettysync.simulator.cloud.registry.RegistryException;
@@ -73,10 +74,13 @@ public final class ControlPlaneServer implements AutoCloseable {
         }
     }
 
-    /** How a job created over the API reaches the devices: the job service's createJob plus its notifications. */
+    /** How a job created or canceled over the API reaches the devices: the job service's call plus its notifications. */
     public interface JobDispatch {
         /** @throws IllegalArgumentException for a job the job service refuses (answered InvalidRequestException) */
-        void createJob(String jobId, List<String> things, String documentJson);
+        void createJob(String jobId, List<String> things, String documentJson, JobConfig config);
+
+        /** @throws IllegalStateException for a job that cannot be canceled (answered InvalidStateTransitionException) */
+        void cancelJob(String jobId, boolean force, String reasonCode, String comment);
     }
 
     private final Options options;

@@ -5,8 +5,10 @@ import static com.pettysync.simulator.cloud.control.ApiRequest.required;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.simulator.cloud.jobs.JobConfig;
 import com.pettysync.simulator.cloud.jobs.JobService;
 import com.pettysync.simulator.cloud.jobs.JobService.ExecutionView;
+import com.pettysync.simulator.cloud.jobs.JobService.JobView;
 import com.pettysync.simulator.cloud.registry.Registry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,10 @@ import java.util.regex.Pattern;
 /**
  * Jobs over AWS IoT's REST bindings, on the local {@link JobService} (which serves the devices over MQTT): CreateJob
  * (targets are thing or thing-group ARNs; a group is expanded to its things and its descendants' things at
- * creation, i.e. SNAPSHOT selection), DescribeJob (status IN_PROGRESS until every execution is terminal, then
- * COMPLETED; counts per execution status), ListJobExecutionsForJob. Job definitions are kept in memory, like the
+ * creation, i.e. SNAPSHOT selection; {@code jobExecutionsRolloutConfig}, {@code abortConfig}, {@code timeoutConfig}
+ * and {@code presignedUrlConfig} as {@link JobConfigJson} reads them), DescribeJob (the job service's status —
+ * IN_PROGRESS, CANCELED with reason code and comment, COMPLETED —, its configuration, counts per execution
+ * status), ListJobExecutionsForJob (released executions only), CancelJob (with {@code force}). Job definitions are kept in memory, like the
  * job service's executions: neither survives a restart of the process.
  */
 final class JobOperations {
@@ -52,6 +56,7 @@ final class JobOperations {
         r.add("CreateJob", "PUT", "/jobs/{jobId}", this::createJob);
         r.add("DescribeJob", "GET", "/jobs/{jobId}", this::describeJob);
         r.add("ListJobExecutionsForJob", "GET", "/jobs/{jobId}/things", this::listExecutions);
+        r.add("CancelJob", "PUT", "/jobs/{jobId}/cancel", this::cancelJob);
     }
 
     private synchronized JsonNode createJob(ApiRequest q) {
@@ -94,8 +99,9 @@ final class JobOperations {
                         + "account");
             }
         }
+        JobConfig config = JobConfigJson.read(q.body());
         try {
-            dispatch.createJob(jobId, List.copyOf(things), document);
+            dispatch.createJob(jobId, List.copyOf(things), document, config);
         } catch (IllegalArgumentException e) {
             throw ApiError.invalidRequest(e.getMessage());
         }
@@ -112,26 +118,37 @@ final class JobOperations {
     private JsonNode describeJob(ApiRequest q) {
         JobDefinition d = definition(q.path("jobId"));
         List<ExecutionView> executions = jobs.executions(d.jobId());
+        JobView view = jobs.job(d.jobId()).orElseThrow(() -> ApiError.notFound("job " + d.jobId()
+                + " does not exist"));
         ObjectNode o = ApiJson.object();
         ObjectNode job = o.putObject("job").put("jobArn", registry.arns().job(d.jobId())).put("jobId", d.jobId())
                 .put("targetSelection", d.targetSelection());
-        boolean done = executions.stream().allMatch(e -> e.status() != JobService.Status.QUEUED
-                && e.status() != JobService.Status.IN_PROGRESS);
-        job.put("status", done ? "COMPLETED" : "IN_PROGRESS");
+        job.put("status", view.status().name());
+        if (view.status() == JobService.JobStatus.CANCELED) {
+            job.put("forceCanceled", view.forceCanceled());
+        }
+        if (view.reasonCode() != null) {
+            job.put("reasonCode", view.reasonCode());
+        }
+        if (view.comment() != null) {
+            job.put("comment", view.comment());
+        }
         ArrayNode targets = job.putArray("targets");
         d.targets().forEach(targets::add);
         if (d.description() != null) {
             job.put("description", d.description());
         }
-        long last = executions.stream().mapToLong(ExecutionView::lastUpdatedAt).max()
-                .orElse(d.createdAt().getEpochSecond());
         job.put("createdAt", ApiJson.time(d.createdAt()));
-        job.put("lastUpdatedAt", BigDecimal.valueOf(Math.max(last, d.createdAt().getEpochSecond())));
-        if (done) {
-            job.put("completedAt", BigDecimal.valueOf(last));
+        job.put("lastUpdatedAt", BigDecimal.valueOf(Math.max(view.lastUpdatedAt(), d.createdAt().getEpochSecond())));
+        if (view.completedAt() != null) {
+            job.put("completedAt", BigDecimal.valueOf(view.completedAt()));
         }
+        JobConfigJson.write(view.config(), job);
         ObjectNode counts = job.putObject("jobProcessDetails");
-        counts.putArray("processingTargets");
+        ArrayNode processing = counts.putArray("processingTargets");
+        if (view.status() == JobService.JobStatus.IN_PROGRESS) {
+            d.targets().forEach(processing::add);
+        }
         counts.put("numberOfCanceledThings", count(executions, JobService.Status.CANCELED))
                 .put("numberOfSucceededThings", count(executions, JobService.Status.SUCCEEDED))
                 .put("numberOfFailedThings", count(executions, JobService.Status.FAILED))
@@ -141,6 +158,28 @@ final class JobOperations {
                 .put("numberOfRemovedThings", count(executions, JobService.Status.REMOVED))
                 .put("numberOfTimedOutThings", count(executions, JobService.Status.TIMED_OUT));
         job.put("isConcurrent", false);
+        return o;
+    }
+
+    private JsonNode cancelJob(ApiRequest q) {
+        JobDefinition d = definition(q.path("jobId"));
+        String reasonCode = q.text("reasonCode");
+        String comment = q.text("comment");
+        if (reasonCode != null && !reasonCode.matches("[\\p{Upper}\\p{Digit}_]{1,128}")) {
+            throw ApiError.invalidRequest("reasonCode must be 1-128 of [A-Z0-9_], got \"" + reasonCode + "\"");
+        }
+        if (comment != null && comment.length() > 2028) {
+            throw ApiError.invalidRequest("comment is over 2028 characters");
+        }
+        try {
+            dispatch.cancelJob(d.jobId(), q.queryBool("force"), reasonCode, comment);
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, "InvalidStateTransitionException", e.getMessage());
+        }
+        ObjectNode o = ApiJson.object().put("jobArn", registry.arns().job(d.jobId())).put("jobId", d.jobId());
+        if (d.description() != null) {
+            o.put("description", d.description());
+        }
         return o;
     }
 

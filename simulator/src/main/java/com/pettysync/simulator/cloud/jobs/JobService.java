@@ -37,8 +37,19 @@ import java.util.regex.Pattern;
  * REJECTED; terminal executions (SUCCEEDED, FAILED, REJECTED, TIMED_OUT, CANCELED, REMOVED) refuse updates with
  * {@code InvalidStateTransition}; {@code expectedVersion} must equal the current {@code versionNumber}
  * ({@code VersionMismatch} otherwise); each accepted change increments {@code versionNumber}; an in-progress
- * execution whose step timeout passes becomes TIMED_OUT at the next {@link #expireStepTimeouts()}.
+ * execution whose step timeout passes becomes TIMED_OUT at the next {@link #advance()}.
  * Timestamps are epoch seconds of the injected clock.
+ *
+ * <p>Jobs as AWS IoT runs them (https://docs.aws.amazon.com/iot/latest/developerguide/jobs-configurations-details.html),
+ * by each job's {@link JobConfig}: executions are released to their things at the rollout rate
+ * ({@link RolloutRate}), things not yet released have no execution; an execution IN_PROGRESS longer than the
+ * in-progress timeout becomes TIMED_OUT; when an abort criterion is met the job is canceled (its QUEUED executions
+ * CANCELED, its unreleased things never notified, its IN_PROGRESS ones left to finish); a canceled job
+ * ({@link #cancelJob}) does the same, and with {@code force} cancels IN_PROGRESS executions too. Time-driven changes
+ * (releases, timeouts) happen in {@link #advance()}, which the owner calls on its clock (every second in the local
+ * cloud, at each simulated step in the fleet simulator); abort criteria are also checked on every terminal update.
+ * The {@code ${aws:iot:s3-presigned-url:URL}} placeholder is replaced, in every document handed to a device, by a
+ * fresh presigned URL from {@link ArtifactUrls}.
  *
  * <p>Thread-safe (one lock), no I/O; no request payload throws — malformed ones get {@code InvalidRequest}.
  */
@@ -63,22 +74,65 @@ public final class JobService {
     public record ExecutionView(String jobId, String thing, Status status, Map<String, String> statusDetails,
             long versionNumber, long executionNumber, long queuedAt, Long startedAt, long lastUpdatedAt) {}
 
+    /** Job statuses (AWS JobStatus; SCHEDULED and DELETION_IN_PROGRESS are not used locally). */
+    public enum JobStatus { IN_PROGRESS, CANCELED, COMPLETED }
+
+    /**
+     * A read-only view of one job: its status, why it was canceled (reason code and comment: {@code ABORTED} and the
+     * criterion that was met, or the operator's), execution counts by status, things not yet released, the rollout
+     * rate of the current minute, times in epoch seconds.
+     */
+    public record JobView(String jobId, JobStatus status, boolean forceCanceled, String reasonCode, String comment,
+            JobConfig config, Map<Status, Integer> counts, int targets, int notReleased, int currentRatePerMinute,
+            long createdAt, long lastUpdatedAt, Long completedAt) {}
+
+    /** The reason code of a job canceled by its abort criteria. */
+    public static final String ABORTED = "ABORTED";
+
     private static final Pattern JOB_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     private final ObjectMapper json = new ObjectMapper();
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final Clock clock;
+    private final PresignedPlaceholders placeholders;
     /** thing → executions in queue order. */
     private final Map<String, List<Execution>> executions = new LinkedHashMap<>();
+    /** job id → job, in creation order. */
+    private final Map<String, Job> jobsById = new LinkedHashMap<>();
 
+    /** A job service whose documents may not carry presigned-URL placeholders. */
     public JobService(Clock clock) {
+        this(clock, ArtifactUrls.NONE);
+    }
+
+    /** A job service that presigns artifact URLs with {@code artifactUrls}. */
+    public JobService(Clock clock, ArtifactUrls artifactUrls) {
         this.clock = clock;
+        this.placeholders = new PresignedPlaceholders(artifactUrls);
+    }
+
+    private static final class Job {
+        String jobId;
+        JsonNode document;
+        boolean presigned;
+        JobConfig config;
+        List<String> targets;
+        int released;
+        JobStatus status = JobStatus.IN_PROGRESS;
+        boolean forceCanceled;
+        String reasonCode;
+        String comment;
+        long createdAt;
+        long lastUpdatedAt;
+        Long completedAt;
+        RolloutRate rate;
+        final List<Execution> executions = new ArrayList<>();
     }
 
     private static final class Execution {
         String jobId;
         String thing;
-        JsonNode document;
+        Job job;
         Status status = Status.QUEUED;
         Map<String, String> statusDetails = new LinkedHashMap<>();
         long queuedAt;
@@ -87,16 +141,19 @@ public final class JobService {
         long versionNumber = 1;
         long executionNumber = 1;
         Instant stepDeadline;
+        Instant inProgressDeadline;
     }
 
     /**
-     * Creates job {@code jobId} with {@code documentJson} for each of {@code things} (queued) and returns the
-     * notifications to publish.
+     * Creates job {@code jobId} with {@code documentJson} for {@code things}, configured by {@code config}; releases
+     * the executions its rollout allows now (all without a rollout) and returns the notifications to publish.
      *
-     * @throws IllegalArgumentException for a bad job id, a document that is not a JSON object, or a job id already
-     *     used for one of the things
+     * @throws IllegalArgumentException for a bad job id, a document that is not a JSON object, a job id already
+     *     used, a presigned-URL placeholder without {@code presignedUrlExpiry} or naming an object that cannot be
+     *     presigned
      */
-    public synchronized List<Outbound> createJob(String jobId, List<String> things, String documentJson) {
+    public synchronized List<Outbound> createJob(String jobId, List<String> things, String documentJson,
+            JobConfig config) {
         if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
             throw new IllegalArgumentException("job id must be 1-64 of [a-zA-Z0-9_-], got \"" + jobId + "\"");
         }
@@ -109,56 +166,194 @@ public final class JobService {
         if (doc == null || !doc.isObject()) {
             throw new IllegalArgumentException("job document must be a JSON object");
         }
+        if (jobsById.containsKey(jobId)) {
+            throw new IllegalArgumentException("job " + jobId + " already exists");
+        }
         for (String thing : things) {
             if (find(thing, jobId) != null) {
                 throw new IllegalArgumentException("job " + jobId + " already exists for " + thing);
             }
         }
-        long now = now();
+        boolean presigned = placeholders.check(documentJson, config.presignedUrlExpiry());
+        Job job = new Job();
+        job.jobId = jobId;
+        job.document = doc;
+        job.presigned = presigned;
+        job.config = config;
+        job.targets = List.copyOf(new java.util.LinkedHashSet<>(things));
+        job.createdAt = now();
+        job.lastUpdatedAt = job.createdAt;
+        job.rate = new RolloutRate(config.rollout(), clock.instant());
+        jobsById.put(jobId, job);
         List<Outbound> out = new ArrayList<>();
-        for (String thing : things) {
+        release(job, out);
+        complete(job);
+        return out;
+    }
+
+    /** {@link #createJob(String, List, String, JobConfig)} with {@link JobConfig#DEFAULT}. */
+    public List<Outbound> createJob(String jobId, List<String> things, String documentJson) {
+        return createJob(jobId, things, documentJson, JobConfig.DEFAULT);
+    }
+
+    private void release(Job job, List<Outbound> out) {
+        if (job.status != JobStatus.IN_PROGRESS || job.released >= job.targets.size()) {
+            return;
+        }
+        int budget = job.rate.releasable(clock.instant(), job.released, count(job, Status.SUCCEEDED));
+        int n = (int) Math.min(budget, job.targets.size() - job.released);
+        long now = now();
+        for (int i = 0; i < n; i++) {
+            String thing = job.targets.get(job.released++);
             Execution before = nextPending(thing);
             Execution e = new Execution();
-            e.jobId = jobId;
+            e.jobId = job.jobId;
             e.thing = thing;
-            e.document = doc.deepCopy();
+            e.job = job;
             e.queuedAt = now;
             e.lastUpdatedAt = now;
             executions.computeIfAbsent(thing, k -> new ArrayList<>()).add(e);
+            job.executions.add(e);
             out.addAll(notifications(thing, before));
         }
+        job.rate.released(n);
+        if (n > 0) {
+            job.lastUpdatedAt = now;
+        }
+    }
+
+    /**
+     * Cancels job {@code jobId} (CancelJob): its QUEUED executions become CANCELED, things not yet released are never
+     * notified, and with {@code force} its IN_PROGRESS executions are CANCELED too (else they may finish). Returns the
+     * notifications.
+     *
+     * @throws java.util.NoSuchElementException for an unknown job
+     * @throws IllegalStateException for a job already COMPLETED, or CANCELED when {@code force} is not newly asked
+     */
+    public synchronized List<Outbound> cancelJob(String jobId, boolean force, String reasonCode, String comment) {
+        Job job = jobsById.get(jobId);
+        if (job == null) {
+            throw new java.util.NoSuchElementException("job " + jobId + " does not exist");
+        }
+        if (job.status == JobStatus.COMPLETED) {
+            throw new IllegalStateException("job " + jobId + " is already COMPLETED");
+        }
+        if (job.status == JobStatus.CANCELED && (!force || job.forceCanceled)) {
+            throw new IllegalStateException("job " + jobId + " is already CANCELED");
+        }
+        List<Outbound> out = new ArrayList<>();
+        cancel(job, force, reasonCode, comment, out);
         return out;
     }
 
-    /** Cancels every non-terminal execution of {@code jobId} (status CANCELED) and returns the notifications. */
-    public synchronized List<Outbound> cancelJob(String jobId) {
-        List<Outbound> out = new ArrayList<>();
-        for (List<Execution> list : executions.values()) {
-            for (Execution e : list) {
-                if (e.jobId.equals(jobId) && !e.status.terminal()) {
-                    Execution before = nextPending(e.thing);
-                    change(e, Status.CANCELED, null);
-                    out.addAll(notifications(e.thing, before));
-                }
+    private void cancel(Job job, boolean force, String reasonCode, String comment, List<Outbound> out) {
+        job.status = JobStatus.CANCELED;
+        job.forceCanceled |= force;
+        job.reasonCode = reasonCode;
+        job.comment = comment;
+        job.lastUpdatedAt = now();
+        for (Execution e : job.executions) {
+            if (e.status == Status.QUEUED || (force && e.status == Status.IN_PROGRESS)) {
+                Execution before = nextPending(e.thing);
+                change(e, Status.CANCELED, null);
+                out.addAll(notifications(e.thing, before));
             }
         }
-        return out;
     }
 
-    /** Moves every in-progress execution whose step timeout has passed to TIMED_OUT; returns notifications. */
-    public synchronized List<Outbound> expireStepTimeouts() {
+    /**
+     * Runs what the clock makes due: in-progress and step timeouts (TIMED_OUT), abort criteria, rollout releases,
+     * job completion. Returns the notifications to publish.
+     */
+    public synchronized List<Outbound> advance() {
         Instant now = clock.instant();
         List<Outbound> out = new ArrayList<>();
-        for (List<Execution> list : executions.values()) {
-            for (Execution e : list) {
-                if (e.status == Status.IN_PROGRESS && e.stepDeadline != null && !now.isBefore(e.stepDeadline)) {
+        for (Job job : jobsById.values()) {
+            for (Execution e : job.executions) {
+                if (e.status == Status.IN_PROGRESS && ((e.stepDeadline != null && !now.isBefore(e.stepDeadline))
+                        || (e.inProgressDeadline != null && !now.isBefore(e.inProgressDeadline)))) {
                     Execution before = nextPending(e.thing);
                     change(e, Status.TIMED_OUT, null);
                     out.addAll(notifications(e.thing, before));
                 }
             }
+            checkAbort(job, out);
+            release(job, out);
+            complete(job);
         }
         return out;
+    }
+
+    private void checkAbort(Job job, List<Outbound> out) {
+        if (job.status != JobStatus.IN_PROGRESS || job.config.abort().isEmpty()) {
+            return;
+        }
+        int executed = 0;
+        for (Execution e : job.executions) {
+            if (e.status.terminal()) {
+                executed++;
+            }
+        }
+        for (JobConfig.AbortCriterion c : job.config.abort()) {
+            int failures = 0;
+            for (Execution e : job.executions) {
+                if (c.failureType().counts(e.status)) {
+                    failures++;
+                }
+            }
+            if (c.met(failures, executed)) {
+                cancel(job, false, ABORTED, String.format(java.util.Locale.ROOT,
+                        "abort criterion %s >= %.2f%% of >= %d executed met: %d of %d", c.failureType(),
+                        c.thresholdPercentage(), c.minNumberOfExecutedThings(), failures, executed), out);
+                return;
+            }
+        }
+    }
+
+    private void complete(Job job) {
+        if (job.status == JobStatus.COMPLETED || job.released < job.targets.size() && job.status == JobStatus.IN_PROGRESS) {
+            return;
+        }
+        for (Execution e : job.executions) {
+            if (!e.status.terminal()) {
+                return;
+            }
+        }
+        if (job.status == JobStatus.IN_PROGRESS) {
+            job.status = JobStatus.COMPLETED;
+        }
+        if (job.completedAt == null) {
+            job.completedAt = now();
+        }
+    }
+
+    /** The job {@code jobId}, if it exists. */
+    public synchronized Optional<JobView> job(String jobId) {
+        Job job = jobsById.get(jobId);
+        if (job == null) {
+            return Optional.empty();
+        }
+        Map<Status, Integer> counts = new java.util.EnumMap<>(Status.class);
+        for (Status st : Status.values()) {
+            counts.put(st, count(job, st));
+        }
+        long last = job.lastUpdatedAt;
+        for (Execution e : job.executions) {
+            last = Math.max(last, e.lastUpdatedAt);
+        }
+        return Optional.of(new JobView(job.jobId, job.status, job.forceCanceled, job.reasonCode, job.comment,
+                job.config, counts, job.targets.size(), job.targets.size() - job.released, job.rate.currentRate(),
+                job.createdAt, last, job.completedAt));
+    }
+
+    private static int count(Job job, Status status) {
+        int n = 0;
+        for (Execution e : job.executions) {
+            if (e.status == status) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The execution of {@code jobId} on {@code thing}, if any. */
@@ -170,11 +365,10 @@ public final class JobService {
     /** Every execution of {@code jobId}, one per targeted thing (empty for an unknown job). */
     public synchronized List<ExecutionView> executions(String jobId) {
         List<ExecutionView> out = new ArrayList<>();
-        for (List<Execution> list : executions.values()) {
-            for (Execution e : list) {
-                if (e.jobId.equals(jobId)) {
-                    out.add(view(e));
-                }
+        Job job = jobsById.get(jobId);
+        if (job != null) {
+            for (Execution e : job.executions) {
+                out.add(view(e));
             }
         }
         return out;
@@ -329,7 +523,7 @@ public final class JobService {
             reply.set("executionState", stateNode(e));
         }
         if (req.path("includeJobDocument").asBoolean(false)) {
-            reply.set("jobDocument", e.document.deepCopy());
+            reply.set("jobDocument", document(e));
         }
         reply.put("timestamp", now());
         if (token != null) {
@@ -338,6 +532,10 @@ public final class JobService {
         List<Outbound> out = new ArrayList<>();
         out.add(Outbound.json(base + jobId + "/update/accepted", write(reply)));
         out.addAll(notifications(thing, before));
+        if (status.terminal()) {
+            checkAbort(e.job, out);
+            complete(e.job);
+        }
         return out;
     }
 
@@ -345,10 +543,12 @@ public final class JobService {
         long now = now();
         if (status == Status.IN_PROGRESS && e.startedAt == null) {
             e.startedAt = now;
+            e.job.config.inProgressTimeout().ifPresent(t -> e.inProgressDeadline = clock.instant().plus(t));
         }
         e.status = status;
         e.versionNumber++;
         e.lastUpdatedAt = now;
+        e.job.lastUpdatedAt = now;
         if (status == Status.IN_PROGRESS && stepTimeoutMinutes != null) {
             e.stepDeadline = clock.instant().plus(Duration.ofMinutes(stepTimeoutMinutes));
         } else if (status != Status.IN_PROGRESS) {
@@ -431,9 +631,18 @@ public final class JobService {
         x.put("versionNumber", e.versionNumber);
         x.put("executionNumber", e.executionNumber);
         if (withDocument) {
-            x.set("jobDocument", e.document.deepCopy());
+            x.set("jobDocument", document(e));
         }
         return x;
+    }
+
+    /** The execution's document as handed to its device: presigned-URL placeholders replaced by fresh URLs. */
+    private JsonNode document(Execution e) {
+        Job job = e.job;
+        if (!job.presigned) {
+            return job.document.deepCopy();
+        }
+        return placeholders.substitute(job.document, job.config.presignedUrlExpiry().orElseThrow());
     }
 
     private ObjectNode stateNode(Execution e) {

@@ -26,6 +26,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.iot.model.AbortAction;
+import software.amazon.awssdk.services.iot.model.InvalidStateTransitionException;
+import software.amazon.awssdk.services.iot.model.JobExecutionFailureType;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.Certificate;
@@ -530,5 +533,47 @@ class ControlPlaneTest {
         assertThrows(InvalidRequestException.class, () -> iot.createJob(b -> b.jobId("fw-2003").targets(thingA)
                 .document("not json")));
         assertThrows(ResourceNotFoundException.class, () -> iot.describeJob(b -> b.jobId("no-such-job")));
+    }
+
+    @Test
+    void createJobTakesRolloutAbortTimeoutAndPresignedConfigsAndCancelJobCancels() {
+        iot.createThingGroup(b -> b.thingGroupName("rollout-group"));
+        for (int i = 0; i < 5; i++) {
+            String thing = "rollout-" + i;
+            iot.createThing(b -> b.thingName(thing));
+            iot.addThingToThingGroup(b -> b.thingGroupName("rollout-group").thingName(thing));
+        }
+        String group = cloud.registry().arns().thingGroup("rollout-group");
+        iot.createJob(b -> b.jobId("fw-rollout").targets(group).document("{\"operation\":\"firmware-update\"}")
+                .jobExecutionsRolloutConfig(r -> r.maximumPerMinute(50).exponentialRate(e -> e.baseRatePerMinute(2)
+                        .incrementFactor(2.0).rateIncreaseCriteria(c -> c.numberOfSucceededThings(2))))
+                .abortConfig(a -> a.criteriaList(c -> c.failureType(JobExecutionFailureType.FAILED)
+                        .action(AbortAction.CANCEL).thresholdPercentage(40.0).minNumberOfExecutedThings(2)))
+                .timeoutConfig(t -> t.inProgressTimeoutInMinutes(30L)));
+        var job = iot.describeJob(b -> b.jobId("fw-rollout")).job();
+        assertEquals(50, job.jobExecutionsRolloutConfig().maximumPerMinute());
+        assertEquals(2, job.jobExecutionsRolloutConfig().exponentialRate().baseRatePerMinute());
+        assertEquals(2, job.jobExecutionsRolloutConfig().exponentialRate().rateIncreaseCriteria()
+                .numberOfSucceededThings());
+        assertEquals(40.0, job.abortConfig().criteriaList().get(0).thresholdPercentage());
+        assertEquals(30L, job.timeoutConfig().inProgressTimeoutInMinutes());
+        assertEquals(2, iot.listJobExecutionsForJob(b -> b.jobId("fw-rollout")).executionSummaries().size(),
+                "the base rate released 2 of 5");
+
+        iot.cancelJob(b -> b.jobId("fw-rollout").reasonCode("BAD_BUILD").comment("stop"));
+        job = iot.describeJob(b -> b.jobId("fw-rollout")).job();
+        assertEquals("CANCELED", job.statusAsString());
+        assertEquals("BAD_BUILD", job.reasonCode());
+        assertEquals(2, job.jobProcessDetails().numberOfCanceledThings());
+        assertThrows(InvalidStateTransitionException.class, () -> iot.cancelJob(b -> b.jobId("fw-rollout")));
+        assertThrows(InvalidRequestException.class, () -> iot.createJob(b -> b.jobId("fw-bad-rate").targets(group)
+                .document("{}").jobExecutionsRolloutConfig(r -> r.maximumPerMinute(5000))));
+        assertThrows(InvalidRequestException.class, () -> iot.createJob(b -> b.jobId("fw-no-presign").targets(group)
+                .document("{\"url\":\"${aws:iot:s3-presigned-url:" + cloud.artifactStore().endpoint()
+                        + "/pettysync-ota/none}\"}")), "a placeholder without presignedUrlConfig");
+        assertThrows(InvalidRequestException.class, () -> iot.createJob(b -> b.jobId("fw-no-object").targets(group)
+                .document("{\"url\":\"${aws:iot:s3-presigned-url:" + cloud.artifactStore().endpoint()
+                        + "/pettysync-ota/none}\"}").presignedUrlConfig(p -> p.roleArn(
+                        "arn:aws:iam::123456789012:role/ota").expiresInSec(600L))), "an object that does not exist");
     }
 }

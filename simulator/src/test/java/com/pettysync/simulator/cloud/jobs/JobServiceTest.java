@@ -74,9 +74,9 @@ class JobServiceTest {
         jobs.createJob("a", List.of("collar-1"), "{}");
         send("start-next", "{\"stepTimeoutInMinutes\":5}");
         clock.advance(Duration.ofMinutes(4));
-        assertTrue(jobs.expireStepTimeouts().isEmpty());
+        assertTrue(jobs.advance().isEmpty());
         clock.advance(Duration.ofMinutes(1));
-        List<Outbound> out = jobs.expireStepTimeouts();
+        List<Outbound> out = jobs.advance();
         assertTrue(reply(out, "notify-next").get("execution") == null);
         assertEquals(JobService.Status.TIMED_OUT, jobs.execution("collar-1", "a").orElseThrow().status());
         assertEquals("InvalidStateTransition", reply(send("a/update", "{\"status\":\"SUCCEEDED\"}"),
@@ -86,7 +86,7 @@ class JobServiceTest {
     @Test
     void cancelledJobsAreNoLongerPending() throws Exception {
         jobs.createJob("a", List.of("collar-1", "collar-2"), "{}");
-        jobs.cancelJob("a");
+        jobs.cancelJob("a", false, null, null);
         assertEquals(JobService.Status.CANCELED, jobs.execution("collar-2", "a").orElseThrow().status());
         assertTrue(reply(send("start-next", "{}"), "start-next/accepted").get("execution") == null);
     }
