@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * {@code pettysync cloud}: runs the local AWS IoT Core until stopped (Ctrl-C), and {@code pettysync cloud issue}
  * writes a collar's credential bundle for it.
  */
-@Command(name = "cloud", mixinStandardHelpOptions = true, subcommands = CloudCommand.Issue.class,
+@Command(name = "cloud", mixinStandardHelpOptions = true, subcommands = {CloudCommand.Issue.class,
+        CloudArchiveCommand.class, CloudReportCommand.class, CloudDatasetCommand.class},
         description = {"Run a local stand-in for AWS IoT Core until stopped (Ctrl-C): MQTT 5 over TLS on loopback, "
                 + "collar certificates from a local CA, the collar IoT policy, named shadows, jobs, Basic Ingest, "
                 + "and every frame validated and stored in SQLite.",
@@ -74,8 +75,28 @@ public final class CloudCommand implements Callable<Integer> {
             description = "HTTPS port of the AWS IoT control plane (default 0: a free port, printed)")
     int controlPlanePort;
 
+    @Option(names = "--archive-to", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "where the scheduled "
+            + "archive moves completed days (default: DIR/archive)")
+    String archiveTo;
+
+    @Option(names = "--archive-every", paramLabel = "DURATION", defaultValue = "1h", description = "run 'cloud "
+            + "archive' on this schedule while running, first after one period (90s, 10m, 1h; 0 = never; default "
+            + "${DEFAULT-VALUE})")
+    String archiveEvery;
+
+    @Option(names = "--archive-s3-endpoint", paramLabel = "URL",
+            description = "an S3-compatible server for an s3:// --archive-to (default: AWS)")
+    String archiveS3Endpoint;
+
     @Override
     public Integer call() throws Exception {
+        java.time.Duration archivePeriod;
+        try {
+            archivePeriod = archiveEvery.strip().equals("0") ? java.time.Duration.ZERO
+                    : com.pettysync.simulator.fleet.Fault.duration(archiveEvery);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--archive-every: " + e.getMessage());
+        }
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port must be 0..65535, got " + port);
         }
@@ -97,9 +118,14 @@ public final class CloudCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        ScheduledArchive archive = archivePeriod.isZero() ? null : new ScheduledArchive(dir.resolve("frames.db"),
+                archiveTo != null ? archiveTo : dir.resolve("archive").toString(), archiveS3Endpoint);
         Thread hook = new Thread(() -> {
             stopped.countDown();
             ticker.shutdownNow();
+            if (archive != null) {
+                archive.close();
+            }
             cloud.close();
         }, "cloud-shutdown");
         try {
@@ -113,6 +139,9 @@ public final class CloudCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(hook);
         ticker.scheduleAtFixedRate(cloud::expireJobStepTimeouts, 10, 10, TimeUnit.SECONDS);
+        if (archive != null) {
+            archive.start(archivePeriod);
+        }
         out.println("Local AWS IoT Core running (Ctrl-C to stop)");
         out.println("  endpoint   mqtts://" + cloud.endpoint() + ":" + cloud.port() + "  (MQTT 5, TLS, client "
                 + "certificate required)");
@@ -124,6 +153,8 @@ public final class CloudCommand implements Callable<Integer> {
         out.println("  collars    pettysync cloud issue THING --out DIR" + (dir.toString().equals(DEFAULT_DIR) ? ""
                 : " --dir " + dir));
         out.println("  control    " + cloud.controlPlaneEndpoint() + "  (AWS IoT control plane, SigV4)");
+        out.println("  archive    " + (archive == null ? "off (--archive-every 0)" : archive.target() + " every "
+                + archiveEvery + "  (completed days; pettysync cloud archive runs it now)"));
         out.println("AWS SDK / CLI / boto3 against the control plane (a local stand-in's own key, not an AWS "
                 + "account's):");
         out.println("  export AWS_ACCESS_KEY_ID=" + cloud.controlPlaneCredentials().accessKeyId()
@@ -146,6 +177,9 @@ public final class CloudCommand implements Callable<Integer> {
         long dup = counts.stream().mapToLong(CollarCounts::duplicates).sum();
         long bad = counts.stream().mapToLong(CollarCounts::invalid).sum();
         ticker.shutdownNow();
+        if (archive != null) {
+            archive.close();
+        }
         cloud.close();
         out.println("Stopped: " + counts.size() + " collars, " + stored + " frames stored, " + dup + " duplicate, "
                 + bad + " invalid");

@@ -50,8 +50,8 @@ public interface HotStore extends AutoCloseable {
     CollarDayRows load(CollarDay key);
 
     /**
-     * Deletes exactly {@code rows} (telemetry by seq, events by eseq, clips with their voice parts by clip id) in one
-     * transaction: all or none.
+     * Deletes exactly {@code rows} (telemetry by seq, events by eseq, clips with their voice parts by clip id) and notes
+     * the collar-day as archived, in one transaction: all or none.
      */
     void delete(CollarDayRows rows);
 
@@ -67,7 +67,7 @@ public interface HotStore extends AutoCloseable {
     /** Copies the sink dropped as duplicates, per thing, of telemetry whose window starts on {@code day}. */
     Map<String, Long> telemetryDuplicates(LocalDate day);
 
-    /** Every thing the store has heard from, any day. */
+    /** Every thing the store has heard from, any day, archived days included. */
     Set<String> things();
 
     @Override

@@ -22,7 +22,12 @@ import java.util.TreeSet;
 /**
  * {@link HotStore} over the ingest sink's SQLite file ({@code frames.db}, schema in {@link IngestSink}), on a
  * connection of its own: safe beside a running {@code pettysync cloud} (WAL; a busy writer is waited for up to 5 s).
- * Every query failure is an {@link IllegalStateException} naming the store.
+ * Every query failure is an {@link IllegalStateException} naming the store. The archive's own bookkeeping lives beside
+ * the sink's tables, written in the same transaction as each delete, so a collar whose days were all archived is still
+ * known to the report:
+ * <pre>
+ * archived_days(thing TEXT, day INTEGER (days since 1970-01-01), archived_at INTEGER (Unix ms))  PK (thing, day)
+ * </pre>
  */
 public final class SqliteHotStore implements HotStore {
     private static final long DAY_S = 86_400L;
@@ -45,6 +50,8 @@ public final class SqliteHotStore implements HotStore {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout=5000");
                 s.execute("PRAGMA journal_mode=WAL");
+                s.execute("CREATE TABLE IF NOT EXISTS archived_days(thing TEXT NOT NULL, day INTEGER NOT NULL,"
+                        + " archived_at INTEGER, PRIMARY KEY(thing, day)) WITHOUT ROWID");
             }
             return new SqliteHotStore(file, c);
         } catch (SQLException e) {
@@ -127,7 +134,9 @@ public final class SqliteHotStore implements HotStore {
             try (PreparedStatement t = db.prepareStatement("DELETE FROM telemetry WHERE thing = ? AND seq = ?");
                     PreparedStatement e = db.prepareStatement("DELETE FROM events WHERE thing = ? AND eseq = ?");
                     PreparedStatement c = db.prepareStatement("DELETE FROM clips WHERE thing = ? AND clip_id = ?");
-                    PreparedStatement v = db.prepareStatement("DELETE FROM voice WHERE thing = ? AND clip_id = ?")) {
+                    PreparedStatement v = db.prepareStatement("DELETE FROM voice WHERE thing = ? AND clip_id = ?");
+                    PreparedStatement a = db.prepareStatement("INSERT OR REPLACE INTO archived_days(thing, day,"
+                            + " archived_at) VALUES (?, ?, ?)")) {
                 for (TelemetryRow r : rows.telemetry()) {
                     t.setString(1, thing);
                     t.setLong(2, r.seq());
@@ -145,6 +154,10 @@ public final class SqliteHotStore implements HotStore {
                         s.addBatch();
                     }
                 }
+                a.setString(1, thing);
+                a.setLong(2, rows.key().day().toEpochDay());
+                a.setLong(3, System.currentTimeMillis());
+                a.executeUpdate();
                 t.executeBatch();
                 e.executeBatch();
                 c.executeBatch();
@@ -231,7 +244,7 @@ public final class SqliteHotStore implements HotStore {
     public synchronized Set<String> things() {
         Set<String> out = new TreeSet<>();
         try (PreparedStatement q = db.prepareStatement("SELECT DISTINCT thing FROM telemetry UNION"
-                + " SELECT thing FROM events UNION SELECT thing FROM duplicates");
+                + " SELECT thing FROM events UNION SELECT thing FROM duplicates UNION SELECT thing FROM archived_days");
                 ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 out.add(r.getString(1));
