@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Set;
 
 /** Frames of one collar over a day, as the tests of the archive and the report store them through the sink. */
-final class ArchiveScenario {
-    static final LocalDate DAY = LocalDate.parse("2026-06-01");
+public final class ArchiveScenario {
+    public static final LocalDate DAY = LocalDate.parse("2026-06-01");
     static final long DAY_START = DAY.toEpochDay() * 86_400L;
-    static final Instant DURING_DAY = Instant.ofEpochSecond(DAY_START + 3_600);
+    public static final Instant DURING_DAY = Instant.ofEpochSecond(DAY_START + 3_600);
     static final Instant NEXT_DAY = Instant.ofEpochSecond(DAY_START + 86_400 + 1_800);
 
     private ArchiveScenario() {}
@@ -55,7 +55,7 @@ final class ArchiveScenario {
      * Collar {@code thing}: windows 0–9 of the day except 5, one copy of 3 again (dropped by the sink), an event, a
      * clip of two parts in window 2, and window 0 of the next day.
      */
-    static void store(IngestSink sink, String thing) {
+    public static void store(IngestSink sink, String thing) {
         for (long i = 0; i < 10; i++) {
             if (i != 5) {
                 require(sink.accept(thing, Stream.TELEMETRY, window(i)), Verdict.STORED);
