@@ -124,6 +124,69 @@ def encode_voice(p):
                  9: base64.b64decode(p["bytes"])})
 
 
+RAW_SENSORS = ["ppg", "imu"]
+RAW_FORMATS = ["ppg_red_ir_u18", "imu_mg_ddps_s16"]
+
+
+def pack_raw(fmt, samples):
+    """Section 9 sample layouts: ppg = red, ir as 24-bit big-endian; imu = six int16 little-endian."""
+    out = bytearray()
+    for s in samples:
+        if fmt == "ppg_red_ir_u18":
+            for v in s:
+                out += v.to_bytes(3, "big")
+        else:
+            for v in s:
+                out += v.to_bytes(2, "little", signed=True)
+    return bytes(out)
+
+
+def encode_raw(c):
+    import base64
+    return cbor({0: c["v"], 1: c["capture_id"], 2: c["chunk"], 3: RAW_SENSORS.index(c["sensor"]), 4: c["t0"],
+                 5: c["rate_hz"], 6: RAW_FORMATS.index(c["format"]), 7: base64.b64decode(c["samples"])})
+
+
+def raw_vectors():
+    """Raw-capture chunks (section 9): a full 10 s chunk of each sensor, and invalid chunks with their path."""
+    import base64
+    import math
+    rng = random.Random(9)
+    ppg = [[100000 + int(20000 * math.sin(2 * math.pi * 1.5 * i / 100)) + rng.randrange(50),
+            150000 + int(30000 * math.sin(2 * math.pi * 1.5 * i / 100)) + rng.randrange(50)] for i in range(1000)]
+    ppg[0] = [0, 262143]
+    imu = [[rng.randrange(-8000, 8001) for _ in range(3)] + [rng.randrange(-20000, 20001) for _ in range(3)]
+           for _ in range(520)]
+    imu[0] = [-32768, 32767, 0, -1, 1, 1000]
+    chunks = {
+        "raw-ppg": {"v": 1, "capture_id": 1767225600, "chunk": 0, "sensor": "ppg", "t0": 1767225600000,
+                    "rate_hz": 100, "format": "ppg_red_ir_u18", "samples": pack_raw("ppg_red_ir_u18", ppg)},
+        "raw-imu": {"v": 1, "capture_id": 1767225600, "chunk": 1, "sensor": "imu", "t0": 1767225600004,
+                    "rate_hz": 52, "format": "imu_mg_ddps_s16", "samples": pack_raw("imu_mg_ddps_s16", imu)},
+    }
+    for name, c in chunks.items():
+        c["samples"] = base64.b64encode(c["samples"]).decode()
+        write(name, encode_raw(c), c)
+    good = {0: 1, 1: 5, 2: 0, 3: 0, 4: 1767225600000, 5: 100, 6: 0, 7: pack_raw("ppg_red_ir_u18", [[1, 2]])}
+
+    def bad(name, m, path):
+        with open(os.path.join(OUT, "badraw-" + name + ".hex"), "w") as f:
+            f.write(cbor(m).hex() + "\n")
+        with open(os.path.join(OUT, "badraw-" + name + ".path"), "w") as f:
+            f.write(path + "\n")
+    bad("format-of-other-sensor", {**good, 6: 1, 7: bytes(12)}, "format")
+    bad("half-a-sample", {**good, 7: bytes(7)}, "samples")
+    bad("no-samples", {**good, 7: b""}, "samples")
+    bad("ppg-over-18-bits", {**good, 7: pack_raw("ppg_red_ir_u18", [[1, 2], [1 << 18, 3]])}, "samples[1]")
+    bad("capture-id-zero", {**good, 1: 0}, "capture_id")
+    bad("rate-zero", {**good, 5: 0}, "rate_hz")
+    bad("sensor-2", {**good, 3: 2}, "sensor")
+    bad("samples-not-bytes", {**good, 7: [1, 2]}, "samples")
+    bad("missing-t0", {k: v for k, v in good.items() if k != 4}, "t0")
+    bad("version-2", {**good, 0: 2}, "v")
+    bad("over-16-kib", {**good, 7: bytes(6 * 2731)}, "frame")
+
+
 def write(name, frame, decoded, encoder_input=None):
     with open(os.path.join(OUT, name + ".hex"), "w") as f:
         f.write(frame.hex() + "\n")
@@ -397,6 +460,8 @@ def main():
 
     # differential set: random summaries (about half need thinning) encoded by this reference encoder
     random_summaries("random-summaries", 7, 200)
+
+    raw_vectors()
 
 
 if __name__ == "__main__":

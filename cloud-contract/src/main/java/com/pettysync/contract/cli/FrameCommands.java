@@ -56,7 +56,7 @@ public final class FrameCommands implements CommandContribution {
 
     /** Which frame a command handles. */
     enum Kind {
-        telemetry, event, voice
+        telemetry, event, voice, raw
     }
 
     @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -82,6 +82,7 @@ public final class FrameCommands implements CommandContribution {
                 case telemetry -> TelemetryFrameCodec.encode(ContractJson.parseTelemetry(json));
                 case event -> EventFrameCodec.encode(ContractJson.parseEvent(json));
                 case voice -> VoiceClipPartCodec.encode(ContractJson.parseVoicePart(json));
+                case raw -> com.pettysync.contract.raw.RawChunkCodec.encode(ContractJson.parseRawChunk(json));
             });
             out(spec).println(HexFormat.of().formatHex(frame));
             return 0;
@@ -171,6 +172,7 @@ public final class FrameCommands implements CommandContribution {
             case telemetry -> ContractJson.toJson(TelemetryFrameCodec.decode(frame));
             case event -> ContractJson.toJson(EventFrameCodec.decode(frame));
             case voice -> ContractJson.toJson(VoiceClipPartCodec.decode(frame));
+            case raw -> ContractJson.toJson(com.pettysync.contract.raw.RawChunkCodec.decode(frame));
         };
     }
 

@@ -21,6 +21,10 @@ import com.pettysync.contract.telemetry.MoodClass;
 import com.pettysync.contract.telemetry.TelemetryFrameCodec;
 import com.pettysync.contract.telemetry.TelemetrySummary;
 import com.pettysync.contract.telemetry.TrailPoint;
+import com.pettysync.contract.raw.RawChunk;
+import com.pettysync.contract.raw.RawChunkCodec;
+import com.pettysync.contract.raw.RawSampleFormat;
+import com.pettysync.contract.raw.RawSensor;
 import com.pettysync.contract.voice.VoiceClipPart;
 import com.pettysync.contract.voice.VoiceClipPartCodec;
 import com.pettysync.contract.voice.VoiceCodec;
@@ -53,6 +57,8 @@ import java.util.Set;
  * event:     {"v":1,"eseq","t","type":"geofence_exit|…","data":{field name of the type: value, …}}
  * voice:     {"v":1,"clip_id","t0","sample_rate","codec":"pcm_s16le|ima_adpcm","duration_ms",
  *             "episode":{"class","conf_pct"},"part","parts","bytes":"base64"}
+ * raw:       {"v":1,"capture_id","chunk","sensor":"ppg|imu","t0","rate_hz","format":"ppg_red_ir_u18|imu_mg_ddps_s16",
+ *             "samples":"base64"}
  * </pre>
  */
 public final class ContractJson {
@@ -237,6 +243,37 @@ public final class ContractJson {
         return VoiceClipPartCodec.validate(new VoiceClipPart(o.integer("clip_id"), o.integer("t0"),
                 o.integer("sample_rate"), VoiceCodec.ofJsonName(o.text("codec"), "codec"), o.int32("duration_ms"),
                 episode.int32("class"), episode.int32("conf_pct"), o.integer("part"), o.integer("parts"), audio));
+    }
+
+    // ------------------------------------------------------------------------------------------------ raw
+
+    /** The decoded JSON form of {@code c}, one line, samples in base64 (their layout: {@link RawSampleFormat}). */
+    public static String toJson(RawChunk c) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("v", RawChunk.VERSION).put("capture_id", c.captureId()).put("chunk", c.chunk())
+                .put("sensor", c.sensor().jsonName()).put("t0", c.t0Ms()).put("rate_hz", c.rateHz())
+                .put("format", c.format().jsonName()).put("samples", Base64.getEncoder().encodeToString(c.samples()));
+        return o.toString();
+    }
+
+    /** The validated raw-capture chunk of a decoded-form JSON text. */
+    public static RawChunk parseRawChunk(String json) {
+        Obj o = new Obj(parse(json), "");
+        o.only("v", "capture_id", "chunk", "sensor", "t0", "rate_hz", "format", "samples");
+        o.version();
+        RawSensor sensor = RawSensor.ofJsonName(o.text("sensor"));
+        if (sensor == null) {
+            throw new ContractViolation("sensor", "sensor must be ppg or imu");
+        }
+        byte[] samples;
+        try {
+            samples = Base64.getDecoder().decode(o.text("samples"));
+        } catch (IllegalArgumentException e) {
+            throw new ContractViolation("samples", "must be base64");
+        }
+        return RawChunkCodec.validate(new RawChunk(o.integer("capture_id"), o.integer("chunk"), sensor,
+                o.integer("t0"), o.int32("rate_hz"), RawSampleFormat.ofJsonName(o.text("format"), "format"),
+                samples));
     }
 
     // ------------------------------------------------------------------------------------------------ reading

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code iot:Connect} as client ID T only, and only while the certificate is attached to T
  *       ({@code iot:Connection.Thing.IsAttached});</li>
- *   <li>{@code iot:Publish} to {@code pettysync/v1/T/telemetry|events|voice}, the Basic Ingest topic
+ *   <li>{@code iot:Publish} to {@code pettysync/v1/T/telemetry|events|voice|raw}, the Basic Ingest topic
  *       {@code $aws/rules/{rule}/pettysync/v1/T/telemetry}, its {@code config} shadow's {@code get} and
  *       {@code update} (not {@code delete}), and its jobs' {@code get}, {@code start-next}, {@code {jobId}/get},
  *       {@code {jobId}/update};</li>

@@ -21,11 +21,12 @@ import java.util.Set;
  * hrLimits            {"min","max"}                               20 … 400 bpm, min &lt; max, see {@link HrLimits}
  * voiceUpload         "off" | "episodes"
  * keepAliveS          integer                                     30 … 1200 s (MQTT keep-alive, §1)
+ * rawCapture          {"sensors":["ppg","imu"],"untilUnix":N}     see {@link RawCapture} (§9)
  * </pre>
  *
  * Defaults ({@link #DEFAULTS}) are what a collar runs with before its first shadow sync: a 300 s window, GNSS
  * {@code normal}, no geofences, lost mode off, alerts below 40 or above 220 bpm, voice episodes uploaded, and the
- * 1200 s keep-alive of §1.
+ * 1200 s keep-alive of §1, no raw capture.
  *
  * @param telemetryIntervalS telemetry window, seconds
  * @param gpsMode GNSS mode
@@ -34,9 +35,10 @@ import java.util.Set;
  * @param hrLimits heart-rate alert limits
  * @param voiceUpload voice clip upload
  * @param keepAliveS MQTT keep-alive, seconds
+ * @param rawCapture raw-capture request
  */
 public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofence> geofences, boolean lostMode,
-        HrLimits hrLimits, VoiceUpload voiceUpload, int keepAliveS) {
+        HrLimits hrLimits, VoiceUpload voiceUpload, int keepAliveS, RawCapture rawCapture) {
     public static final int MIN_TELEMETRY_INTERVAL_S = 60;
     public static final int MAX_TELEMETRY_INTERVAL_S = 3600;
     public static final int MAX_GEOFENCES = 8;
@@ -45,13 +47,14 @@ public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofenc
 
     /** The settings a collar starts with. */
     public static final CollarConfig DEFAULTS = new CollarConfig(300, GpsMode.NORMAL, List.of(), false,
-            new HrLimits(40, 220), VoiceUpload.EPISODES, 1200);
+            new HrLimits(40, 220), VoiceUpload.EPISODES, 1200, RawCapture.OFF);
 
     /** @throws IllegalArgumentException if a setting breaks its rule */
     public CollarConfig {
         Objects.requireNonNull(gpsMode, "gpsMode");
         Objects.requireNonNull(hrLimits, "hrLimits");
         Objects.requireNonNull(voiceUpload, "voiceUpload");
+        Objects.requireNonNull(rawCapture, "rawCapture");
         geofences = List.copyOf(geofences);
         if (telemetryIntervalS < MIN_TELEMETRY_INTERVAL_S || telemetryIntervalS > MAX_TELEMETRY_INTERVAL_S) {
             throw new IllegalArgumentException("telemetryIntervalS must be " + MIN_TELEMETRY_INTERVAL_S + " … "
@@ -73,31 +76,39 @@ public record CollarConfig(int telemetryIntervalS, GpsMode gpsMode, List<Geofenc
     }
 
     public CollarConfig withTelemetryIntervalS(int v) {
-        return new CollarConfig(v, gpsMode, geofences, lostMode, hrLimits, voiceUpload, keepAliveS);
+        return new CollarConfig(v, gpsMode, geofences, lostMode, hrLimits, voiceUpload, keepAliveS, rawCapture);
     }
 
     public CollarConfig withGpsMode(GpsMode v) {
-        return new CollarConfig(telemetryIntervalS, v, geofences, lostMode, hrLimits, voiceUpload, keepAliveS);
+        return new CollarConfig(telemetryIntervalS, v, geofences, lostMode,
+                hrLimits, voiceUpload, keepAliveS, rawCapture);
     }
 
     public CollarConfig withGeofences(List<Geofence> v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, v, lostMode, hrLimits, voiceUpload, keepAliveS);
+        return new CollarConfig(telemetryIntervalS, gpsMode, v, lostMode,
+                hrLimits, voiceUpload, keepAliveS, rawCapture);
     }
 
     public CollarConfig withLostMode(boolean v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, v, hrLimits, voiceUpload, keepAliveS);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, v,
+                hrLimits, voiceUpload, keepAliveS, rawCapture);
     }
 
     public CollarConfig withHrLimits(HrLimits v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, v, voiceUpload, keepAliveS);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode,
+                v, voiceUpload, keepAliveS, rawCapture);
     }
 
     public CollarConfig withVoiceUpload(VoiceUpload v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, v, keepAliveS);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, v, keepAliveS, rawCapture);
     }
 
     public CollarConfig withKeepAliveS(int v) {
-        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, voiceUpload, v);
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, voiceUpload, v, rawCapture);
+    }
+
+    public CollarConfig withRawCapture(RawCapture v) {
+        return new CollarConfig(telemetryIntervalS, gpsMode, geofences, lostMode, hrLimits, voiceUpload, keepAliveS, v);
     }
 
     /** All settings as a shadow state object (the shape of {@code desired} / {@code reported}), keys in table order. */

@@ -45,16 +45,29 @@ import java.util.Set;
  * geofences[i].lon          not a number −180 … 180                     must be a number -180 … 180
  * geofences[i].radiusM      not an integer 10 … 50000                   must be an integer 10 … 50000
  * geofences[i].{other}      unknown field                               unknown field
+ * rawCapture                not an object                               must be an object {sensors, untilUnix}
+ * rawCapture.sensors        not an array of distinct ppg / imu          must be an array of distinct sensors (ppg, imu)
+ * rawCapture.untilUnix      not an integer ≥ 0                          must be an integer >= 0 (Unix seconds)
+ * rawCapture.untilUnix      more than 24 h after the document's         must be at most 86400 s after the document's
+ *                           timestamp                                   timestamp T (at most T+86400)
+ * rawCapture.untilUnix      in force, but the document has no           cannot be checked: the document has no timestamp
+ *                           timestamp
+ * rawCapture.{other}        unknown field                               unknown field
  * state                     document not readable (JSON, shape, size)   the parse error
  * </pre>
  * {@code hrLimits} may be partial ({@code {"max":180}}), as an AWS delta carries only the nested fields that
  * differ; arrays ({@code geofences}) are always whole, as in AWS shadow semantics. Paths longer than 64 characters
  * are cut.
+ *
+ * <p>{@code rawCapture} may be partial like {@code hrLimits} ({@code {"untilUnix": N}} keeps the sensors). Its
+ * 24-hour rule is checked against the shadow document's {@code timestamp} (AWS puts one on every delta and get
+ * reply), so the rule is a pure function of the document; a request that is not in force (no sensors, or
+ * {@code untilUnix} 0) needs no timestamp, which lets {@link CollarConfig#fromJson} read a saved default back.
  */
 public final class ConfigDelta {
     /** The setting names of §6, in document order. */
     public static final List<String> SETTINGS = List.of("telemetryIntervalS", "gpsMode", "geofences", "lostMode",
-            "hrLimits", "voiceUpload", "keepAliveS");
+            "hrLimits", "voiceUpload", "keepAliveS", "rawCapture");
 
     static final String UNKNOWN_SETTING = "unknown setting";
     private static final int MAX_PATH = 64;
@@ -72,7 +85,7 @@ public final class ConfigDelta {
         } catch (ShadowDocument.ShadowDocumentException e) {
             return unreadable(current, e.getMessage());
         }
-        return apply(current, doc.state(), doc.version());
+        return apply(current, doc.state(), doc.version(), doc.timestamp());
     }
 
     /**
@@ -94,19 +107,23 @@ public final class ConfigDelta {
         if (!desired.isObject()) {
             return new ConfigChange(current, Map.of(), Map.of("state.desired", "must be an object"), doc.version());
         }
-        return apply(current, desired, doc.version());
+        return apply(current, desired, doc.version(), doc.timestamp());
     }
 
-    /** Applies the settings object {@code settings} (a delta's state or a desired state). Never throws. */
+    /**
+     * Applies the settings object {@code settings} (a delta's state or a desired state) that has no document
+     * timestamp: a {@code rawCapture} in force is rejected (its 24-hour rule needs one). Never throws.
+     */
     public static ConfigChange apply(CollarConfig current, JsonNode settings) {
-        return apply(current, settings, OptionalLong.empty());
+        return apply(current, settings, OptionalLong.empty(), OptionalLong.empty());
     }
 
     private static ConfigChange unreadable(CollarConfig current, String reason) {
         return new ConfigChange(current, Map.of(), Map.of("state", reason), OptionalLong.empty());
     }
 
-    private static ConfigChange apply(CollarConfig current, JsonNode settings, OptionalLong version) {
+    private static ConfigChange apply(CollarConfig current, JsonNode settings, OptionalLong version,
+            OptionalLong timestamp) {
         Rejections rejected = new Rejections();
         Map<String, JsonNode> applied = new LinkedHashMap<>();
         if (settings == null || !settings.isObject()) {
@@ -125,7 +142,9 @@ public final class ConfigDelta {
                 rejected.add(name, "must not be null");
                 continue;
             }
-            CollarConfig next = applySetting(config, name, value, rejected);
+            CollarConfig next = name.equals("rawCapture")
+                    ? rawCapture(config, value, timestamp, rejected)
+                    : applySetting(config, name, value, rejected);
             if (next != null) {
                 config = next;
                 applied.put(name, settingJson(config, name));
@@ -167,6 +186,71 @@ public final class ConfigDelta {
             }
             default -> throw new IllegalStateException("setting without a rule: " + name);
         }
+    }
+
+    private static CollarConfig rawCapture(CollarConfig c, JsonNode value, OptionalLong timestamp,
+            Rejections rejected) {
+        if (!value.isObject()) {
+            return rejected.none("rawCapture", "must be an object {sensors, untilUnix}");
+        }
+        Set<com.pettysync.contract.raw.RawSensor> sensors = c.rawCapture().sensors();
+        long until = c.rawCapture().untilUnix();
+        boolean ok = true;
+        for (Map.Entry<String, JsonNode> e : value.properties()) {
+            String field = e.getKey();
+            JsonNode v = e.getValue();
+            switch (field) {
+                case "sensors" -> {
+                    sensors = rawSensors(v);
+                    if (sensors == null) {
+                        rejected.add("rawCapture.sensors", "must be an array of distinct sensors (ppg, imu)");
+                        ok = false;
+                    }
+                }
+                case "untilUnix" -> {
+                    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+                        rejected.add("rawCapture.untilUnix", "must be an integer >= 0 (Unix seconds)");
+                        ok = false;
+                    } else {
+                        until = v.longValue();
+                    }
+                }
+                default -> {
+                    rejected.add("rawCapture." + field, "unknown field");
+                    ok = false;
+                }
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        if (!sensors.isEmpty() && until > 0) {
+            if (timestamp.isEmpty()) {
+                return rejected.none("rawCapture.untilUnix", "cannot be checked: the document has no timestamp");
+            }
+            long t = timestamp.getAsLong();
+            if (until > t + RawCapture.MAX_AHEAD_S) {
+                return rejected.none("rawCapture.untilUnix", "must be at most " + RawCapture.MAX_AHEAD_S
+                        + " s after the document's timestamp " + t + " (at most " + (t + RawCapture.MAX_AHEAD_S)
+                        + ")");
+            }
+        }
+        return c.withRawCapture(new RawCapture(sensors, until));
+    }
+
+    private static Set<com.pettysync.contract.raw.RawSensor> rawSensors(JsonNode v) {
+        if (v == null || !v.isArray()) {
+            return null;
+        }
+        Set<com.pettysync.contract.raw.RawSensor> out = new HashSet<>();
+        for (JsonNode n : v) {
+            com.pettysync.contract.raw.RawSensor s = n.isTextual()
+                    ? com.pettysync.contract.raw.RawSensor.ofJsonName(n.textValue()) : null;
+            if (s == null || !out.add(s)) {
+                return null;
+            }
+        }
+        return out;
     }
 
     private static HrLimits hrLimits(HrLimits current, JsonNode value, Rejections rejected) {
@@ -284,6 +368,7 @@ public final class ConfigDelta {
                     .put("max", c.hrLimits().max());
             case "voiceUpload" -> TextNode.valueOf(c.voiceUpload().jsonName());
             case "keepAliveS" -> IntNode.valueOf(c.keepAliveS());
+            case "rawCapture" -> c.rawCapture().toJson();
             default -> throw new IllegalArgumentException("unknown setting " + setting);
         };
     }

@@ -5,7 +5,7 @@ package com.pettysync.contract.topic;
  * {@link #name()}; turn a topic string back into one with {@link #parse(String)}.
  *
  * <pre>
- * DataTopic         pettysync/v1/{thing}/telemetry | events | voice
+ * DataTopic         pettysync/v1/{thing}/telemetry | events | voice | raw
  * BasicIngestTopic  $aws/rules/{rule}/pettysync/v1/{thing}/telemetry
  * ShadowTopic       $aws/things/{thing}/shadow/name/{shadow}/get[/accepted|/rejected]
  *                                                     /update[/accepted|/rejected|/delta|/documents]

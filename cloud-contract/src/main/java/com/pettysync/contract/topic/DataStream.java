@@ -1,13 +1,15 @@
 package com.pettysync.contract.topic;
 
-/** The three collar → cloud data streams of wire contract §2, by last topic level. */
+/** The collar → cloud data streams of wire contract §2, by last topic level. */
 public enum DataStream {
     /** Telemetry frames (§3). */
     TELEMETRY("telemetry"),
     /** Event frames (§4). */
     EVENTS("events"),
     /** Voice clip parts (§5). */
-    VOICE("voice");
+    VOICE("voice"),
+    /** Raw-capture chunks (§9), only while the shadow's {@code rawCapture} asks for them. */
+    RAW("raw");
 
     private final String level;
 
@@ -15,7 +17,7 @@ public enum DataStream {
         this.level = level;
     }
 
-    /** The last topic level: {@code telemetry}, {@code events}, {@code voice}. */
+    /** The last topic level: {@code telemetry}, {@code events}, {@code voice}, {@code raw}. */
     public String level() {
         return level;
     }

@@ -60,6 +60,11 @@ public final class TopicScheme {
         return new DataTopic(thing, DataStream.VOICE);
     }
 
+    /** The raw-capture chunk topic of {@code thing} (§9). */
+    public static DataTopic raw(ThingName thing) {
+        return new DataTopic(thing, DataStream.RAW);
+    }
+
     /**
      * The topic filters a collar subscribes to: the replies and deltas of its {@code config} shadow and its jobs
      * notifications and replies (job-specific replies through a {@code +} level). All of them are allowed by the
@@ -150,20 +155,20 @@ public final class TopicScheme {
     private static CollarTopic parseData(String topic, String[] levels, int from) {
         int n = levels.length - from;
         if (n < 2 || !levels[from].equals("pettysync")) {
-            throw unknown(topic, "expected pettysync/v1/{thing}/telemetry|events|voice");
+            throw unknown(topic, "expected pettysync/v1/{thing}/telemetry|events|voice|raw");
         }
         if (!levels[from + 1].equals("v1")) {
             throw unknown(topic, "unsupported contract version " + ThingName.quote(levels[from + 1])
                     + ", this is v1");
         }
         if (n != 4) {
-            throw unknown(topic, "expected pettysync/v1/{thing}/telemetry|events|voice");
+            throw unknown(topic, "expected pettysync/v1/{thing}/telemetry|events|voice|raw");
         }
         ThingName thing = new ThingName(levels[from + 2]);
         DataStream stream = DataStream.fromLevel(levels[from + 3]);
         if (stream == null) {
             throw unknown(topic, "unknown stream " + ThingName.quote(levels[from + 3])
-                    + ", expected telemetry, events or voice");
+                    + ", expected telemetry, events, voice or raw");
         }
         return new DataTopic(thing, stream);
     }

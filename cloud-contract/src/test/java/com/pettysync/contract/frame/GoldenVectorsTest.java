@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pettysync.contract.event.EventFrameCodec;
 import com.pettysync.contract.telemetry.TelemetryFrameCodec;
 import com.pettysync.contract.telemetry.TelemetrySummary;
+import com.pettysync.contract.raw.RawChunkCodec;
 import com.pettysync.contract.voice.VoiceClipPartCodec;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -69,6 +70,8 @@ class GoldenVectorsTest {
         assertTrue(files("telemetry-", ".hex").size() >= 10);
         assertEquals(8, files("event-", ".hex").size());
         assertEquals(1, files("voice-", ".hex").size());
+        assertEquals(2, files("raw-", ".hex").size());
+        assertTrue(files("badraw-", ".hex").size() >= 10);
         assertTrue(files("telemetry-thinned", ".input.json").isEmpty()); // filtered above; counted below
         try (Stream<Path> s = Files.list(dir())) {
             assertTrue(s.filter(p -> p.toString().endsWith(".input.json")).count() >= 3);
@@ -135,6 +138,29 @@ class GoldenVectorsTest {
                             HexFormat.of().parseHex(hex)))));
                     assertEquals(hex, HexFormat.of().formatHex(
                             VoiceClipPartCodec.encode(ContractJson.parseVoicePart(json))));
+                }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> rawChunkVectorsRoundTripBothWays() throws Exception {
+        return files("raw-", ".hex").stream().map(hexFile -> DynamicTest.dynamicTest(
+                hexFile.getFileName().toString(), () -> {
+                    String hex = read(hexFile);
+                    String json = read(sibling(hexFile, ".json"));
+                    assertEquals(tree(json), tree(ContractJson.toJson(RawChunkCodec.decode(
+                            HexFormat.of().parseHex(hex)))));
+                    assertEquals(hex, HexFormat.of().formatHex(
+                            RawChunkCodec.encode(ContractJson.parseRawChunk(json))));
+                }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> invalidRawChunksAreRejectedAtTheirPath() throws Exception {
+        return files("badraw-", ".hex").stream().map(hexFile -> DynamicTest.dynamicTest(
+                hexFile.getFileName().toString(), () -> {
+                    byte[] frame = HexFormat.of().parseHex(read(hexFile));
+                    ContractViolation v = assertThrows(ContractViolation.class, () -> RawChunkCodec.decode(frame));
+                    assertEquals(read(sibling(hexFile, ".path")), v.path(), v.getMessage());
                 }));
     }
 

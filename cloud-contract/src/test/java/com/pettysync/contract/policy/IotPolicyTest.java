@@ -44,7 +44,7 @@ class IotPolicyTest {
                 resources.add(r.asText());
             }
         }
-        assertEquals(1 + 10 + 14 + 14, resources.size());
+        assertEquals(1 + 11 + 14 + 14, resources.size());
         for (String r : resources) {
             assertTrue(r.startsWith("arn:aws:iot:eu-central-1:123456789012:"), r);
             assertTrue(r.contains(IotPolicy.THING_VARIABLE), "every resource is scoped to the own thing: " + r);
@@ -80,6 +80,8 @@ class IotPolicyTest {
         "PUBLISH|pettysync/v1/collar-1/telemetry|true",
         "PUBLISH|pettysync/v1/collar-1/events|true",
         "PUBLISH|pettysync/v1/collar-1/voice|true",
+        "PUBLISH|pettysync/v1/collar-1/raw|true",
+        "PUBLISH|pettysync/v1/collar-2/raw|false",
         "PUBLISH|pettysync/v1/collar-2/telemetry|false",
         "PUBLISH|pettysync/v1/collar-10/telemetry|false",
         "PUBLISH|pettysync/v1/collar-1/telemetry/x|false",

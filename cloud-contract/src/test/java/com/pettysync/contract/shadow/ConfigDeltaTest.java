@@ -227,7 +227,7 @@ class ConfigDeltaTest {
         CollarConfig c = ch.config();
         // re-validate through the constructor: the result is always a valid config
         assertEquals(c, new CollarConfig(c.telemetryIntervalS(), c.gpsMode(), c.geofences(), c.lostMode(),
-                c.hrLimits(), c.voiceUpload(), c.keepAliveS()));
+                c.hrLimits(), c.voiceUpload(), c.keepAliveS(), c.rawCapture()));
         for (String applied : ch.applied().keySet()) {
             assertFalse(ch.rejected().containsKey(applied), applied);
         }

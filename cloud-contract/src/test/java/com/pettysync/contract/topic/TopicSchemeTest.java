@@ -63,7 +63,7 @@ class TopicSchemeTest {
     @Test
     void everyTopicRoundTrips() {
         List<CollarTopic> all = everyKindOfTopic(T);
-        assertEquals(3 + 1 + 22 + 8 + 18 + 2, all.size());
+        assertEquals(4 + 1 + 22 + 8 + 18 + 2, all.size());
         for (CollarTopic t : all) {
             assertEquals(t, CollarTopic.parse(t.name()), t.name());
         }
@@ -189,6 +189,8 @@ class TopicSchemeTest {
     void everyCollarFilterMatchesEachCollarsDataTopicWithTheThingAtItsLevel() {
         assertEquals("pettysync/v1/+/telemetry", TopicScheme.everyCollarFilter(DataStream.TELEMETRY));
         assertEquals("pettysync/v1/+/voice", TopicScheme.everyCollarFilter(DataStream.VOICE));
+        assertEquals("pettysync/v1/+/raw", TopicScheme.everyCollarFilter(DataStream.RAW));
+        assertEquals("pettysync/v1/collar-PS0042/raw", TopicScheme.raw(T).name());
         for (DataStream stream : DataStream.values()) {
             String[] filter = TopicScheme.everyCollarFilter(stream).split("/");
             String[] topic = new DataTopic(T, stream).name().split("/");

@@ -17,6 +17,8 @@ import com.pettysync.agent.uplink.PahoBrokerSession;
 import com.pettysync.agent.uplink.PemTls;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
+import com.pettysync.agent.raw.RawSpool;
+import com.pettysync.agent.raw.RawStreaming;
 import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.voice.EpisodeRecorder;
 import com.pettysync.agent.voice.VoiceClips;
@@ -74,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private final OutboxStore outbox;
     private final VoiceClips voice;
+    private final RawStreaming raw;
     private final Uplink uplink;
     private final UplinkLoop loop;
     private final ConfigShadow shadow;
@@ -122,6 +125,8 @@ public final class Agent implements AutoCloseable {
             }
             this.windowS = new AtomicInteger(config.windowS());
             this.gnss = source instanceof GnssDutyCycle g ? g : null;
+            this.raw = RawStreaming.open(config.dataDirectory(), RawSpool.DEFAULT_QUOTA_BYTES, clock);
+            raw.attach(source);
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
             this.events = new EventWatch(recorder, clock);
             this.shadow = new ConfigShadow(thing, initial, this::apply,
@@ -145,6 +150,7 @@ public final class Agent implements AutoCloseable {
                             Duration.ofMinutes(5)),
                     clock, new SplittableRandom(new SecureRandom().nextLong()), shadow);
             uplink.setVoice(voice, TopicScheme.voice(thing).name());
+            raw.connect(uplink, thing);
             this.aggregator = new WindowAggregator(outbox, observed(source), probe, clock, windowS::get,
                     () -> shadow.current().lostMode(), new Firmware(FIRMWARE_BUILD, source.modelVersion()));
             this.loop = new UplinkLoop(uplink, clock).start();
@@ -213,6 +219,7 @@ public final class Agent implements AutoCloseable {
         }
         events.setGeofences(c.geofences().stream()
                 .map(g -> new EventWatch.Fence(g.id(), g.lat(), g.lon(), g.radiusM())).toList());
+        raw.request(c.rawCapture());
     }
 
     /** Feeds each window's inputs to the event rules before the frame is made. */
@@ -340,6 +347,7 @@ public final class Agent implements AutoCloseable {
         vo.put("missingRemoved", v.missingRemoved());
         vo.put("partsPublished", u.voicePartsPublished());
         vo.put("partsAcknowledged", u.voicePartsAcknowledged());
+        s.set("raw", raw.statusJson());
         ObjectNode w = s.putObject("window");
         w.put("lengthS", windowS.get());
         w.put("nextClose", aggregator.nextClose().toString());
@@ -396,6 +404,7 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        raw.close();
         writeStatus();
         loop.close(Duration.ofSeconds(2));
         outbox.close();

@@ -1,6 +1,7 @@
 package com.pettysync.agent.sensing;
 
 import com.pettysync.agent.config.AgentConfig;
+import com.pettysync.agent.raw.RawSamples;
 import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowInputs;
@@ -47,7 +48,7 @@ import org.tinylog.Logger;
  * fault. The agent starts and publishes frames (with fault flags) even on a board with none of the parts.
  */
 public final class HardwareWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        GnssDutyCycle, AutoCloseable {
+        RawSamples.Source, GnssDutyCycle, AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
     private final CollarSensors parts;
@@ -185,6 +186,11 @@ public final class HardwareWindowSource implements WindowInputs.Source, FaultCod
     @Override
     public void onEpisode(Consumer<Episode> sink) {
         window.onEpisode(sink);
+    }
+
+    @Override
+    public void onRawSamples(RawSamples.Sink sink) {
+        window.onRawSamples(sink);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package com.pettysync.agent.sensing;
 
+import com.pettysync.agent.raw.RawSamples;
 import com.pettysync.agent.voice.Episode;
+import com.pettysync.contract.raw.RawSensor;
 import com.pettysync.contract.telemetry.Activity;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.contract.telemetry.HeartRate;
@@ -95,6 +97,7 @@ final class SensorWindow {
     private double dieTempC = 30.0;
     private Fix lastFix;
     private volatile Consumer<Episode> episodeSink;
+    private volatile RawSamples.Sink rawSink; // a raw capture's tap (contract §9), null when none
     private volatile GnssPowerMode wantedGnss; // null: leave the receiver as it is
     private long streamSamples; // samples fed to the vocal pipeline so far (the microphone's poll only)
 
@@ -116,7 +119,7 @@ final class SensorWindow {
     void register(SensorPoller poller, CollarSensors s, Runnable beforeMicRead) {
         long[] ppgPolls = {0};
         poller.add(s.heartRate(), PPG_PERIOD, () -> {
-            addPpg(s.heartRate().read());
+            addPpg(s.heartRate().read(), s.heartRate().sampleRate());
             // the die temperature every 10 s, on the PPG's own poll: one thread per driver, never two
             if (ppgPolls[0]++ % (BATTERY_PERIOD.toMillis() / PPG_PERIOD.toMillis()) == 0) {
                 setDieTemperature(s.heartRate().dieTemperature());
@@ -159,6 +162,10 @@ final class SensorWindow {
         this.episodeSink = sink;
     }
 
+    void onRawSamples(RawSamples.Sink sink) {
+        this.rawSink = sink;
+    }
+
     synchronized Map<String, SensorStatus> statuses() {
         return Map.copyOf(statuses);
     }
@@ -172,17 +179,30 @@ final class SensorWindow {
         return lastFix != null && nowNanos - lastFix.tNanos() <= maxAgeNanos;
     }
 
-    private synchronized void addPpg(PpgBatch b) {
+    private synchronized void addPpg(PpgBatch b, int rateHz) {
+        RawSamples.Sink raw = rawSink;
+        if (raw != null && b.overflowed()) {
+            raw.gap(RawSensor.PPG);
+        }
         for (PpgSample s : b.samples()) {
             ir.add(s.ir());
+            if (raw != null) {
+                raw.sample(RawSensor.PPG, epochMsAt(s.tNanos()), rateHz, new int[] {s.red(), s.ir()});
+            }
         }
     }
 
     private synchronized void addMotion(List<MotionSample> samples, long steps, int rate) {
+        RawSamples.Sink raw = rawSink;
         for (MotionSample s : samples) {
             ax.add(s.ax() * 1000.0);
             ay.add(s.ay() * 1000.0);
             az.add(s.az() * 1000.0);
+            if (raw != null) { // contract §9 imu_mg_ddps_s16: milli-g and deci-degrees per second
+                raw.sample(RawSensor.IMU, epochMsAt(s.tNanos()), rate, new int[] {Math.round(s.ax() * 1000f),
+                    Math.round(s.ay() * 1000f), Math.round(s.az() * 1000f), Math.round(s.gx() * 10f),
+                    Math.round(s.gy() * 10f), Math.round(s.gz() * 10f)});
+            }
         }
         motionRate = rate;
         stepCount = steps;

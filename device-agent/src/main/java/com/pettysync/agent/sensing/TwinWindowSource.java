@@ -1,5 +1,6 @@
 package com.pettysync.agent.sensing;
 
+import com.pettysync.agent.raw.RawSamples;
 import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.window.FaultCodes;
 import com.pettysync.agent.window.WindowInputs;
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
  * <p>Not thread-safe; the agent calls it from its one window thread.
  */
 public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, Episode.Source, SensorStates,
-        GnssDutyCycle, AutoCloseable {
+        GnssDutyCycle, RawSamples.Source, AutoCloseable {
     private final long seed;
     private final double homeLat;
     private final double homeLon;
@@ -55,6 +56,7 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
     private SensorPoller poller;
     private volatile SensorWindow window; // set on the window thread, read by lostMode from any thread
     private Consumer<Episode> episodeSink;
+    private RawSamples.Sink rawSink;
     private volatile Boolean lostMode; // null until the agent says; the twin receiver starts in live mode
 
     /**
@@ -127,6 +129,14 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         }
     }
 
+    @Override
+    public void onRawSamples(RawSamples.Sink sink) {
+        this.rawSink = sink;
+        if (window != null) {
+            window.onRawSamples(sink);
+        }
+    }
+
     /** Current status of each sensor by name (empty before the first window). */
     @Override
     public Map<String, SensorStatus> statuses() {
@@ -161,6 +171,7 @@ public final class TwinWindowSource implements WindowInputs.Source, FaultCodes, 
         pendingFaults.clear();
         window = new SensorWindow(classifier, clock.origin().toEpochMilli(), 0);
         window.onEpisode(episodeSink);
+        window.onRawSamples(rawSink);
         Boolean lost = lostMode;
         if (lost != null) {
             window.wantGnss(lost ? GnssPowerMode.LIVE : GnssPowerMode.NORMAL);

@@ -73,6 +73,11 @@ import org.tinylog.Logger;
  * not hold back telemetry): 0x90/0x95/0x99 drop the clip ({@link VoiceParts#rejected}, counted in
  * {@code rejectedDropped}), 0x87 pauses voice for {@link Settings#notAuthorizedPause}, anything else pauses voice
  * for a growing back-off and then offers the same part again.
+ *
+ * <h2>Raw-capture chunks (below voice)</h2>
+ * With {@link #setRaw}, contract §9 chunks go out on the raw topic at QoS 1 only when no frame and no voice part
+ * is waiting or in flight, one at a time, through the same token bucket; their PUBACK rules and pauses are the
+ * lane's own ({@link RawLane}), so raw data never delays anything else by more than one chunk's PUBACK.
  */
 public final class Uplink {
     /** AWS IoT Core's payload limit. */
@@ -181,6 +186,31 @@ public final class Uplink {
     private record Control(String topic, byte[] payload) {
     }
 
+    private RawLane raw;
+    private RawReport rawReport;
+    private String rawReportTopic;
+    private long rawReportedConnects = -1;
+
+    /** The raw capture's state for the shadow's reported section (polled on the uplink's thread). */
+    public interface RawReport {
+        /**
+         * A shadow update to publish now, or null: called every tick while connected; {@code newConnection} is
+         * true on the first call after a connect (report again, the cloud may have missed the last one).
+         */
+        byte[] poll(boolean newConnection);
+    }
+
+    /**
+     * Publishes raw-capture chunks from {@code chunks} on {@code topic} (see the class comment) and {@code report}'s
+     * shadow updates on {@code reportTopic}; call before the loop runs.
+     */
+    public void setRaw(RawChunks chunks, String topic, RawReport report, String reportTopic) {
+        this.raw = new RawLane(Objects.requireNonNull(chunks), Objects.requireNonNull(topic), backoff,
+                settings.backoffMin(), settings.notAuthorizedPause());
+        this.rawReport = Objects.requireNonNull(report);
+        this.rawReportTopic = Objects.requireNonNull(reportTopic);
+    }
+
     /** Tokens of voice part publishes: far above any outbox id (ids stay below 2^62, also when degraded). */
     static final long VOICE_TOKEN_BASE = 1L << 62;
     private VoiceParts voice;
@@ -277,6 +307,7 @@ public final class Uplink {
             return nextAttempt;
         }
         refill(now);
+        reportRaw();
         sendControl();
         Instant wantNext = drain(now);
         return wantNext;
@@ -291,6 +322,7 @@ public final class Uplink {
         }
         inFlight.clear();
         voiceInFlight = null;
+        releaseRaw();
         control.clear();
         snapshot = snapshotNow();
     }
@@ -320,6 +352,7 @@ public final class Uplink {
             liveCursor = boundary;
             inFlight.clear();
             voiceInFlight = null;
+            releaseRaw();
             publishFailures = 0;
             lastError = null;
             Logger.info("connected (attempt after {} failure(s)); backlog {} frame(s)", failures, outbox.size());
@@ -345,6 +378,7 @@ public final class Uplink {
         }
         inFlight.clear();
         voiceInFlight = null;
+        releaseRaw();
         control.clear();
         if (connectedAt != null && Duration.between(connectedAt, now).compareTo(settings.stableAfter()) >= 0) {
             failures = 0;
@@ -434,6 +468,8 @@ public final class Uplink {
                         pause(now, "publish failed: " + oneLine(f.cause()));
                     } else if (voicePart) {
                         pauseVoice(now, "voice part publish failed: " + oneLine(f.cause()));
+                    } else if (raw != null && raw.owns(f.token())) {
+                        raw.failed(now, f.token(), "raw chunk publish failed: " + oneLine(f.cause()));
                     }
                 }
                 case Message m -> hooks.message(m.topic(), m.payload());
@@ -451,6 +487,13 @@ public final class Uplink {
         if (a.token() < 0) {
             if (a.reasonCode() >= 0x80) {
                 Logger.warn("control publish rejected: 0x{} {}", Integer.toHexString(a.reasonCode()), a.reason());
+            }
+            return;
+        }
+        if (raw != null && raw.owns(a.token())) {
+            raw.acked(now, a.token(), a.reasonCode(), a.reason());
+            if (a.reasonCode() < 0x80) {
+                lastPuback = now;
             }
             return;
         }
@@ -542,7 +585,7 @@ public final class Uplink {
     }
 
     private int inFlightCount() {
-        return inFlight.size() + (voiceInFlight == null ? 0 : 1);
+        return inFlight.size() + (voiceInFlight == null ? 0 : 1) + (raw != null && raw.inFlight() ? 1 : 0);
     }
 
     private void pause(Instant now, String why) {
@@ -642,8 +685,11 @@ public final class Uplink {
      */
     private Instant drainVoice(Instant now) {
         Instant idle = now.plusSeconds(1);
-        if (voice == null || voiceInFlight != null) {
-            return idle;
+        if (voiceInFlight != null) {
+            return idle; // raw waits behind a voice part in flight
+        }
+        if (voice == null) {
+            return drainRaw(now);
         }
         if (now.isBefore(voicePausedUntil)) {
             return voicePausedUntil.isBefore(idle) ? voicePausedUntil : idle;
@@ -653,7 +699,7 @@ public final class Uplink {
         }
         VoiceParts.Part p = voice.next();
         if (p == null) {
-            return idle;
+            return drainRaw(now);
         }
         if (p.payload().length > MAX_PAYLOAD_BYTES) {
             voice.rejected(p, "part of " + p.payload().length + " bytes exceeds the 128 KiB payload limit");
@@ -674,6 +720,52 @@ public final class Uplink {
             return nextAttempt;
         }
         return null;
+    }
+
+    /** Publishes the next raw chunk when one may go now; null after a publish, else when to look again. */
+    private Instant drainRaw(Instant now) {
+        Instant idle = now.plusSeconds(1);
+        if (raw == null) {
+            return idle;
+        }
+        Instant wait = raw.waitUntil(now);
+        if (wait != null) {
+            return wait.isBefore(idle) ? wait : idle;
+        }
+        if (tokens < 1) {
+            return now.plusNanos((long) Math.ceil((1 - tokens) * 1e9 / settings.publishesPerSecond()));
+        }
+        RawChunks.Chunk c = raw.take();
+        if (c == null) {
+            return idle;
+        }
+        takeToken();
+        try {
+            session.publish(raw.token(), raw.topic(), c.payload());
+        } catch (BrokerException e) {
+            raw.release();
+            lost(now, e);
+            return nextAttempt;
+        }
+        return null;
+    }
+
+    private void releaseRaw() {
+        if (raw != null) {
+            raw.release();
+        }
+    }
+
+    private void reportRaw() {
+        if (rawReport == null) {
+            return;
+        }
+        boolean fresh = rawReportedConnects != connects;
+        rawReportedConnects = connects;
+        byte[] update = rawReport.poll(fresh);
+        if (update != null) {
+            control.add(new Control(rawReportTopic, update));
+        }
     }
 
     private OutboxEntry pick() {

@@ -300,7 +300,15 @@ public final class VoiceClips implements VoiceParts {
 
     /** Part {@code part} of clip {@code e}, read from its file and encoded with the contract codec. */
     byte[] encodePart(VoiceClipEntry e, int part) throws IOException {
-        Path file = fileOf(e);
+        return encodePart(dir, e, part);
+    }
+
+    /**
+     * Part {@code part} of clip {@code e} whose file is in {@code clipsDir}, encoded with the contract codec; only
+     * reads (also what {@code pettysync agent export} sends from a card).
+     */
+    public static byte[] encodePart(Path clipsDir, VoiceClipEntry e, int part) throws IOException {
+        Path file = FILE.matcher(e.file()).matches() ? clipsDir.resolve(e.file()) : null;
         if (file == null) {
             throw new IOException("bad file name in the index: " + e.file());
         }

@@ -362,6 +362,7 @@ final class CloudExtension implements ExtensionMain {
                     case TELEMETRY -> Stream.TELEMETRY;
                     case EVENTS -> Stream.EVENTS;
                     case VOICE -> Stream.VOICE;
+                    case RAW -> Stream.RAW;
                 };
                 sink.accept(d.thing().value(), stream, payload);
             }

@@ -4,6 +4,8 @@ import com.pettysync.contract.event.EventFrame;
 import com.pettysync.contract.event.EventFrameCodec;
 import com.pettysync.contract.frame.ContractJson;
 import com.pettysync.contract.frame.ContractViolation;
+import com.pettysync.contract.raw.RawChunk;
+import com.pettysync.contract.raw.RawChunkCodec;
 import com.pettysync.contract.telemetry.TelemetryFrameCodec;
 import com.pettysync.contract.telemetry.TelemetrySummary;
 import com.pettysync.contract.voice.VoiceClipPart;
@@ -24,14 +26,15 @@ import java.util.Optional;
 import org.tinylog.Logger;
 
 /**
- * "Dumper #1", the cloud-side ingest sink: validates every telemetry, event and voice payload with
+ * "Dumper #1", the cloud-side ingest sink: validates every telemetry, event, voice and raw-capture payload with
  * {@code cloud-contract}, drops duplicates, stores decoded frames in SQLite and counts what was invalid, duplicate or
  * missing per collar.
  *
  * <p>Guarantees: when {@link #accept} returns {@link Verdict#STORED} the frame is committed to the database (WAL,
  * {@code synchronous=NORMAL}: survives a killed process; a power cut may lose the last commits, which the broker
  * has already acknowledged — the caveat of synchronous=NORMAL, accepted for a local stand-in). Each key
- * — (thing, seq) for telemetry, (thing, eseq) for events, (thing, clip_id, part) for voice — is stored at most once,
+ * — (thing, seq) for telemetry, (thing, eseq) for events, (thing, clip_id, part) for voice, (thing, capture_id,
+ * chunk) for raw chunks — is stored at most once,
  * so at-least-once delivery from the collars becomes exactly-once in the store. Invalid payloads never reach the
  * frame tables; they are counted and their reason kept in {@code rejects}. No input makes {@code accept} throw
  * except a database failure ({@link IllegalStateException}).
@@ -40,17 +43,20 @@ import org.tinylog.Logger;
  * telemetry(thing TEXT, seq INTEGER, t0 INTEGER, received_at INTEGER, frame BLOB, json TEXT)  PK (thing, seq)
  * events   (thing TEXT, eseq INTEGER, t INTEGER, type INTEGER, received_at INTEGER, frame BLOB, json TEXT)  PK (thing, eseq)
  * voice    (thing TEXT, clip_id INTEGER, part INTEGER, parts INTEGER, received_at INTEGER, frame BLOB)  PK (thing, clip_id, part)
+ * raw      (thing TEXT, capture_id INTEGER, chunk INTEGER, sensor INTEGER, t0 INTEGER (Unix ms), rate_hz INTEGER,
+ *           samples INTEGER, received_at INTEGER, frame BLOB)  PK (thing, capture_id, chunk)
  * rejects  (id INTEGER PK, thing TEXT, stream TEXT, received_at INTEGER, size INTEGER, path TEXT, rule TEXT)
  * duplicates(thing TEXT PK, count INTEGER)
  * duplicates_daily(thing TEXT, day INTEGER, stream TEXT, count INTEGER)  PK (thing, day, stream)
  * clips    (thing TEXT, clip_id INTEGER, t0_ms INTEGER, class INTEGER, conf_pct INTEGER, duration_ms INTEGER,
  *           joined_at INTEGER, wav BLOB)  PK (thing, clip_id)
  * </pre>
- * {@code received_at} is epoch milliseconds of the injected clock (the archive's delivery report counts a frame
- * received after its UTC day as late). {@code duplicates_daily} counts dropped copies by the UTC day of the copy's own
- * time ({@code day} = days since 1970-01-01), so a day's report shows them. When the last part of a PCM clip arrives,
- * its parts are joined into one WAV ({@link ClipJoin}) in {@code clips} in the same call; the parts stay in
- * {@code voice} (de-duplication keys) until the archive moves the day. Thread-safe: one connection behind one lock.
+ * {@code received_at} is epoch milliseconds of the injected clock: the arrival time, so a frame recovered from a
+ * collar's card days later ({@link #atomically} around a bundle import) shows as a late arrival in the archive's
+ * delivery report. {@code duplicates_daily} counts dropped copies by the UTC day of the copy's own time ({@code day} =
+ * days since 1970-01-01), so a day's report shows them. When the last part of a PCM clip arrives, its parts are joined
+ * into one WAV ({@link ClipJoin}) in {@code clips} in the same call; the parts stay in {@code voice} (de-duplication
+ * keys) until the archive moves the day. Thread-safe: one connection behind one lock.
  */
 public final class IngestSink implements AutoCloseable {
     private final Connection db;
@@ -59,6 +65,7 @@ public final class IngestSink implements AutoCloseable {
     private final PreparedStatement insertTelemetry;
     private final PreparedStatement insertEvent;
     private final PreparedStatement insertVoice;
+    private final PreparedStatement insertRaw;
     private final PreparedStatement insertReject;
     private final PreparedStatement countDuplicate;
     private final PreparedStatement countDailyDuplicate;
@@ -79,6 +86,9 @@ public final class IngestSink implements AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS voice(thing TEXT NOT NULL, clip_id INTEGER NOT NULL,"
                     + " part INTEGER NOT NULL, parts INTEGER, received_at INTEGER, frame BLOB,"
                     + " PRIMARY KEY(thing, clip_id, part))");
+            s.execute("CREATE TABLE IF NOT EXISTS raw(thing TEXT NOT NULL, capture_id INTEGER NOT NULL,"
+                    + " chunk INTEGER NOT NULL, sensor INTEGER, t0 INTEGER, rate_hz INTEGER, samples INTEGER,"
+                    + " received_at INTEGER, frame BLOB, PRIMARY KEY(thing, capture_id, chunk))");
             s.execute("CREATE TABLE IF NOT EXISTS rejects(id INTEGER PRIMARY KEY, thing TEXT, stream TEXT,"
                     + " received_at INTEGER, size INTEGER, path TEXT, rule TEXT)");
             s.execute("CREATE TABLE IF NOT EXISTS duplicates(thing TEXT PRIMARY KEY, count INTEGER NOT NULL)");
@@ -94,6 +104,8 @@ public final class IngestSink implements AutoCloseable {
                 "INSERT OR IGNORE INTO events(thing, eseq, t, type, received_at, frame, json) VALUES (?,?,?,?,?,?,?)");
         insertVoice = db.prepareStatement(
                 "INSERT OR IGNORE INTO voice(thing, clip_id, part, parts, received_at, frame) VALUES (?,?,?,?,?,?)");
+        insertRaw = db.prepareStatement("INSERT OR IGNORE INTO raw(thing, capture_id, chunk, sensor, t0, rate_hz,"
+                + " samples, received_at, frame) VALUES (?,?,?,?,?,?,?,?,?)");
         insertReject = db.prepareStatement(
                 "INSERT INTO rejects(thing, stream, received_at, size, path, rule) VALUES (?,?,?,?,?,?)");
         countDuplicate = db.prepareStatement("INSERT INTO duplicates(thing, count) VALUES (?, 1)"
@@ -140,6 +152,7 @@ public final class IngestSink implements AutoCloseable {
                 case TELEMETRY -> storeTelemetry(thing, payload, now);
                 case EVENTS -> storeEvent(thing, payload, now);
                 case VOICE -> storeVoice(thing, payload, now);
+                case RAW -> storeRaw(thing, payload, now);
             };
         } catch (ContractViolation v) {
             return reject(thing, stream, payload.length, v.path(), v.rule(), now);
@@ -244,6 +257,77 @@ public final class IngestSink implements AutoCloseable {
         }
     }
 
+    private Verdict storeRaw(String thing, byte[] payload, long now) throws SQLException {
+        RawChunk c = RawChunkCodec.decode(payload);
+        insertRaw.setString(1, thing);
+        insertRaw.setLong(2, c.captureId());
+        insertRaw.setLong(3, c.chunk());
+        insertRaw.setInt(4, c.sensor().code());
+        insertRaw.setLong(5, c.t0Ms());
+        insertRaw.setInt(6, c.rateHz());
+        insertRaw.setInt(7, c.sampleCount());
+        insertRaw.setLong(8, now);
+        insertRaw.setBytes(9, payload);
+        return stored(thing, insertRaw.executeUpdate());
+    }
+
+    /** Work done inside one transaction of the sink ({@link #atomically}). */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code work} (which calls {@link #accept}) in one database transaction: everything it stored is
+     * committed together, or — when it throws — nothing is (rolled back). Other threads' payloads wait meanwhile
+     * (the sink's lock is held). The live counters ({@link #storedSinceOpen()}) are not rolled back.
+     */
+    public synchronized <T, E extends Exception> T atomically(Work<T, E> work) throws E {
+        try {
+            db.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store transaction failed: " + e.getMessage(), e);
+        }
+        boolean done = false;
+        try {
+            T result = work.run();
+            db.commit();
+            done = true;
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store commit failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                if (!done) {
+                    db.rollback();
+                }
+                db.setAutoCommit(true);
+            } catch (SQLException e) {
+                Logger.warn("ingest: ending a transaction failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Raw-capture chunks stored for {@code thing}. */
+    public synchronized long rawChunksStored(String thing) {
+        return countInRange("SELECT COUNT(*) FROM raw WHERE thing >= ?1 AND thing <= ?2", thing, thing);
+    }
+
+    /** The stored raw chunk (thing, capture_id, chunk), if any. */
+    public synchronized Optional<byte[]> rawChunk(String thing, long captureId, long chunk) {
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT frame FROM raw WHERE thing=? AND capture_id=? AND chunk=?")) {
+            q.setString(1, thing);
+            q.setLong(2, captureId);
+            q.setLong(3, chunk);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? Optional.of(r.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Verdict stored(String thing, int rows) throws SQLException {
         if (rows == 1) {
             storedSinceOpen.increment();
@@ -289,7 +373,8 @@ public final class IngestSink implements AutoCloseable {
     public synchronized long duplicateRows() {
         String sql = "SELECT (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || seq) FROM telemetry)"
                 + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || eseq) FROM events)"
-                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || clip_id || ':' || part) FROM voice)";
+                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || clip_id || ':' || part) FROM voice)"
+                + " + (SELECT COUNT(*) - COUNT(DISTINCT thing || ':' || capture_id || ':' || chunk) FROM raw)";
         try (PreparedStatement q = db.prepareStatement(sql); ResultSet r = q.executeQuery()) {
             r.next();
             return r.getLong(1);

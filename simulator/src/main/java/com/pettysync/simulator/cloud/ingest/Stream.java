@@ -1,6 +1,6 @@
 package com.pettysync.simulator.cloud.ingest;
 
-/** The three data streams the ingest sink accepts (wire contract §2–§5). */
+/** The data streams the ingest sink accepts (wire contract §2–§5, §9). */
 public enum Stream {
-    TELEMETRY, EVENTS, VOICE
+    TELEMETRY, EVENTS, VOICE, RAW
 }
