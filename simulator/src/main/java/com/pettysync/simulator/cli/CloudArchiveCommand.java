@@ -65,8 +65,8 @@ final class CloudArchiveCommand implements Callable<Integer> {
 
     static String summary(DayArchiver.Result r, String location, double seconds) {
         return String.format(Locale.ROOT, "archived %d collar-days (%d written, %d already complete): %d frames, %d "
-                + "events, %d clips, %,d bytes -> %s in %.2f s (%.0f collar-days/s)", r.collarDays(), r.written(),
-                r.unchanged(), r.frames(), r.events(), r.clips(), r.bytesWritten(), location, seconds,
+                + "events, %d clips, %d raw chunks, %,d bytes -> %s in %.2f s (%.0f collar-days/s)", r.collarDays(),
+                r.written(), r.unchanged(), r.frames(), r.events(), r.clips(), r.rawChunks(), r.bytesWritten(), location, seconds,
                 seconds > 0 ? r.collarDays() / seconds : 0.0);
     }
 }

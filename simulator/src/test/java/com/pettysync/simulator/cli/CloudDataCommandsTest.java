@@ -43,7 +43,7 @@ class CloudDataCommandsTest {
         // 2026-06-01 and 06-02 are long complete by the real clock; both days are archived
         assertEquals(0, run("cloud", "archive", "--dir", dir), err.toString());
         assertTrue(out.toString().startsWith("archived 4 collar-days (4 written, 0 already complete): 20 frames, "
-                + "2 events, 2 clips"), out.toString());
+                + "2 events, 2 clips, 2 raw chunks"), out.toString());
         assertEquals(0, run("cloud", "archive", "--dir", dir));
         assertTrue(out.toString().startsWith("archived 0 collar-days"), "nothing left: " + out);
 

@@ -11,6 +11,8 @@ import java.time.format.DateTimeFormatter;
  * {thing}/{YYYYMMDD}/events.jsonl.gz      decoded event JSON (§4), one a line, eseq order, no duplicates
  * {thing}/{YYYYMMDD}/voice/{clip_id}.wav  joined clip, PCM s16le mono (16 kHz)
  * {thing}/{YYYYMMDD}/voice/{clip_id}.json its sidecar (thing, time, on-device class and confidence, window mood)
+ * {thing}/{YYYYMMDD}/raw/{capture_id}.jsonl.gz  raw-capture chunks (§9) whose first sample is in the day, decoded
+ *                                         JSON, one a line, chunk order, no duplicates
  * {thing}/{YYYYMMDD}/manifest.json        written last: every object's SHA-256 and size, the delivery tally
  * </pre>
  */

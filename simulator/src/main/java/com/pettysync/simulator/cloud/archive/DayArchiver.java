@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.contract.event.EventType;
+import com.pettysync.contract.frame.ContractJson;
+import com.pettysync.contract.raw.RawChunkCodec;
 import com.pettysync.contract.telemetry.TelemetryFrameCodec;
 import com.pettysync.ml.vocal.VocalClass;
 import com.pettysync.simulator.cloud.archive.HotStore.ClipRow;
 import com.pettysync.simulator.cloud.archive.HotStore.CollarDay;
 import com.pettysync.simulator.cloud.archive.HotStore.CollarDayRows;
 import com.pettysync.simulator.cloud.archive.HotStore.EventRow;
+import com.pettysync.simulator.cloud.archive.HotStore.RawRow;
 import com.pettysync.simulator.cloud.archive.HotStore.TelemetryRow;
 import com.pettysync.simulator.cloud.delivery.DeliveryTally;
 import java.io.ByteArrayInputStream;
@@ -64,13 +67,14 @@ public final class DayArchiver {
 
     /** The totals of one run. */
     public record Result(int collarDays, int written, int unchanged, long frames, long events, long clips,
-            long bytesWritten) {
+            long rawChunks, long bytesWritten) {
         Result plus(Result o) {
             return new Result(collarDays + o.collarDays, written + o.written, unchanged + o.unchanged,
-                    frames + o.frames, events + o.events, clips + o.clips, bytesWritten + o.bytesWritten);
+                    frames + o.frames, events + o.events, clips + o.clips, rawChunks + o.rawChunks,
+                    bytesWritten + o.bytesWritten);
         }
 
-        static final Result NONE = new Result(0, 0, 0, 0, 0, 0, 0);
+        static final Result NONE = new Result(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     public DayArchiver(HotStore hot, ArchiveStore archive, Clock clock) {
@@ -168,10 +172,30 @@ public final class DayArchiver {
             }
         }
         tally.addClips(newClips.size());
+        TreeMap<Long, List<RawRow>> rawByCapture = new TreeMap<>();
+        for (RawRow r : rows.raw()) {
+            rawByCapture.computeIfAbsent(r.captureId(), k -> new ArrayList<>()).add(r);
+        }
+        TreeMap<Long, TreeMap<Long, String>> rawLines = new TreeMap<>();
+        long newChunks = 0;
+        for (var e : rawByCapture.entrySet()) {
+            String name = "raw/" + e.getKey() + ".jsonl.gz";
+            TreeMap<Long, String> lines = archivedLines(ArchiveLayout.folder(thing, day) + name, objects.path(name),
+                    "chunk");
+            long before = newChunks;
+            for (RawRow r : e.getValue()) {
+                if (lines.putIfAbsent(r.chunk(), ContractJson.toJson(RawChunkCodec.decode(r.frame()))) == null) {
+                    newChunks++;
+                }
+            }
+            if (newChunks > before || !objects.has(name)) {
+                rawLines.put(e.getKey(), lines);
+            }
+        }
         boolean complete = prev.isPresent() && objects.has(ArchiveLayout.TELEMETRY) && objects.has(ArchiveLayout.EVENTS);
-        if (complete && newFrames == 0 && newEvents == 0 && newClips.isEmpty()) {
+        if (complete && newFrames == 0 && newEvents == 0 && newClips.isEmpty() && rawLines.isEmpty()) {
             hot.delete(rows); // everything is archived already (a run stopped after its manifest)
-            return new Result(1, 0, 1, 0, 0, 0, 0);
+            return new Result(1, 0, 1, 0, 0, 0, 0, 0);
         }
 
         long bytes = 0;
@@ -188,6 +212,10 @@ public final class DayArchiver {
             bytes += putVerified(ArchiveLayout.clipSidecar(thing, day, c.clipId()), sidecar, objects,
                     "voice/" + c.clipId() + ".json", null);
         }
+        for (var e : rawLines.entrySet()) {
+            String name = "raw/" + e.getKey() + ".jsonl.gz";
+            bytes += putJsonLines(ArchiveLayout.folder(thing, day) + name, name, e.getValue(), objects);
+        }
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("thing", thing).put("day", day.toString()).put("archived_at", snapshotAt)
                 .put("archived_at_iso", Instant.ofEpochMilli(snapshotAt).toString());
@@ -196,9 +224,9 @@ public final class DayArchiver {
         byte[] manifestBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         bytes += putVerified(ArchiveLayout.manifest(thing, day), manifestBytes, null, null, null);
         hot.delete(rows);
-        Logger.debug("archive: {} {}: {} frames, {} events, {} clips -> {}", thing, day, newFrames, newEvents,
-                newClips.size(), archive.location());
-        return new Result(1, 1, 0, newFrames, newEvents, newClips.size(), bytes);
+        Logger.debug("archive: {} {}: {} frames, {} events, {} clips, {} raw chunks -> {}", thing, day, newFrames,
+                newEvents, newClips.size(), newChunks, archive.location());
+        return new Result(1, 1, 0, newFrames, newEvents, newClips.size(), newChunks, bytes);
     }
 
     /** The JSON sidecar of a clip: thing, time, on-device class and confidence, and the mood of its window. */

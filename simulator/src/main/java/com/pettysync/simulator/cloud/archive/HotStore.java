@@ -23,6 +23,9 @@ public interface HotStore extends AutoCloseable {
     /** One joined voice clip (see the sink's {@code clips}). */
     record ClipRow(long clipId, long t0Ms, int vocalClass, int confPct, int durationMs, long joinedAt, byte[] wav) {}
 
+    /** One stored raw-capture chunk (contract §9): its key, its first sample's time (Unix ms), arrival, payload. */
+    record RawRow(long captureId, long chunk, long t0Ms, long receivedAt, byte[] frame) {}
+
     /** A collar and a UTC day. */
     record CollarDay(String thing, LocalDate day) {
         public CollarDay {
@@ -32,9 +35,10 @@ public interface HotStore extends AutoCloseable {
     }
 
     /** Everything stored for one collar-day, each list in key order. */
-    record CollarDayRows(CollarDay key, List<TelemetryRow> telemetry, List<EventRow> events, List<ClipRow> clips) {
+    record CollarDayRows(CollarDay key, List<TelemetryRow> telemetry, List<EventRow> events, List<ClipRow> clips,
+            List<RawRow> raw) {
         public boolean isEmpty() {
-            return telemetry.isEmpty() && events.isEmpty() && clips.isEmpty();
+            return telemetry.isEmpty() && events.isEmpty() && clips.isEmpty() && raw.isEmpty();
         }
     }
 
@@ -43,14 +47,15 @@ public interface HotStore extends AutoCloseable {
         void frame(String thing, long seq, long t0, int dur, long receivedAt, byte[] frame);
     }
 
-    /** Every collar-day before {@code before} (exclusive) that still holds telemetry, events or joined clips. */
+    /** Every collar-day before {@code before} (exclusive) that still holds telemetry, events, clips or raw chunks. */
     List<CollarDay> collarDaysBefore(LocalDate before);
 
     /** The rows of one collar-day (frames by t0 / t, clips by t0, in UTC). */
     CollarDayRows load(CollarDay key);
 
     /**
-     * Deletes exactly {@code rows} (telemetry by seq, events by eseq, clips with their voice parts by clip id) and notes
+     * Deletes exactly {@code rows} (telemetry by seq, events by eseq, clips with their voice parts by clip id, raw
+     * chunks by capture and chunk) and notes
      * the collar-day as archived, in one transaction: all or none.
      */
     void delete(CollarDayRows rows);

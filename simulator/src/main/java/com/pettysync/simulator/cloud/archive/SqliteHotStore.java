@@ -64,7 +64,8 @@ public final class SqliteHotStore implements HotStore {
         long end = before.toEpochDay();
         String sql = "SELECT thing, d FROM (SELECT thing, t0 / 86400 AS d FROM telemetry WHERE t0 < ?1 * 86400"
                 + " UNION SELECT thing, t / 86400 FROM events WHERE t < ?1 * 86400"
-                + " UNION SELECT thing, t0_ms / 86400000 FROM clips WHERE t0_ms < ?1 * 86400000) ORDER BY d, thing";
+                + " UNION SELECT thing, t0_ms / 86400000 FROM clips WHERE t0_ms < ?1 * 86400000"
+                + " UNION SELECT thing, t0 / 86400000 FROM raw WHERE t0 < ?1 * 86400000) ORDER BY d, thing";
         List<CollarDay> out = new ArrayList<>();
         try (PreparedStatement q = db.prepareStatement(sql)) {
             q.setLong(1, end);
@@ -85,6 +86,7 @@ public final class SqliteHotStore implements HotStore {
         List<TelemetryRow> telemetry = new ArrayList<>();
         List<EventRow> events = new ArrayList<>();
         List<ClipRow> clips = new ArrayList<>();
+        List<RawRow> raw = new ArrayList<>();
         try {
             try (PreparedStatement q = db.prepareStatement("SELECT seq, t0, frame, received_at, json FROM telemetry"
                     + " WHERE thing = ? AND t0 >= ? AND t0 < ? ORDER BY seq")) {
@@ -116,10 +118,19 @@ public final class SqliteHotStore implements HotStore {
                     }
                 }
             }
+            try (PreparedStatement q = db.prepareStatement("SELECT capture_id, chunk, t0, received_at, frame FROM raw"
+                    + " WHERE thing = ? AND t0 >= ? AND t0 < ? ORDER BY capture_id, chunk")) {
+                bind(q, key.thing(), start * 1000, (start + DAY_S) * 1000);
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        raw.add(new RawRow(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getBytes(5)));
+                    }
+                }
+            }
         } catch (SQLException e) {
             throw failed(e);
         }
-        return new CollarDayRows(key, telemetry, events, clips);
+        return new CollarDayRows(key, telemetry, events, clips, raw);
     }
 
     private static int durOf(byte[] frame) {
@@ -135,6 +146,8 @@ public final class SqliteHotStore implements HotStore {
                     PreparedStatement e = db.prepareStatement("DELETE FROM events WHERE thing = ? AND eseq = ?");
                     PreparedStatement c = db.prepareStatement("DELETE FROM clips WHERE thing = ? AND clip_id = ?");
                     PreparedStatement v = db.prepareStatement("DELETE FROM voice WHERE thing = ? AND clip_id = ?");
+                    PreparedStatement w = db.prepareStatement(
+                            "DELETE FROM raw WHERE thing = ? AND capture_id = ? AND chunk = ?");
                     PreparedStatement a = db.prepareStatement("INSERT OR REPLACE INTO archived_days(thing, day,"
                             + " archived_at) VALUES (?, ?, ?)")) {
                 for (TelemetryRow r : rows.telemetry()) {
@@ -154,6 +167,13 @@ public final class SqliteHotStore implements HotStore {
                         s.addBatch();
                     }
                 }
+                for (RawRow r : rows.raw()) {
+                    w.setString(1, thing);
+                    w.setLong(2, r.captureId());
+                    w.setLong(3, r.chunk());
+                    w.addBatch();
+                }
+                w.executeBatch();
                 a.setString(1, thing);
                 a.setLong(2, rows.key().day().toEpochDay());
                 a.setLong(3, System.currentTimeMillis());

@@ -8,6 +8,10 @@ import com.pettysync.contract.telemetry.Mood;
 import com.pettysync.contract.telemetry.MoodClass;
 import com.pettysync.contract.telemetry.TelemetryFrameCodec;
 import com.pettysync.contract.telemetry.TelemetrySummary;
+import com.pettysync.contract.raw.RawChunk;
+import com.pettysync.contract.raw.RawChunkCodec;
+import com.pettysync.contract.raw.RawSampleFormat;
+import com.pettysync.contract.raw.RawSensor;
 import com.pettysync.contract.voice.VoiceClipPart;
 import com.pettysync.contract.voice.VoiceClipPartCodec;
 import com.pettysync.contract.voice.VoiceCodec;
@@ -53,7 +57,7 @@ public final class ArchiveScenario {
 
     /**
      * Collar {@code thing}: windows 0–9 of the day except 5, one copy of 3 again (dropped by the sink), an event, a
-     * clip of two parts in window 2, and window 0 of the next day.
+     * clip of two parts in window 2, a raw PPG chunk (capture 3) sent twice, and window 0 of the next day.
      */
     public static void store(IngestSink sink, String thing) {
         for (long i = 0; i < 10; i++) {
@@ -67,6 +71,10 @@ public final class ArchiveScenario {
         long clipT0 = (DAY_START + 2 * 300 + 10) * 1000;
         require(sink.accept(thing, Stream.VOICE, voicePart(7, clipT0, 0, 2, pcm(1))), Verdict.STORED);
         require(sink.accept(thing, Stream.VOICE, voicePart(7, clipT0, 1, 2, pcm(2))), Verdict.STORED);
+        byte[] raw = RawChunkCodec.encode(new RawChunk(3, 0, RawSensor.PPG, (DAY_START + 900) * 1000, 100,
+                RawSampleFormat.PPG_RED_IR_U18, new byte[600]));
+        require(sink.accept(thing, Stream.RAW, raw), Verdict.STORED);
+        require(sink.accept(thing, Stream.RAW, raw), Verdict.DUPLICATE);
         require(sink.accept(thing, Stream.TELEMETRY, frame(10, DAY_START + 86_400, 70, false)), Verdict.STORED);
     }
 

@@ -41,11 +41,14 @@ class DayArchiverTest {
                 DirectoryArchiveStore archive = new DirectoryArchiveStore(dir.resolve("archive"))) {
             DayArchiver archiver = new DayArchiver(hot, archive, clock);
             DayArchiver.Result r = archiver.archiveCompleted();
-            assertEquals(new DayArchiver.Result(1, 1, 0, 9, 1, 1, r.bytesWritten()), r);
+            assertEquals(new DayArchiver.Result(1, 1, 0, 9, 1, 1, 1, r.bytesWritten()), r);
 
             String folder = C1 + "/20260601/";
-            assertEquals(List.of(folder + "events.jsonl.gz", folder + "manifest.json", folder + "telemetry.jsonl.gz",
-                    folder + "voice/7.json", folder + "voice/7.wav"), archive.list(C1 + "/"));
+            assertEquals(List.of(folder + "events.jsonl.gz", folder + "manifest.json", folder + "raw/3.jsonl.gz",
+                    folder + "telemetry.jsonl.gz", folder + "voice/7.json", folder + "voice/7.wav"),
+                    archive.list(C1 + "/"));
+            assertEquals("ppg", read(DayArchiver.gunzipLines(archive.get(folder + "raw/3.jsonl.gz").orElseThrow())
+                    .get(0)).get("sensor").asText(), "the raw chunk's decoded JSON");
             List<String> lines = DayArchiver.gunzipLines(archive.get(folder + "telemetry.jsonl.gz").orElseThrow());
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L),
                     lines.stream().map(l -> read(l).get("seq").asLong()).toList(), "seq order, each once");
