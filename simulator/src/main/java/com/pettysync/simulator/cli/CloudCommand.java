@@ -84,6 +84,11 @@ public final class CloudCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE})")
     String archiveEvery;
 
+    @Option(names = "--replay-arrivals", description = "record each frame's arrival on the fleet's own time (the "
+            + "latest window end stored) instead of the clock: for a simulated fleet faster than real time, so the "
+            + "delivery report counts only real backlogs as late")
+    boolean replayArrivals;
+
     @Option(names = "--archive-s3-endpoint", paramLabel = "URL",
             description = "an S3-compatible server for an s3:// --archive-to (default: AWS)")
     String archiveS3Endpoint;
@@ -112,6 +117,9 @@ public final class CloudCommand implements Callable<Integer> {
         }
         LocalIotCore cloud = LocalIotCore.builder().directory(dir).caDirectory(caDir).port(port).bindAddress(bind)
                 .registryAuthentication(registryAuthentication).controlPlanePort(controlPlanePort).build();
+        if (replayArrivals) {
+            cloud.sink().replayArrivals();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cloud-jobs-ticker");

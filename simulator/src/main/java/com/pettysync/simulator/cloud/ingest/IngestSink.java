@@ -144,9 +144,22 @@ public final class IngestSink implements AutoCloseable {
         return file;
     }
 
+    private boolean replayArrivals;
+    private long frameTimeMillis;
+
+    /**
+     * From now on, records arrivals on the fleet's own time instead of the clock: {@code received_at} is the latest
+     * window end (t0 + dur) of any telemetry frame stored so far. For a simulated fleet that runs faster than real
+     * time ({@code pettysync cloud --replay-arrivals}), so a frame that the fleet delivered on time is not counted
+     * late by the delivery report while a backlog still is. Off by default: a real fleet is judged on the clock.
+     */
+    public synchronized void replayArrivals() {
+        replayArrivals = true;
+    }
+
     /** Validates, de-duplicates and stores one payload that {@code thing} sent on {@code stream}. */
     public synchronized Verdict accept(String thing, Stream stream, byte[] payload) {
-        long now = clock.millis();
+        long now = replayArrivals ? frameTimeMillis : clock.millis();
         try {
             return switch (stream) {
                 case TELEMETRY -> storeTelemetry(thing, payload, now);
@@ -166,6 +179,10 @@ public final class IngestSink implements AutoCloseable {
 
     private Verdict storeTelemetry(String thing, byte[] payload, long now) throws SQLException {
         TelemetrySummary s = TelemetryFrameCodec.decode(payload);
+        if (replayArrivals) {
+            frameTimeMillis = Math.max(frameTimeMillis, s.windowEnd() * 1000);
+            now = frameTimeMillis;
+        }
         insertTelemetry.setString(1, thing);
         insertTelemetry.setLong(2, s.seq());
         insertTelemetry.setLong(3, s.t0());
