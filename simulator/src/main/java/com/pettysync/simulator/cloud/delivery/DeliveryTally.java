@@ -194,6 +194,13 @@ public final class DeliveryTally {
             if (seqGaps() > 0) {
                 out.add(seqGaps() + " seq missing between " + seqs.first() + " and " + seqs.last());
             }
+            long head = Math.max(0, (firstT0 - serviceStart) / w);
+            long tail = Math.max(0, (dayEnd() - (lastT0 + w)) / w);
+            long unbroken = missing() - seqGaps() - head - tail;
+            if (unbroken > 0) {
+                out.add(unbroken + " windows without a frame, seq unbroken (the collar made none: off or not "
+                        + "sampling)");
+            }
         }
         if (outboxDropped > 0) {
             out.add("outbox full, oldest dropped (" + outboxDropped + " frames flagged)");
