@@ -59,13 +59,14 @@ public final class PipelineCostModel {
          * The product's fleet of {@code collars}: a frame every 300 s, 4 events and 2 voice clips (uncertain uploads,
          * 10 s of 16 kHz PCM = 320,000 bytes in 3 parts) a day, a session a day, one job a month; validator 128 MB
          * and 20 ms; hot items of 900 bytes (a 182-byte frame, its ~600-byte JSON and keys) kept 2 days;
-         * {@code archiveBytesPerFrame} 68 (gzip'd JSON lines, measured on the simulator's dogs); Standard for 30
+         * {@code archiveBytesPerFrame} 43 (gzip'd JSON lines: 9,852 bytes for a day of 229 frames of the simulator's
+         * dogs, 2026-12-06); Standard for 30
          * days, Glacier Flexible Retrieval after, kept 2 years.
          */
         public static Profile of(long collars, TopicMode mode) {
             FleetProfile f = FleetProfile.of(collars, 300, mode).withEventsPerDay(4).withVoiceParts(6, 106_667)
                     .withJobsPerMonth(1);
-            return new Profile(f, 2, 128, 20, 900, 2, 68, 30, 730);
+            return new Profile(f, 2, 128, 20, 900, 2, 43, 30, 730);
         }
     }
 
@@ -142,7 +143,7 @@ public final class PipelineCostModel {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Monthly cost of the data path, USD, %s list prices (IoT Core of %s, "
                 + "Lambda/DynamoDB/S3 of %s), %d-day month%n", iot.region(), iot.asOf(), prices.asOf(), DAYS));
-        sb.append(String.format(Locale.ROOT, "%-44s", "collars"));
+        sb.append(String.format(Locale.ROOT, "%-46s", "collars"));
         for (long t : tiers) {
             sb.append(String.format(Locale.ROOT, "%14s", String.format(Locale.ROOT, "%,d", t)));
         }
@@ -150,7 +151,7 @@ public final class PipelineCostModel {
         List<Line> first = direct.get(0);
         for (int i = 0; i < first.size(); i++) {
             Line l = first.get(i);
-            sb.append(String.format(Locale.ROOT, "%-44s", l.service() + ": " + l.item()));
+            sb.append(String.format(Locale.ROOT, "%-46s", l.service() + ": " + l.item()));
             for (List<Line> col : direct) {
                 sb.append(String.format(Locale.ROOT, "%14s", CostEstimate.usd(col.get(i).usd())));
             }
@@ -164,7 +165,7 @@ public final class PipelineCostModel {
     }
 
     private static void row(StringBuilder sb, String name, List<List<Line>> cols, boolean perCollar, long[] tiers) {
-        sb.append(String.format(Locale.ROOT, "%-44s", name));
+        sb.append(String.format(Locale.ROOT, "%-46s", name));
         for (int i = 0; i < cols.size(); i++) {
             BigDecimal t = total(cols.get(i));
             sb.append(String.format(Locale.ROOT, "%14s", perCollar

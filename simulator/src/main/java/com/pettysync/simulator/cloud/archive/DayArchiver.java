@@ -64,6 +64,7 @@ public final class DayArchiver {
     private final HotStore hot;
     private final ArchiveStore archive;
     private final Clock clock;
+    private final int threads;
 
     /** The totals of one run. */
     public record Result(int collarDays, int written, int unchanged, long frames, long events, long clips,
@@ -78,9 +79,21 @@ public final class DayArchiver {
     }
 
     public DayArchiver(HotStore hot, ArchiveStore archive, Clock clock) {
+        this(hot, archive, clock, 4);
+    }
+
+    /**
+     * An archiver that works on up to {@code threads} collar-days at once (the archive's writes and read-backs
+     * overlap; the hot store serialises its own calls).
+     */
+    public DayArchiver(HotStore hot, ArchiveStore archive, Clock clock, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be ≥ 1");
+        }
         this.hot = hot;
         this.archive = archive;
         this.clock = clock;
+        this.threads = threads;
     }
 
     /** The first day that is not complete yet: a day is complete {@link DeliveryTally#LATE_AFTER} after it ends. */
@@ -102,13 +115,7 @@ public final class DayArchiver {
     /** Archives one completed day. */
     public Result archiveDay(LocalDate day) throws IOException {
         requireComplete(day);
-        Result total = Result.NONE;
-        for (CollarDay key : hot.collarDaysBefore(day.plusDays(1))) {
-            if (key.day().equals(day)) {
-                total = total.plus(archive(key));
-            }
-        }
-        return total;
+        return archiveAll(hot.collarDaysBefore(day.plusDays(1)).stream().filter(k -> k.day().equals(day)).toList());
     }
 
     private void requireComplete(LocalDate day) {
@@ -119,11 +126,51 @@ public final class DayArchiver {
     }
 
     private Result archiveBefore(LocalDate before) throws IOException {
-        Result total = Result.NONE;
-        for (CollarDay key : hot.collarDaysBefore(before)) {
-            total = total.plus(archive(key));
+        return archiveAll(hot.collarDaysBefore(before));
+    }
+
+    /** Archives {@code keys} on the pool; the first failure stops new collar-days and is thrown when all are done. */
+    public Result archiveAll(List<CollarDay> keys) throws IOException {
+        if (keys.isEmpty()) {
+            return Result.NONE;
         }
-        return total;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(threads, keys.size()), r -> Thread.ofPlatform().name("archive").daemon(true).unstarted(r));
+        java.util.concurrent.atomic.AtomicReference<IOException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<java.util.concurrent.Future<Result>> done = new ArrayList<>();
+        try {
+            for (CollarDay key : keys) {
+                done.add(pool.submit(() -> {
+                    if (failure.get() != null) {
+                        return Result.NONE;
+                    }
+                    try {
+                        return archive(key);
+                    } catch (IOException | RuntimeException e) {
+                        IOException io = e instanceof IOException x ? x
+                                : new IOException(key.thing() + " " + key.day() + ": " + e.getMessage(), e);
+                        failure.compareAndSet(null, io);
+                        return Result.NONE;
+                    }
+                }));
+            }
+            Result total = Result.NONE;
+            for (java.util.concurrent.Future<Result> f : done) {
+                total = total.plus(f.get());
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            return total;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("archive interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Archives one collar-day (see the class comment). */
