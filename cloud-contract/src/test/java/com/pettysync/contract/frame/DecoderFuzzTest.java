@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Any byte string given to the decoders yields a value or a {@link ContractViolation} — never another
  * exception (a hang or a large allocation would show as a timeout or an OutOfMemoryError here). 120,000
- * random and mutated inputs per run, from a fixed seed so a failure reproduces; every accepted input must
+ * random and mutated inputs per run (every third also through the event, voice and raw-chunk decoders), from a
+ * fixed seed so a failure reproduces; every accepted input must
  * re-encode to a frame that decodes to the same value.
  */
 class DecoderFuzzTest {
@@ -122,6 +123,8 @@ class DecoderFuzzTest {
             if (i % 3 == 0) {
                 accepted += feed(in, EventFrameCodec::decode, EventFrameCodec::encode);
                 accepted += feed(in, VoiceClipPartCodec::decode, VoiceClipPartCodec::encode);
+                accepted += feed(in, com.pettysync.contract.raw.RawChunkCodec::decode,
+                        com.pettysync.contract.raw.RawChunkCodec::encode);
             }
             inputs++;
         }

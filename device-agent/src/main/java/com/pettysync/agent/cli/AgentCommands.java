@@ -265,6 +265,15 @@ public final class AgentCommands implements CommandContribution {
                             vo.path("tooBig").asLong(), vo.path("orphansRemoved").asLong()
                                     + vo.path("missingRemoved").asLong());
                 }
+                JsonNode raw = s.path("raw");
+                if (raw.isObject() && raw.path("captureId").asLong() != 0) {
+                    JsonNode sp = raw.path("spool");
+                    out.printf("raw capture %s%s, capture %d until %d, %d chunk(s); spool %d chunk(s), %d of %d bytes%n",
+                            raw.path("state").asText(), text(raw, "reason").isEmpty() ? "" : " (" + text(raw, "reason")
+                            + ")", raw.path("captureId").asLong(), raw.path("untilUnix").asLong(),
+                            raw.path("chunks").asLong(), sp.path("chunks").asLong(), sp.path("bytes").asLong(),
+                            sp.path("quotaBytes").asLong());
+                }
                 JsonNode se = s.path("sensors");
                 out.printf("sensors     %s, %d restart(s)%s%n", se.path("source").asText(), se.path("restarts").asLong(),
                         text(se, "lastError").isEmpty() ? "" : "; last error: " + text(se, "lastError"));

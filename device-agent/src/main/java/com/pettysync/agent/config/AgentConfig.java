@@ -29,11 +29,12 @@ import java.time.Duration;
  * @param claim          the claim identity to provision with ({@code identity.claim}); {@code null} for a collar
  *                       with its permanent identity. With a claim, {@code thingName}, {@code certificate} and
  *                       {@code privateKey} are {@code null}: provisioning writes them (see {@link #isClaim()})
+ * @param raw            raw-capture spool (disk quota)
  */
 public record AgentConfig(String endpoint, int port, String thingName, Path certificate, Path privateKey,
         Path caCertificate, Path dataDirectory, int windowS, TopicMode topicMode, RuleName basicIngestRule,
         Outbox outbox, int keepAliveS, Reconnect reconnect, Sensors sensors, Voice voice, Hardware hardware,
-        ClaimConfig claim) {
+        ClaimConfig claim, Raw raw) {
 
     public static final int DEFAULT_PORT = 8883;
     public static final int ALPN_PORT = 443;
@@ -80,6 +81,23 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
 
         public static Voice defaults() {
             return new Voice(DEFAULT_QUOTA_BYTES);
+        }
+    }
+
+    /**
+     * Raw-capture spool (contract §9).
+     *
+     * @param quotaBytes most bytes of raw chunks kept on disk waiting for upload (a capture stops when full);
+     *                   {@value #MIN_QUOTA_BYTES} … {@value #MAX_QUOTA_BYTES}, default 128 MiB (a whole 24 h capture)
+     */
+    public record Raw(long quotaBytes) {
+        public static final long DEFAULT_QUOTA_BYTES = com.pettysync.agent.raw.RawSpool.DEFAULT_QUOTA_BYTES;
+        /** Four full chunks. */
+        public static final long MIN_QUOTA_BYTES = 65_536;
+        public static final long MAX_QUOTA_BYTES = 16L * 1024 * 1024 * 1024;
+
+        public static Raw defaults() {
+            return new Raw(DEFAULT_QUOTA_BYTES);
         }
     }
 
@@ -138,6 +156,6 @@ public record AgentConfig(String endpoint, int port, String thingName, Path cert
     /** This configuration with another sensor source (the {@code --simulated} switch). */
     public AgentConfig withSensors(Sensors s) {
         return new AgentConfig(endpoint, port, thingName, certificate, privateKey, caCertificate, dataDirectory,
-                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware, claim);
+                windowS, topicMode, basicIngestRule, outbox, keepAliveS, reconnect, s, voice, hardware, claim, raw);
     }
 }

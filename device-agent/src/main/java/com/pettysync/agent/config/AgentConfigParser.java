@@ -42,7 +42,7 @@ public final class AgentConfigParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("endpoint", "port", "thingName", "certificate",
             "privateKey", "caCertificate", "dataDirectory", "windowS", "topicMode", "basicIngestRule", "outbox",
-            "keepAliveS", "reconnect", "sensors", "voice", "hardware", "identity");
+            "keepAliveS", "reconnect", "sensors", "voice", "hardware", "identity", "raw");
     private static final Set<String> IDENTITY_FIELDS = Set.of("claim");
     private static final Set<String> CLAIM_FIELDS = Set.of("certificate", "privateKey", "templateName", "parameters",
             "clientId", "identityDirectory", "replyTimeoutS");
@@ -228,6 +228,23 @@ public final class AgentConfigParser {
                 }
             }
         }
+        AgentConfig.Raw raw = AgentConfig.Raw.defaults();
+        JsonNode ro = r.object(o, "raw");
+        if (ro != null) {
+            r.unknown((ObjectNode) ro, "raw.", Set.of("quotaBytes"));
+            JsonNode q = ro.get("quotaBytes");
+            if (q != null && !q.isNull()) {
+                if (!q.isIntegralNumber() || !q.canConvertToLong()) {
+                    r.problem("raw.quotaBytes", "must be a whole number, got " + q);
+                } else if (q.longValue() < AgentConfig.Raw.MIN_QUOTA_BYTES
+                        || q.longValue() > AgentConfig.Raw.MAX_QUOTA_BYTES) {
+                    r.problem("raw.quotaBytes", "must be between " + AgentConfig.Raw.MIN_QUOTA_BYTES + " (four chunks)"
+                            + " and " + AgentConfig.Raw.MAX_QUOTA_BYTES + ", got " + q.longValue());
+                } else {
+                    raw = new AgentConfig.Raw(q.longValue());
+                }
+            }
+        }
         AgentConfig.Hardware hardware = AgentConfig.Hardware.defaults();
         JsonNode hw = r.object(o, "hardware");
         if (hw != null) {
@@ -256,7 +273,7 @@ public final class AgentConfigParser {
         }
         return new AgentConfig(endpoint, port, thing, cert, key, ca, data, window, topicMode,
                 topicMode == TopicMode.BASIC_INGEST ? RuleName.of(rule) : null, outbox, keepAlive, reconnect,
-                sensorSource, voice, hardware, claim);
+                sensorSource, voice, hardware, claim, raw);
     }
 
     /** The {@code identity.claim} object, or null when the file holds a permanent identity. */

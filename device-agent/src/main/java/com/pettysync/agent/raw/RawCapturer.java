@@ -28,8 +28,8 @@ import org.tinylog.Logger;
  * sensor's thread.</li>
  * <li>The capture stops by itself — {@link #state()} says why — at {@code untilUnix} (no sample at or after it is
  * kept), when the shadow clears or changes the request ({@code shadow}), when the spool's quota is reached
- * ({@code quota}: the chunk that did not fit and everything after it are dropped) or a chunk cannot be written
- * ({@code storage}). A stopped capture does not restart until the shadow sends a new request.</li>
+ * ({@code quota}: the chunk that did not fit and everything after it are dropped), when the card is nearly full
+ * ({@code disk}, {@link RawSpool#DISK_RESERVE_BYTES} left) or a chunk cannot be written ({@code storage}). A stopped capture does not restart until the shadow sends a new request.</li>
  * </ul>
  * Thread safety: synchronized; samples arrive on the sensors' threads, the request on the uplink's, stores finish
  * on the writer's.
@@ -41,7 +41,7 @@ public final class RawCapturer implements RawSamples.Sink {
 
     /** Why a capture is not running. */
     public enum StopReason {
-        UNTIL, SHADOW, QUOTA, STORAGE;
+        UNTIL, SHADOW, QUOTA, DISK, STORAGE;
 
         String jsonName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -212,7 +212,11 @@ public final class RawCapturer implements RawSamples.Sink {
         chunks--;
         bytes -= chunk.sampleBytes();
         version++;
-        StopReason why = result == RawSpool.Stored.QUOTA ? StopReason.QUOTA : StopReason.STORAGE;
+        StopReason why = switch (result) {
+            case QUOTA -> StopReason.QUOTA;
+            case DISK_LOW -> StopReason.DISK;
+            default -> StopReason.STORAGE;
+        };
         if (capturing) {
             Logger.warn("raw chunk {}/{} not stored ({}); capture stops", id, chunk.chunk(), why.jsonName());
             open.clear(); // what is still open would not fit either

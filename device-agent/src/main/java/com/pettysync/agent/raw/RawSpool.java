@@ -35,6 +35,9 @@ import org.tinylog.Logger;
  * <li>The chunk files' bytes never exceed {@code quotaBytes}: a chunk that does not fit is refused
  * ({@link Stored#QUOTA}) and nothing is evicted — the capture that made it stops (a raw series with holes cut into
  * it is worth less than a shorter one), and the spool drains as the uplink sends.</li>
+ * <li>Raw data never fills the card under the rest of the agent: a chunk is also refused
+ * ({@link Stored#DISK_LOW}) when storing it would leave less than {@value #DISK_RESERVE_BYTES} bytes free on the
+ * spool's file system (room for the outbox, the voice clips and the logs).</li>
  * <li>Chunks are offered oldest first (capture id, then chunk number); at least once: a chunk whose PUBACK was lost
  * is sent again after a restart, and the cloud de-duplicates by {@code (thing, capture_id, chunk)}.</li>
  * <li>{@link #newCaptureId} never hands out an id twice while the clock does not go back more than the spool's
@@ -63,10 +66,12 @@ public final class RawSpool implements RawChunks {
     public static final long DEFAULT_QUOTA_BYTES = 128L * 1024 * 1024;
     static final Pattern FILE = Pattern.compile("chunk-([0-9]{1,19})-([0-9]{1,19})\\.cbor");
     static final String LAST_ID = "capture.last";
+    /** Free space the spool always leaves on its file system: 128 MiB. */
+    public static final long DISK_RESERVE_BYTES = 128L * 1024 * 1024;
 
     /** What {@link #store} did. */
     public enum Stored {
-        STORED, QUOTA, FAILED
+        STORED, QUOTA, DISK_LOW, FAILED
     }
 
     /**
@@ -77,7 +82,7 @@ public final class RawSpool implements RawChunks {
      * @param quotaBytes  the quota
      * @param stored      chunks stored since start
      * @param uploaded    chunks acknowledged by the broker since start
-     * @param refused     chunks refused because the quota was full
+     * @param refused     chunks refused because the quota was full or the file system nearly full
      * @param failed      chunks not stored because of a write error
      * @param removed     chunk files deleted because unreadable or rejected by the broker
      */
@@ -99,6 +104,7 @@ public final class RawSpool implements RawChunks {
 
     private final Path dir;
     private final long quotaBytes;
+    private final java.util.function.LongSupplier usableSpace;
     private final TreeMap<Key, Long> index = new TreeMap<>();
     private long bytes;
     private long lastCaptureId;
@@ -108,17 +114,30 @@ public final class RawSpool implements RawChunks {
     private long failed;
     private long removed;
 
-    private RawSpool(Path dataDirectory, long quotaBytes) {
+    private RawSpool(Path dataDirectory, long quotaBytes, java.util.function.LongSupplier usableSpace) {
         if (quotaBytes < RawChunkCodec.MAX_CHUNK_BYTES) {
             throw new IllegalArgumentException("quotaBytes must be >= " + RawChunkCodec.MAX_CHUNK_BYTES);
         }
         this.dir = dataDirectory.resolve(DIR);
         this.quotaBytes = quotaBytes;
+        this.usableSpace = usableSpace;
     }
 
     /** Opens the spool of {@code dataDirectory}: removes temp files and indexes the chunk files. Never throws. */
     public static RawSpool open(Path dataDirectory, long quotaBytes) {
-        RawSpool s = new RawSpool(dataDirectory, quotaBytes);
+        Path dir = dataDirectory.resolve(DIR);
+        return open(dataDirectory, quotaBytes, () -> {
+            try {
+                return Files.getFileStore(dir).getUsableSpace();
+            } catch (IOException e) {
+                return 0; // a folder that cannot be asked is not written to
+            }
+        });
+    }
+
+    /** As {@link #open(Path, long)}, with the file system's free bytes from {@code usableSpace} (tests). */
+    static RawSpool open(Path dataDirectory, long quotaBytes, java.util.function.LongSupplier usableSpace) {
+        RawSpool s = new RawSpool(dataDirectory, quotaBytes, usableSpace);
         try {
             Files.createDirectories(s.dir);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(s.dir)) {
@@ -167,6 +186,10 @@ public final class RawSpool implements RawChunks {
         if (bytes + payload.length > quotaBytes) {
             refused++;
             return Stored.QUOTA;
+        }
+        if (usableSpace.getAsLong() - payload.length < DISK_RESERVE_BYTES) {
+            refused++;
+            return Stored.DISK_LOW;
         }
         Key key = new Key(chunk.captureId(), chunk.chunk());
         try {

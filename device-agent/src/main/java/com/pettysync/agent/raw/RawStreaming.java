@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * the capture's state in the shadow's reported section:
  *
  * <pre>
- * {"state":{"reported":{"rawCaptureStatus":{"state":"capturing|stopped|off","reason":null|"until"|"shadow"|"quota"|"storage",
+ * {"state":{"reported":{"rawCaptureStatus":{"state":"capturing|stopped|off","reason":null|"until"|"shadow"|"quota"|"disk"|"storage",
  *                                           "captureId":N,"untilUnix":N,"chunks":N,"bytes":N}}}}
  * </pre>
  * published when the capture starts or stops (not per chunk) and again after each connect once a capture ever ran.

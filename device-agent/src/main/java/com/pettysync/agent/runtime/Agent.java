@@ -17,7 +17,6 @@ import com.pettysync.agent.uplink.PahoBrokerSession;
 import com.pettysync.agent.uplink.PemTls;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
-import com.pettysync.agent.raw.RawSpool;
 import com.pettysync.agent.raw.RawStreaming;
 import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.voice.EpisodeRecorder;
@@ -125,7 +124,7 @@ public final class Agent implements AutoCloseable {
             }
             this.windowS = new AtomicInteger(config.windowS());
             this.gnss = source instanceof GnssDutyCycle g ? g : null;
-            this.raw = RawStreaming.open(config.dataDirectory(), RawSpool.DEFAULT_QUOTA_BYTES, clock);
+            this.raw = RawStreaming.open(config.dataDirectory(), config.raw().quotaBytes(), clock);
             raw.attach(source);
             EventRecorder recorder = new EventRecorder(outbox, clock, this::wakeUplink);
             this.events = new EventWatch(recorder, clock);

@@ -132,6 +132,22 @@ class RawCapturerTest {
     }
 
     @Test
+    void aNearlyFullCardStopsTheCaptureBeforeTheOutboxCouldRunOutOfRoom() {
+        MutableClock clock = new MutableClock(Instant.ofEpochSecond(T0));
+        long[] free = {RawSpool.DISK_RESERVE_BYTES + 20_000};
+        RawSpool spool = RawSpool.open(dir, RawSpool.DEFAULT_QUOTA_BYTES, () -> free[0]);
+        RawCapturer c = new RawCapturer(spool, Runnable::run, clock);
+        c.request(new RawCapture(Set.of(RawSensor.PPG), T0 + 3600));
+        for (int s = 0; s < 60; s++) {
+            feed(c, T0 + s, 1);
+            free[0] = RawSpool.DISK_RESERVE_BYTES + 20_000 - spool.bytes(); // the card fills as the spool grows
+        }
+        assertEquals(RawCapturer.StopReason.DISK, c.state().stopReason());
+        assertEquals(3, spool.status().chunks(), "3 × 6,032 bytes fit above the reserve, the 4th does not");
+        assertEquals("disk", c.state().toJson().path("reason").asText());
+    }
+
+    @Test
     void theSpoolKeepsChunksAcrossARestartAndNeverReusesACaptureId() throws Exception {
         RawSpool spool = RawSpool.open(dir, RawSpool.DEFAULT_QUOTA_BYTES);
         long id = spool.newCaptureId(T0);
