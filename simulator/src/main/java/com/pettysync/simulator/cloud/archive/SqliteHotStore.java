@@ -240,8 +240,8 @@ public final class SqliteHotStore implements HotStore {
 
     @Override
     public synchronized Map<String, Long> telemetryDuplicates(LocalDate day) {
-        return counts("SELECT thing, count FROM duplicates_daily WHERE day = ? AND stream = 'TELEMETRY' AND ? >= 0",
-                day.toEpochDay(), 0);
+        return counts("SELECT thing, count FROM duplicates_daily WHERE day = ? AND day = ? AND stream = 'TELEMETRY'",
+                day.toEpochDay(), day.toEpochDay());
     }
 
     private Map<String, Long> counts(String sql, long a, long b) {
