@@ -82,13 +82,19 @@ public final class CloudDocumentCommands implements CommandContribution {
     @Command(name = "cost", mixinStandardHelpOptions = true,
             description = {"Print the monthly AWS IoT Core cost of a collar fleet by line item "
                     + "(us-east-1 list prices; see the cloud-contract README for sources and assumptions).",
-                "Collars are always connected, one session a day, one 182-byte frame per interval."})
+                "Collars are always connected, one session a day, one 182-byte frame per interval.",
+                "--tiers 10,1000,28000,1000000: the whole data path (IoT Core, validator function, hot store, "
+                        + "S3 archive with Glacier, voice) per fleet size instead."})
     static final class Cost implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--collars", required = true, paramLabel = "N", description = "Number of collars.")
+        @Option(names = "--collars", paramLabel = "N", description = "Number of collars.")
         long collars;
+
+        @Option(names = "--tiers", paramLabel = "N,N,…", split = ",",
+                description = "Fleet sizes: print the whole data path's monthly cost for each (PipelineCostModel).")
+        long[] tiers;
 
         @Option(names = "--interval-s", paramLabel = "S", defaultValue = "300",
                 description = "Telemetry interval in seconds, 60 … 3600 (default: ${DEFAULT-VALUE}).")
@@ -100,6 +106,17 @@ public final class CloudDocumentCommands implements CommandContribution {
 
         @Override
         public Integer call() {
+            if (tiers != null) {
+                for (long t : tiers) {
+                    if (t < 1 || t > 1_000_000_000L) {
+                        throw new BadInputException("--tiers must be 1 … 1000000000 each, got " + t);
+                    }
+                }
+                spec.commandLine().getOut().print(com.pettysync.contract.cost.PipelineCostModel.table(tiers,
+                        PriceTable.US_EAST_1, com.pettysync.contract.cost.PipelinePrices.US_EAST_1));
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
             if (collars < 1 || collars > 1_000_000_000L) {
                 throw new BadInputException("--collars must be 1 … 1000000000, got " + collars);
             }

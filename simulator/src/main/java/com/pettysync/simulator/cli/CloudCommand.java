@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code pettysync cloud}: runs the local AWS IoT Core until stopped (Ctrl-C), and {@code pettysync cloud issue}
  * writes a collar's credential bundle for it.
  */
-@Command(name = "cloud", mixinStandardHelpOptions = true, subcommands = CloudCommand.Issue.class,
+@Command(name = "cloud", mixinStandardHelpOptions = true, subcommands = {CloudCommand.Issue.class,
+        CloudArchiveCommand.class, CloudReportCommand.class, CloudDatasetCommand.class},
         description = {"Run a local stand-in for AWS IoT Core until stopped (Ctrl-C): MQTT 5 over TLS on loopback, "
                 + "collar certificates from a local CA, the collar IoT policy, named shadows, jobs, Basic Ingest, "
                 + "and every frame validated and stored in SQLite.",
@@ -79,8 +80,33 @@ public final class CloudCommand implements Callable<Integer> {
             description = "HTTPS port of the S3-compatible artifact store (OTA artifacts); 0 = a free one")
     int artifactStorePort;
 
+    @Option(names = "--archive-to", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "where the scheduled "
+            + "archive moves completed days (default: DIR/archive)")
+    String archiveTo;
+
+    @Option(names = "--archive-every", paramLabel = "DURATION", defaultValue = "1h", description = "run 'cloud "
+            + "archive' on this schedule while running, first after one period (90s, 10m, 1h; 0 = never; default "
+            + "${DEFAULT-VALUE})")
+    String archiveEvery;
+
+    @Option(names = "--replay-arrivals", description = "record each frame's arrival on the fleet's own time (the "
+            + "latest window end stored) instead of the clock: for a simulated fleet faster than real time, so the "
+            + "delivery report counts only real backlogs as late")
+    boolean replayArrivals;
+
+    @Option(names = "--archive-s3-endpoint", paramLabel = "URL",
+            description = "an S3-compatible server for an s3:// --archive-to (default: AWS)")
+    String archiveS3Endpoint;
+
     @Override
     public Integer call() throws Exception {
+        java.time.Duration archivePeriod;
+        try {
+            archivePeriod = archiveEvery.strip().equals("0") ? java.time.Duration.ZERO
+                    : com.pettysync.simulator.fleet.Fault.duration(archiveEvery);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--archive-every: " + e.getMessage());
+        }
         if (port < 0 || port > 65535) {
             throw new BadInputException("--port must be 0..65535, got " + port);
         }
@@ -98,16 +124,25 @@ public final class CloudCommand implements Callable<Integer> {
             throw new BadInputException("--artifact-store-port must be 0..65535, got " + artifactStorePort);
         }
         LocalIotCore cloud = LocalIotCore.builder().directory(dir).caDirectory(caDir).port(port).bindAddress(bind)
-                .registryAuthentication(registryAuthentication).controlPlanePort(controlPlanePort).artifactStorePort(artifactStorePort).build();
+                .registryAuthentication(registryAuthentication).controlPlanePort(controlPlanePort)
+                .artifactStorePort(artifactStorePort).build();
+        if (replayArrivals) {
+            cloud.sink().replayArrivals();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cloud-jobs-ticker");
             t.setDaemon(true);
             return t;
         });
+        ScheduledArchive archive = archivePeriod.isZero() ? null : new ScheduledArchive(dir.resolve("frames.db"),
+                archiveTo != null ? archiveTo : dir.resolve("archive").toString(), archiveS3Endpoint);
         Thread hook = new Thread(() -> {
             stopped.countDown();
             ticker.shutdownNow();
+            if (archive != null) {
+                archive.close();
+            }
             cloud.close();
         }, "cloud-shutdown");
         try {
@@ -121,6 +156,9 @@ public final class CloudCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(hook);
         ticker.scheduleAtFixedRate(cloud::advanceJobs, 1, 1, TimeUnit.SECONDS);
+        if (archive != null) {
+            archive.start(archivePeriod);
+        }
         out.println("Local AWS IoT Core running (Ctrl-C to stop)");
         out.println("  endpoint   mqtts://" + cloud.endpoint() + ":" + cloud.port() + "  (MQTT 5, TLS, client "
                 + "certificate required)");
@@ -132,6 +170,8 @@ public final class CloudCommand implements Callable<Integer> {
         out.println("  collars    pettysync cloud issue THING --out DIR" + (dir.toString().equals(DEFAULT_DIR) ? ""
                 : " --dir " + dir));
         out.println("  control    " + cloud.controlPlaneEndpoint() + "  (AWS IoT control plane, SigV4)");
+        out.println("  archive    " + (archive == null ? "off (--archive-every 0)" : archive.target() + " every "
+                + archiveEvery + "  (completed days; pettysync cloud archive runs it now)"));
         out.println("AWS SDK / CLI / boto3 against the control plane (a local stand-in's own key, not an AWS "
                 + "account's):");
         out.println("  export AWS_ACCESS_KEY_ID=" + cloud.controlPlaneCredentials().accessKeyId()
@@ -156,6 +196,9 @@ public final class CloudCommand implements Callable<Integer> {
         long dup = counts.stream().mapToLong(CollarCounts::duplicates).sum();
         long bad = counts.stream().mapToLong(CollarCounts::invalid).sum();
         ticker.shutdownNow();
+        if (archive != null) {
+            archive.close();
+        }
         cloud.close();
         out.println("Stopped: " + counts.size() + " collars, " + stored + " frames stored, " + dup + " duplicate, "
                 + bad + " invalid");

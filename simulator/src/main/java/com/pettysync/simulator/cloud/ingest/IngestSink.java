@@ -47,10 +47,16 @@ import org.tinylog.Logger;
  *           samples INTEGER, received_at INTEGER, frame BLOB)  PK (thing, capture_id, chunk)
  * rejects  (id INTEGER PK, thing TEXT, stream TEXT, received_at INTEGER, size INTEGER, path TEXT, rule TEXT)
  * duplicates(thing TEXT PK, count INTEGER)
+ * duplicates_daily(thing TEXT, day INTEGER, stream TEXT, count INTEGER)  PK (thing, day, stream)
+ * clips    (thing TEXT, clip_id INTEGER, t0_ms INTEGER, class INTEGER, conf_pct INTEGER, duration_ms INTEGER,
+ *           joined_at INTEGER, wav BLOB)  PK (thing, clip_id)
  * </pre>
  * {@code received_at} is epoch milliseconds of the injected clock: the arrival time, so a frame recovered from a
- * collar's card days later ({@link #atomically} around a bundle import) shows as a late arrival.
- * Thread-safe: one connection behind one lock.
+ * collar's card days later ({@link #atomically} around a bundle import) shows as a late arrival in the archive's
+ * delivery report. {@code duplicates_daily} counts dropped copies by the UTC day of the copy's own time ({@code day} =
+ * days since 1970-01-01), so a day's report shows them. When the last part of a PCM clip arrives, its parts are joined
+ * into one WAV ({@link ClipJoin}) in {@code clips} in the same call; the parts stay in {@code voice} (de-duplication
+ * keys) until the archive moves the day. Thread-safe: one connection behind one lock.
  */
 public final class IngestSink implements AutoCloseable {
     private final Connection db;
@@ -62,6 +68,7 @@ public final class IngestSink implements AutoCloseable {
     private final PreparedStatement insertRaw;
     private final PreparedStatement insertReject;
     private final PreparedStatement countDuplicate;
+    private final PreparedStatement countDailyDuplicate;
 
     private IngestSink(Path file, Connection db, Clock clock) throws SQLException {
         this.file = file;
@@ -85,6 +92,11 @@ public final class IngestSink implements AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS rejects(id INTEGER PRIMARY KEY, thing TEXT, stream TEXT,"
                     + " received_at INTEGER, size INTEGER, path TEXT, rule TEXT)");
             s.execute("CREATE TABLE IF NOT EXISTS duplicates(thing TEXT PRIMARY KEY, count INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS duplicates_daily(thing TEXT NOT NULL, day INTEGER NOT NULL,"
+                    + " stream TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(thing, day, stream)) WITHOUT ROWID");
+            s.execute("CREATE TABLE IF NOT EXISTS clips(thing TEXT NOT NULL, clip_id INTEGER NOT NULL,"
+                    + " t0_ms INTEGER NOT NULL, class INTEGER, conf_pct INTEGER, duration_ms INTEGER,"
+                    + " joined_at INTEGER, wav BLOB, PRIMARY KEY(thing, clip_id))");
         }
         insertTelemetry = db.prepareStatement(
                 "INSERT OR IGNORE INTO telemetry(thing, seq, t0, received_at, frame, json) VALUES (?,?,?,?,?,?)");
@@ -98,6 +110,8 @@ public final class IngestSink implements AutoCloseable {
                 "INSERT INTO rejects(thing, stream, received_at, size, path, rule) VALUES (?,?,?,?,?,?)");
         countDuplicate = db.prepareStatement("INSERT INTO duplicates(thing, count) VALUES (?, 1)"
                 + " ON CONFLICT(thing) DO UPDATE SET count = count + 1");
+        countDailyDuplicate = db.prepareStatement("INSERT INTO duplicates_daily(thing, day, stream, count)"
+                + " VALUES (?, ?, ?, 1) ON CONFLICT(thing, day, stream) DO UPDATE SET count = count + 1");
     }
 
     /** Opens (creating if needed) the sink database {@code file}. */
@@ -130,9 +144,22 @@ public final class IngestSink implements AutoCloseable {
         return file;
     }
 
+    private boolean replayArrivals;
+    private long frameTimeMillis;
+
+    /**
+     * From now on, records arrivals on the fleet's own time instead of the clock: {@code received_at} is the latest
+     * window end (t0 + dur) of any telemetry frame stored so far. For a simulated fleet that runs faster than real
+     * time ({@code pettysync cloud --replay-arrivals}), so a frame that the fleet delivered on time is not counted
+     * late by the delivery report while a backlog still is. Off by default: a real fleet is judged on the clock.
+     */
+    public synchronized void replayArrivals() {
+        replayArrivals = true;
+    }
+
     /** Validates, de-duplicates and stores one payload that {@code thing} sent on {@code stream}. */
     public synchronized Verdict accept(String thing, Stream stream, byte[] payload) {
-        long now = clock.millis();
+        long now = replayArrivals ? frameTimeMillis : clock.millis();
         try {
             return switch (stream) {
                 case TELEMETRY -> storeTelemetry(thing, payload, now);
@@ -152,13 +179,19 @@ public final class IngestSink implements AutoCloseable {
 
     private Verdict storeTelemetry(String thing, byte[] payload, long now) throws SQLException {
         TelemetrySummary s = TelemetryFrameCodec.decode(payload);
+        if (replayArrivals) {
+            frameTimeMillis = Math.max(frameTimeMillis, s.windowEnd() * 1000);
+            now = frameTimeMillis;
+        }
         insertTelemetry.setString(1, thing);
         insertTelemetry.setLong(2, s.seq());
         insertTelemetry.setLong(3, s.t0());
         insertTelemetry.setLong(4, now);
         insertTelemetry.setBytes(5, payload);
         insertTelemetry.setString(6, ContractJson.toJson(s));
-        return stored(thing, insertTelemetry.executeUpdate());
+        int rows = insertTelemetry.executeUpdate();
+        countDailyDuplicate(thing, rows, Stream.TELEMETRY, Math.floorDiv(s.t0(), 86_400L));
+        return stored(thing, rows);
     }
 
     private Verdict storeEvent(String thing, byte[] payload, long now) throws SQLException {
@@ -170,7 +203,9 @@ public final class IngestSink implements AutoCloseable {
         insertEvent.setLong(5, now);
         insertEvent.setBytes(6, payload);
         insertEvent.setString(7, ContractJson.toJson(e));
-        return stored(thing, insertEvent.executeUpdate());
+        int rows = insertEvent.executeUpdate();
+        countDailyDuplicate(thing, rows, Stream.EVENTS, Math.floorDiv(e.t(), 86_400L));
+        return stored(thing, rows);
     }
 
     private Verdict storeVoice(String thing, byte[] payload, long now) throws SQLException {
@@ -181,7 +216,62 @@ public final class IngestSink implements AutoCloseable {
         insertVoice.setLong(4, p.parts());
         insertVoice.setLong(5, now);
         insertVoice.setBytes(6, payload);
-        return stored(thing, insertVoice.executeUpdate());
+        int rows = insertVoice.executeUpdate();
+        countDailyDuplicate(thing, rows, Stream.VOICE, Math.floorDiv(p.t0Ms(), 86_400_000L));
+        if (rows == 1) {
+            joinWhenComplete(thing, p, now);
+        }
+        return stored(thing, rows);
+    }
+
+    private void countDailyDuplicate(String thing, int rows, Stream stream, long day) throws SQLException {
+        if (rows == 0) {
+            countDailyDuplicate.setString(1, thing);
+            countDailyDuplicate.setLong(2, day);
+            countDailyDuplicate.setString(3, stream.name());
+            countDailyDuplicate.executeUpdate();
+        }
+    }
+
+    /** Joins clip {@code p.clipId()} into {@code clips} once all its parts are stored (PCM only; see ClipJoin). */
+    private void joinWhenComplete(String thing, VoiceClipPart p, long now) throws SQLException {
+        List<VoiceClipPart> parts = new ArrayList<>();
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT frame FROM voice WHERE thing = ? AND clip_id = ? ORDER BY part")) {
+            q.setString(1, thing);
+            q.setLong(2, p.clipId());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    parts.add(VoiceClipPartCodec.decode(r.getBytes(1)));
+                }
+            }
+        }
+        if (parts.size() < p.parts()) {
+            return;
+        }
+        Optional<JoinedClip> clip;
+        try {
+            clip = ClipJoin.join(parts);
+        } catch (IllegalArgumentException inconsistent) {
+            Logger.warn("ingest: clip {} of {} not joined: {}", p.clipId(), thing, inconsistent.getMessage());
+            return;
+        }
+        if (clip.isEmpty()) {
+            return;
+        }
+        JoinedClip c = clip.get();
+        try (PreparedStatement ins = db.prepareStatement("INSERT OR IGNORE INTO clips(thing, clip_id, t0_ms, class,"
+                + " conf_pct, duration_ms, joined_at, wav) VALUES (?,?,?,?,?,?,?,?)")) {
+            ins.setString(1, thing);
+            ins.setLong(2, c.clipId());
+            ins.setLong(3, c.t0Ms());
+            ins.setInt(4, c.vocalClass());
+            ins.setInt(5, c.confPct());
+            ins.setInt(6, c.durationMs());
+            ins.setLong(7, now);
+            ins.setBytes(8, c.wav());
+            ins.executeUpdate();
+        }
     }
 
     private Verdict storeRaw(String thing, byte[] payload, long now) throws SQLException {

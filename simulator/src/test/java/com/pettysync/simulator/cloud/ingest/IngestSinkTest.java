@@ -60,6 +60,25 @@ class IngestSinkTest {
         }
     }
 
+    @Test
+    void replayedArrivalsFollowTheFleetsWindowsNotTheClock() throws Exception {
+        try (IngestSink sink = IngestSink.open(dir.resolve("frames.db"), clock)) {
+            sink.replayArrivals();
+            sink.accept("c1", Stream.TELEMETRY, telemetry(10)); // window ends at 1767225600 + 3300
+            sink.accept("c1", Stream.TELEMETRY, telemetry(4)); // a backlog frame arrives after it
+            sink.accept("c1", Stream.EVENTS, EventFrameCodec.encode(new EventFrame(1, 1767225600L,
+                    EventType.LOW_BATTERY, List.of(9L))));
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("frames.db"));
+                java.sql.ResultSet r = c.createStatement().executeQuery(
+                        "SELECT received_at FROM telemetry ORDER BY seq")) {
+            r.next();
+            assertEquals((1767225600L + 3300) * 1000, r.getLong(1), "seq 4 arrived when the fleet was at 00:55");
+            r.next();
+            assertEquals((1767225600L + 3300) * 1000, r.getLong(1), "seq 10: its own window end, not the clock");
+        }
+    }
+
     private static byte[] telemetry(long seq) {
         return TelemetryFrameCodec.encode(TelemetrySummary.of(seq, 1767225600L + seq * 300, 300));
     }
