@@ -38,6 +38,7 @@ final class MotionRateTracker {
     static final double PEAK_RATIO = 0.6;
     static final double MIN_CONCENTRATION = 0.05;
     static final int CLEAR_BPM = 5;
+    static final double THIRD_RATIO = 0.05;
 
     private final double fs;
 
@@ -54,6 +55,7 @@ final class MotionRateTracker {
         double[][] score = new double[frames][states];
         boolean[][] masked = new boolean[frames][states];
         boolean[][] ownPeak = new boolean[frames][states];
+        boolean[][] thirdHarmonic = new boolean[frames][states];
         double binHz = fs / NFFT;
         for (int f = 0; f < frames; f++) {
             int from = f * HOP;
@@ -104,6 +106,11 @@ final class MotionRateTracker {
                 double octave = k2 < p.length && !maskBin[k2] ? 0.5 * peakPower(p, k2) : 0;
                 double v = own + octave;
                 ownPeak[f][s] = own >= octave; // a fundamental outweighs its own second harmonic
+                // power at 1.5 b is the third harmonic of a pulse at b / 2 (a fundamental at b has none there):
+                // then b may be the second harmonic of a pulse hidden under the motion
+                int k3 = (int) Math.round(1.5 * hz / binHz);
+                int kh = (int) Math.round(0.5 * hz / binHz);
+                thirdHarmonic[f][s] = k3 < p.length && !maskBin[k3] && maskBin[kh] && peakPower(p, k3) > THIRD_RATIO * own;
                 score[f][s] = total > 0 ? v / total : 0;
             }
         }
@@ -133,7 +140,7 @@ final class MotionRateTracker {
                     break;
                 }
             }
-            boolean ok = peak && !octaveHidden && ownPeak[f][s] && best > 0 && score[f][s] >= PEAK_RATIO * best
+            boolean ok = peak && ownPeak[f][s] && !thirdHarmonic[f][s] && best > 0 && score[f][s] >= PEAK_RATIO * best
                     && score[f][s] >= MIN_CONCENTRATION;
             bpm[f] = ok ? refine(score[f], s) + MIN_BPM : Double.NaN;
             raw[f] = refine(score[f], s) + MIN_BPM;

@@ -16,17 +16,30 @@ import java.util.List;
  * <pre>
  * {"name":"pettysync-vocalization","version":1,"classes":["bark","growl","whine","howl","other"],
  *  "input":[1,98,40,1],"output":[1,5],"sample_rate":16000,"win":400,"hop":160,"n_fft":512,"n_mels":40,
- *  "fmin":50.0,"fmax":8000.0,"log_offset":1e-06}
+ *  "fmin":50.0,"fmax":8000.0,"log_offset":1e-06,"min_probability":0.8}
  * </pre>
+ *
+ * <p>{@code min_probability} (optional, default {@link #DEFAULT_MIN_PROBABILITY}) is the model's reject threshold,
+ * calibrated in training on held-out non-dog recordings: a window is a dog vocalisation only when its top class is
+ * one with at least this probability. It travels with the model because it belongs to its calibration.
  */
 public record ModelMetadata(String name, int version, List<String> classes, List<Integer> input,
         List<Integer> output, int sampleRate, int win, int hop, int nFft, int nMels, double fmin, double fmax,
-        double logOffset) {
+        double logOffset, double minProbability) {
+    /** Reject threshold of a model whose metadata does not state one. */
+    public static final double DEFAULT_MIN_PROBABILITY = 0.5;
 
     public ModelMetadata {
         classes = List.copyOf(classes);
         input = List.copyOf(input);
         output = List.copyOf(output);
+    }
+
+    /** Metadata without a reject threshold of its own ({@link #DEFAULT_MIN_PROBABILITY}). */
+    public ModelMetadata(String name, int version, List<String> classes, List<Integer> input, List<Integer> output,
+            int sampleRate, int win, int hop, int nFft, int nMels, double fmin, double fmax, double logOffset) {
+        this(name, version, classes, input, output, sampleRate, win, hop, nFft, nMels, fmin, fmax, logOffset,
+                DEFAULT_MIN_PROBABILITY);
     }
 
     /** Reads the metadata from a TFLite flatbuffer, checking every offset against the buffer's bounds. */
@@ -68,7 +81,8 @@ public record ModelMetadata(String name, int version, List<String> classes, List
             return new ModelMetadata(text(n, "name"), n.required("version").asInt(), strings(n, "classes"),
                     ints(n, "input"), ints(n, "output"), n.required("sample_rate").asInt(), n.required("win").asInt(),
                     n.required("hop").asInt(), n.required("n_fft").asInt(), n.required("n_mels").asInt(),
-                    n.required("fmin").asDouble(), n.required("fmax").asDouble(), n.required("log_offset").asDouble());
+                    n.required("fmin").asDouble(), n.required("fmax").asDouble(), n.required("log_offset").asDouble(),
+                    n.has("min_probability") ? n.get("min_probability").asDouble(Double.NaN) : DEFAULT_MIN_PROBABILITY);
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new ModelRejectedException("model metadata is not the expected JSON: " + e.getMessage());
         }
@@ -76,6 +90,9 @@ public record ModelMetadata(String name, int version, List<String> classes, List
 
     /** Throws unless this model was trained for exactly the front end and classes this code produces. */
     void requireCompatible() throws ModelRejectedException {
+        if (!(minProbability > 0 && minProbability <= 1)) {
+            throw new ModelRejectedException("model's min_probability " + minProbability + " is not in (0, 1]");
+        }
         if (!classes.equals(VocalClass.LABELS)) {
             throw new ModelRejectedException("model classes " + classes + " differ from " + VocalClass.LABELS);
         }
