@@ -39,6 +39,9 @@ public final class HeartRateEstimator {
     private static final int MIN_MOTION_FRAMES = 1;
     /** Largest relative distance of a moving segment's rate from the median of the window's moving segments. */
     private static final double MOTION_AGREEMENT = 0.08;
+    /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
+    private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
+    private static final double MOTION_CLEARANCE = 0.06;
     private final MotionRateTracker tracker = new MotionRateTracker(SAMPLE_RATE_HZ);
 
     /** Estimate from IR counts (red is not needed for rate; pass the IR channel) and optional accelerometer. */
@@ -95,6 +98,10 @@ public final class HeartRateEstimator {
             }
             if (motion[k] > MIN_MOTION_MG) {
                 motionRates[k] = motionRate(track, start); // NaN: no trustworthy rate in this segment
+                if (Double.isNaN(motionRates[k])) {
+                    motionRates[k] = beatRateAwayFromMotion(Arrays.copyOfRange(clean, start, start + SEGMENT),
+                            motionHz(track, start));
+                }
                 continue;
             }
             Segment s = beats(Arrays.copyOfRange(clean, start, start + SEGMENT));
@@ -166,6 +173,44 @@ public final class HeartRateEstimator {
         }
         Arrays.sort(v, 0, n);
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and at least
+     * {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual of
+     * the artefact would lock it): this keeps the rate where the artefact was linear enough for the canceller,
+     * even when the pulse sits close to the cadence. NaN otherwise.
+     */
+    private static double beatRateAwayFromMotion(double[] seg, double motionHz) {
+        Segment s = beats(seg);
+        if (s == null || s.periodicity < MIN_BEAT_PERIODICITY_MOVING || motionHz <= 0) {
+            return Double.NaN;
+        }
+        double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
+        double half = motionHz * 30; // half the motion frequency, in bpm
+        for (int h = 1; h <= 16; h++) {
+            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm) {
+                return Double.NaN;
+            }
+        }
+        return bpm;
+    }
+
+    /** Median main motion frequency (Hz) of the tracker's frames centred in the segment at {@code start}. */
+    private static double motionHz(MotionRateTracker.Track track, int start) {
+        double[] v = new double[track.bpm().length];
+        int n = 0;
+        for (int f = 0; f < v.length; f++) {
+            int centre = track.frameStart()[f] + MotionRateTracker.FRAME / 2;
+            if (centre >= start && centre < start + SEGMENT) {
+                v[n++] = track.motionHz()[f];
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Arrays.sort(v, 0, n);
+        return v[n / 2];
     }
 
     /** The segment's mean spectral concentration, scaled to the 0 … 1 of the beat path's periodicity. */

@@ -37,7 +37,7 @@ final class MotionRateTracker {
     static final double STEP_COST = 0.08;
     static final double PEAK_RATIO = 0.6;
     static final double MIN_CONCENTRATION = 0.05;
-    static final int CLEAR_BPM = 5;
+    static final int CLEAR_BPM = 10;
     static final double THIRD_RATIO = 0.05;
 
     private final double fs;
@@ -47,7 +47,8 @@ final class MotionRateTracker {
     }
 
     /** Per frame: rate in bpm, or NaN where it cannot be trusted; and its concentration (0 … 1). */
-    record Track(int[] frameStart, double[] bpm, double[] concentration, double[] rawBpm, double[] ratio, boolean[] hidden) {}
+    record Track(int[] frameStart, double[] bpm, double[] concentration, double[] rawBpm, double[] ratio, boolean[] hidden,
+            double[] motionHz) {}
 
     Track track(double[] ppg, double[][] acc) {
         int frames = ppg.length < FRAME ? 0 : 1 + (ppg.length - FRAME) / HOP;
@@ -56,6 +57,7 @@ final class MotionRateTracker {
         boolean[][] masked = new boolean[frames][states];
         boolean[][] ownPeak = new boolean[frames][states];
         boolean[][] thirdHarmonic = new boolean[frames][states];
+        double[] motionHz = new double[frames];
         double binHz = fs / NFFT;
         for (int f = 0; f < frames; f++) {
             int from = f * HOP;
@@ -80,10 +82,11 @@ final class MotionRateTracker {
                     }
                 }
                 int widen = (int) Math.ceil(MASK_HZ / binHz);
+                motionHz[f] = max > 0 ? peak * binHz : 0;
                 if (max > 0) {
-                    for (int k = lo; k <= hi; k++) {
-                        if (a[k] > ACCEL_MASK * max) {
-                            mark(maskBin, k, widen);
+                    for (int k = Math.max(1, lo); k <= hi; k++) {
+                        if (a[k] > ACCEL_MASK * max && a[k] >= a[k - 1] && a[k] >= a[k + 1]) {
+                            mark(maskBin, k, widen); // every spectral peak of the motion, not its skirts
                         }
                     }
                     for (int h = 1; h <= 8; h++) {
@@ -147,7 +150,7 @@ final class MotionRateTracker {
             ratio[f] = best > 0 ? score[f][s] / best : 0;
             hidden[f] = !peak || octaveHidden || !ownPeak[f][s];
         }
-        return new Track(starts, bpm, conc, raw, ratio, hidden);
+        return new Track(starts, bpm, conc, raw, ratio, hidden, motionHz);
     }
 
     private static void mark(boolean[] mask, int k, int widen) {

@@ -16,7 +16,7 @@ import java.util.List;
  * is the one with the highest summed probability over its windows.
  *
  * <p>Reject path: the threshold is the higher of {@link Config#minProbability()} and the model's own calibrated
- * {@link ModelMetadata#minProbability()}. A window that is not confidently a dog vocalisation (top class
+ * threshold for the window's top class ({@link ModelMetadata#minProbability(VocalClass)}). A window that is not confidently a dog vocalisation (top class
  * "other", or a vocal class below the threshold — counted in {@link Stats#rejected()}) is not vocal, so a sound
  * that never makes a confident window produces no episode: no event, no clip and no count downstream.
  *
@@ -161,9 +161,12 @@ public final class VocalizationPipeline {
                 top = c;
             }
         }
-        double threshold = Math.max(config.minProbability(), classifier.metadata().minProbability());
-        boolean vocal = top != VocalClass.OTHER.ordinal() && p[top] >= threshold;
-        if (top != VocalClass.OTHER.ordinal() && !vocal) {
+        boolean dogClass = top != VocalClass.OTHER.ordinal();
+        double threshold = dogClass
+                ? Math.max(config.minProbability(), classifier.metadata().minProbability(VocalClass.values()[top]))
+                : 1;
+        boolean vocal = dogClass && p[top] >= threshold;
+        if (dogClass && !vocal) {
             rejected++;
         }
         if (!vocal) {
