@@ -28,7 +28,7 @@ import com.pettysync.ml.dsp.Fft;
 final class MotionRateTracker {
     static final int FRAME = 800;
     static final int HOP = 200;
-    static final int NFFT = 4096;
+    static final int NFFT = 2048;
     static final int MIN_BPM = 40;
     static final int MAX_BPM = 240;
     static final double ACCEL_MASK = 0.03;
