@@ -29,12 +29,20 @@ import java.util.Optional;
 public final class HeartRateEstimator {
     public static final double SAMPLE_RATE_HZ = 100.0;
     public static final int SEGMENT = 800;
-    public static final double MAX_MOTION_MG = 700.0;
+    public static final double MAX_MOTION_MG = 4000.0;
     public static final double MIN_MOTION_MG = 40.0;
     public static final int MIN_BEATS = 5;
     private static final double LOW_HZ = 0.5;
     private static final double HIGH_HZ = 4.5;
-    private static final int[] LAGS = {-10, -5, 0, 5, 10};
+    private static final int[] LAGS = {-30, -25, -20, -15, -10, -5, 0, 5, 10, 15, 20, 25, 30};
+    /** Trustworthy tracker frames a moving segment needs (of the four centred in it). */
+    private static final int MIN_MOTION_FRAMES = 1;
+    /** Largest relative distance of a moving segment's rate from the median of the window's moving segments. */
+    private static final double MOTION_AGREEMENT = 0.08;
+    /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
+    private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
+    private static final double MOTION_CLEARANCE = 0.06;
+    private final MotionRateTracker tracker = new MotionRateTracker(SAMPLE_RATE_HZ);
 
     /** Estimate from IR counts (red is not needed for rate; pass the IR channel) and optional accelerometer. */
     public Optional<HeartRateSummary> window(double[] ir, AccelTrace accel) {
@@ -54,27 +62,49 @@ public final class HeartRateEstimator {
                 Biquad.bandPass(accel.y(), LOW_HZ, HIGH_HZ, SAMPLE_RATE_HZ),
                 Biquad.bandPass(accel.z(), LOW_HZ, HIGH_HZ, SAMPLE_RATE_HZ)};
         }
+        int segments = ppg.length / SEGMENT;
+        double[] motion = new double[segments];
+        double[] clean = ppg.clone();
+        boolean moving = false;
+        if (acc != null) {
+            for (int k = 0; k < segments; k++) {
+                int start = k * SEGMENT;
+                double[][] a = {Arrays.copyOfRange(acc[0], start, start + SEGMENT),
+                    Arrays.copyOfRange(acc[1], start, start + SEGMENT),
+                    Arrays.copyOfRange(acc[2], start, start + SEGMENT)};
+                motion[k] = rms(a);
+                if (motion[k] > MIN_MOTION_MG) {
+                    moving = true;
+                    double[] seg = Arrays.copyOfRange(ppg, start, start + SEGMENT);
+                    cancelMotion(seg, a); // at rest the fit would only project sensor noise into the pulse
+                    System.arraycopy(seg, 0, clean, start, SEGMENT);
+                }
+            }
+        }
+        MotionRateTracker.Track track = moving ? tracker.track(clean, acc) : null;
         List<Double> intervals = new ArrayList<>();
         List<Double> segmentBpm = new ArrayList<>();
         double rmssdSum = 0;
         int rmssdCount = 0;
         double covered = 0;
         double periodicitySum = 0;
-        for (int start = 0; start + SEGMENT <= ppg.length; start += SEGMENT) {
-            double[] seg = Arrays.copyOfRange(ppg, start, start + SEGMENT);
-            if (acc != null) {
-                double[][] a = {Arrays.copyOfRange(acc[0], start, start + SEGMENT),
-                    Arrays.copyOfRange(acc[1], start, start + SEGMENT),
-                    Arrays.copyOfRange(acc[2], start, start + SEGMENT)};
-                double motion = rms(a);
-                if (motion > MAX_MOTION_MG) {
-                    continue;
-                }
-                if (motion > MIN_MOTION_MG) {
-                    cancelMotion(seg, a); // at rest the fit would only project sensor noise into the pulse
-                }
+        double motionBeats = 0;
+        double[] motionRates = new double[segments];
+        Arrays.fill(motionRates, Double.NaN);
+        for (int k = 0; k < segments; k++) {
+            int start = k * SEGMENT;
+            if (motion[k] > MAX_MOTION_MG) {
+                continue;
             }
-            Segment s = beats(seg);
+            if (motion[k] > MIN_MOTION_MG) {
+                motionRates[k] = motionRate(track, start); // NaN: no trustworthy rate in this segment
+                if (Double.isNaN(motionRates[k])) {
+                    motionRates[k] = beatRateAwayFromMotion(Arrays.copyOfRange(clean, start, start + SEGMENT),
+                            motionHz(track, start));
+                }
+                continue;
+            }
+            Segment s = beats(Arrays.copyOfRange(clean, start, start + SEGMENT));
             if (s == null) {
                 continue;
             }
@@ -92,11 +122,28 @@ public final class HeartRateEstimator {
             segmentBpm.add(60_000.0 / (sum / s.intervals.length));
             periodicitySum += s.periodicity * sum;
         }
-        if (intervals.size() < MIN_BEATS) {
+        // moving segments: only rates that agree with the window's other moving segments (within
+        // MOTION_AGREEMENT of their median) and only when at least two do — nothing rather than a wrong rate
+        double[] valid = Arrays.stream(motionRates).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (valid.length >= 2) {
+            double median = valid.length % 2 == 1 ? valid[valid.length / 2]
+                    : (valid[valid.length / 2 - 1] + valid[valid.length / 2]) / 2;
+            for (int k = 0; k < segments; k++) {
+                double bpm = motionRates[k];
+                if (Double.isNaN(bpm) || Math.abs(bpm - median) > MOTION_AGREEMENT * median) {
+                    continue;
+                }
+                double ms = SEGMENT * 1000.0 / SAMPLE_RATE_HZ;
+                motionBeats += bpm * ms / 60_000.0;
+                covered += ms;
+                segmentBpm.add(bpm);
+                periodicitySum += motionPeriodicity(track, k * SEGMENT) * ms;
+            }
+        }
+        if (intervals.size() + motionBeats < MIN_BEATS) {
             return Optional.empty();
         }
-        double mean = intervals.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        int meanBpm = clamp((int) Math.round(60_000.0 / mean), 20, 400);
+        int meanBpm = clamp((int) Math.round(60_000.0 * (intervals.size() + motionBeats) / covered), 20, 400);
         int minBpm = Math.min(meanBpm, clamp((int) Math.floor(segmentBpm.stream().mapToDouble(d -> d).min()
                 .orElseThrow()), 20, 400));
         int maxBpm = Math.max(meanBpm, clamp((int) Math.ceil(segmentBpm.stream().mapToDouble(d -> d).max()
@@ -104,7 +151,80 @@ public final class HeartRateEstimator {
         int rmssd = rmssdCount == 0 ? 0 : clamp((int) Math.round(Math.sqrt(rmssdSum / rmssdCount)), 0, 2000);
         double coverage = Math.min(1.0, covered / (ppg.length * 10.0));
         int quality = clamp((int) Math.round(100 * coverage * (periodicitySum / covered)), 0, 100);
-        return Optional.of(new HeartRateSummary(meanBpm, minBpm, maxBpm, rmssd, quality, intervals.size()));
+        return Optional.of(new HeartRateSummary(meanBpm, minBpm, maxBpm, rmssd, quality,
+                intervals.size() + (int) Math.round(motionBeats)));
+    }
+
+    /**
+     * Median of the tracker's trustworthy frames centred in the segment at {@code start}; NaN unless at least
+     * {@link #MIN_MOTION_FRAMES} of them are.
+     */
+    private static double motionRate(MotionRateTracker.Track track, int start) {
+        double[] v = new double[track.bpm().length];
+        int n = 0;
+        for (int f = 0; f < track.bpm().length; f++) {
+            int centre = track.frameStart()[f] + MotionRateTracker.FRAME / 2;
+            if (centre >= start && centre < start + SEGMENT && !Double.isNaN(track.bpm()[f])) {
+                v[n++] = track.bpm()[f];
+            }
+        }
+        if (n < MIN_MOTION_FRAMES) {
+            return Double.NaN;
+        }
+        Arrays.sort(v, 0, n);
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and at least
+     * {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual of
+     * the artefact would lock it): this keeps the rate where the artefact was linear enough for the canceller,
+     * even when the pulse sits close to the cadence. NaN otherwise.
+     */
+    private static double beatRateAwayFromMotion(double[] seg, double motionHz) {
+        Segment s = beats(seg);
+        if (s == null || s.periodicity < MIN_BEAT_PERIODICITY_MOVING || motionHz <= 0) {
+            return Double.NaN;
+        }
+        double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
+        double half = motionHz * 30; // half the motion frequency, in bpm
+        for (int h = 1; h <= 16; h++) {
+            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm) {
+                return Double.NaN;
+            }
+        }
+        return bpm;
+    }
+
+    /** Median main motion frequency (Hz) of the tracker's frames centred in the segment at {@code start}. */
+    private static double motionHz(MotionRateTracker.Track track, int start) {
+        double[] v = new double[track.bpm().length];
+        int n = 0;
+        for (int f = 0; f < v.length; f++) {
+            int centre = track.frameStart()[f] + MotionRateTracker.FRAME / 2;
+            if (centre >= start && centre < start + SEGMENT) {
+                v[n++] = track.motionHz()[f];
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Arrays.sort(v, 0, n);
+        return v[n / 2];
+    }
+
+    /** The segment's mean spectral concentration, scaled to the 0 … 1 of the beat path's periodicity. */
+    private static double motionPeriodicity(MotionRateTracker.Track track, int start) {
+        double sum = 0;
+        int n = 0;
+        for (int f = 0; f < track.bpm().length; f++) {
+            int centre = track.frameStart()[f] + MotionRateTracker.FRAME / 2;
+            if (centre >= start && centre < start + SEGMENT && !Double.isNaN(track.bpm()[f])) {
+                sum += track.concentration()[f];
+                n++;
+            }
+        }
+        return n == 0 ? 0 : Math.min(1, sum / n / 0.4);
     }
 
     /** Convenience: no accelerometer. */

@@ -16,17 +16,56 @@ import java.util.List;
  * <pre>
  * {"name":"pettysync-vocalization","version":1,"classes":["bark","growl","whine","howl","other"],
  *  "input":[1,98,40,1],"output":[1,5],"sample_rate":16000,"win":400,"hop":160,"n_fft":512,"n_mels":40,
- *  "fmin":50.0,"fmax":8000.0,"log_offset":1e-06}
+ *  "fmin":50.0,"fmax":8000.0,"log_offset":1e-06,"min_probability":[0.62,0.97,0.91,0.95]}
  * </pre>
+ *
+ * <p>{@code min_probability} (optional, default {@link #DEFAULT_MIN_PROBABILITY} for every class; one number for
+ * all four or one per dog class in {@link VocalClass} order) is the model's reject threshold, calibrated in training
+ * on held-out non-dog recordings: a window is a dog vocalisation only when its top class is one with at least its
+ * class's probability. It travels with the model because it belongs to the model's calibration.
  */
 public record ModelMetadata(String name, int version, List<String> classes, List<Integer> input,
         List<Integer> output, int sampleRate, int win, int hop, int nFft, int nMels, double fmin, double fmax,
-        double logOffset) {
+        double logOffset, List<Double> minProbability) {
+    /** Reject threshold of a model whose metadata does not state one. */
+    public static final double DEFAULT_MIN_PROBABILITY = 0.5;
 
     public ModelMetadata {
         classes = List.copyOf(classes);
         input = List.copyOf(input);
         output = List.copyOf(output);
+        minProbability = List.copyOf(minProbability);
+    }
+
+    /** Metadata without a reject threshold of its own ({@link #DEFAULT_MIN_PROBABILITY}). */
+    public ModelMetadata(String name, int version, List<String> classes, List<Integer> input, List<Integer> output,
+            int sampleRate, int win, int hop, int nFft, int nMels, double fmin, double fmax, double logOffset) {
+        this(name, version, classes, input, output, sampleRate, win, hop, nFft, nMels, fmin, fmax, logOffset,
+                thresholds(DEFAULT_MIN_PROBABILITY));
+    }
+
+    /** The reject threshold of a dog class ({@link VocalClass#OTHER} has none: it is never an episode). */
+    public double minProbability(VocalClass c) {
+        if (c == VocalClass.OTHER) {
+            throw new IllegalArgumentException("\"other\" has no reject threshold");
+        }
+        return minProbability.get(c.ordinal());
+    }
+
+    private static List<Double> thresholds(double all) {
+        return List.of(all, all, all, all);
+    }
+
+    private static List<Double> thresholds(JsonNode n) {
+        if (n == null) {
+            return thresholds(DEFAULT_MIN_PROBABILITY);
+        }
+        if (n.isNumber()) {
+            return thresholds(n.asDouble());
+        }
+        List<Double> out = new ArrayList<>();
+        n.forEach(e -> out.add(e.isNumber() ? e.asDouble() : Double.NaN));
+        return out;
     }
 
     /** Reads the metadata from a TFLite flatbuffer, checking every offset against the buffer's bounds. */
@@ -68,7 +107,8 @@ public record ModelMetadata(String name, int version, List<String> classes, List
             return new ModelMetadata(text(n, "name"), n.required("version").asInt(), strings(n, "classes"),
                     ints(n, "input"), ints(n, "output"), n.required("sample_rate").asInt(), n.required("win").asInt(),
                     n.required("hop").asInt(), n.required("n_fft").asInt(), n.required("n_mels").asInt(),
-                    n.required("fmin").asDouble(), n.required("fmax").asDouble(), n.required("log_offset").asDouble());
+                    n.required("fmin").asDouble(), n.required("fmax").asDouble(), n.required("log_offset").asDouble(),
+                    thresholds(n.get("min_probability")));
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new ModelRejectedException("model metadata is not the expected JSON: " + e.getMessage());
         }
@@ -76,6 +116,11 @@ public record ModelMetadata(String name, int version, List<String> classes, List
 
     /** Throws unless this model was trained for exactly the front end and classes this code produces. */
     void requireCompatible() throws ModelRejectedException {
+        if (minProbability.size() != VocalClass.OTHER.ordinal()
+                || !minProbability.stream().allMatch(t -> t > 0 && t <= 1)) {
+            throw new ModelRejectedException("model's min_probability " + minProbability
+                    + " is not one threshold in (0, 1] per dog class");
+        }
         if (!classes.equals(VocalClass.LABELS)) {
             throw new ModelRejectedException("model classes " + classes + " differ from " + VocalClass.LABELS);
         }

@@ -11,9 +11,14 @@ import java.util.List;
  * <p>Feed 16 kHz mono 16-bit audio in chunks of any size with {@link #feed}; each call returns the episodes that
  * ended in it; {@link #flush} ends the stream. Every 0.5 s (once 1 s of audio is in) there is one window slot:
  * if the gate was closed for the whole second the slot is counted as gated and nothing is computed, otherwise
- * the window is classified. A window whose top class is a vocalisation with probability ≥
- * {@link Config#minProbability()} is vocal; consecutive vocal windows form one episode, which ends at the first
- * non-vocal slot. The episode's class is the one with the highest summed probability over its windows.
+ * the window is classified. A window whose top class is a vocalisation with probability ≥ the reject threshold
+ * is vocal; consecutive vocal windows form one episode, which ends at the first non-vocal slot. The episode's class
+ * is the one with the highest summed probability over its windows.
+ *
+ * <p>Reject path: the threshold is the higher of {@link Config#minProbability()} and the model's own calibrated
+ * threshold for the window's top class ({@link ModelMetadata#minProbability(VocalClass)}). A window that is not confidently a dog vocalisation (top class
+ * "other", or a vocal class below the threshold — counted in {@link Stats#rejected()}) is not vocal, so a sound
+ * that never makes a confident window produces no episode: no event, no clip and no count downstream.
  *
  * <p>Clip: from {@link Config#preRollMs()} before the episode's first gate-open hop, capped at
  * {@link Config#maxClipMs()}.
@@ -49,7 +54,10 @@ public final class VocalizationPipeline {
     }
 
     /** Counters since the pipeline was made. */
-    public record Stats(long windows, long gated, long classified, long episodes) {}
+    /**
+     * @param rejected classified windows whose top class was a dog vocalisation below the reject threshold
+     */
+    public record Stats(long windows, long gated, long classified, long rejected, long episodes) {}
 
     private final VocalizationClassifier classifier;
     private final Config config;
@@ -68,6 +76,7 @@ public final class VocalizationPipeline {
     private long windows;
     private long gated;
     private long classified;
+    private long rejected;
     private long episodeCount;
 
     // the open episode, if any
@@ -123,7 +132,7 @@ public final class VocalizationPipeline {
     }
 
     public Stats stats() {
-        return new Stats(windows, gated, classified, episodeCount);
+        return new Stats(windows, gated, classified, rejected, episodeCount);
     }
 
     private void slot(List<VocalEpisode> done) {
@@ -164,7 +173,14 @@ public final class VocalizationPipeline {
                 top = c;
             }
         }
-        boolean vocal = top != VocalClass.OTHER.ordinal() && p[top] >= config.minProbability();
+        boolean dogClass = top != VocalClass.OTHER.ordinal();
+        double threshold = dogClass
+                ? Math.max(config.minProbability(), classifier.metadata().minProbability(VocalClass.values()[top]))
+                : 1;
+        boolean vocal = dogClass && p[top] >= threshold;
+        if (dogClass && !vocal) {
+            rejected++;
+        }
         if (!vocal) {
             closeEpisode(done);
             return;

@@ -107,6 +107,32 @@ class VocalizationModelTest {
     }
 
     @Test
+    void theBundledModelCarriesItsCalibratedRejectThreshold() throws Exception {
+        try (VocalizationModel m = VocalizationModel.bundled()) {
+            for (VocalClass c : List.of(VocalClass.BARK, VocalClass.GROWL, VocalClass.WHINE, VocalClass.HOWL)) {
+                assertTrue(m.metadata().minProbability(c) >= 0.5 && m.metadata().minProbability(c) < 1,
+                        "min_probability " + m.metadata().minProbability());
+            }
+        }
+        byte[] impossible = withMinProbability(resource(VocalizationModel.BUNDLED), "1.50");
+        assertTrue(assertThrows(ModelRejectedException.class, () -> VocalizationModel.load(impossible))
+                .getMessage().contains("min_probability"));
+    }
+
+    /** The model with every threshold in its metadata's min_probability set to {@code value} ("1.00"). */
+    static byte[] withMinProbability(byte[] model, String value) {
+        String text = new String(model, StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"min_probability\":\\[([0-9.,]+)]").matcher(text);
+        assertTrue(m.find(), "metadata has min_probability");
+        String[] old = m.group(1).split(",");
+        StringBuilder list = new StringBuilder();
+        for (String t : old) {
+            list.append(list.isEmpty() ? "" : ",").append((value + "0000").substring(0, t.length()));
+        }
+        return replaceOnce(model, m.group(), "\"min_probability\":[" + list + "]");
+    }
+
+    @Test
     void refusesAModelWhoseTensorsDisagreeWithItsMetadata() throws Exception {
         // the metadata claims 98 x 40 but the graph's input tensor shape is patched to 98 x 41
         byte[] model = resource(VocalizationModel.BUNDLED);

@@ -118,6 +118,24 @@ class VocalizationPipelineTest {
     }
 
     @Test
+    void aWindowBelowTheRejectThresholdMakesNoEpisodeAndIsCounted() throws Exception {
+        short[] pcm = new AudioGenerator(2).silence(3).barks(4, 0.4).silence(3).pcm();
+        VocalizationPipeline standard = new VocalizationPipeline(classifier);
+        assertEquals(1, run(standard, pcm, 160).size());
+        // the same model with its calibrated threshold raised to 1.00 in its metadata: every window is rejected
+        // although the pipeline's own config still says 0.5 — the model's threshold wins
+        byte[] strict = VocalizationModelTest.withMinProbability(
+                VocalizationModelTest.resource(VocalizationModel.BUNDLED), "1.00");
+        try (VocalizationClassifier c = new VocalizationClassifier(VocalizationModel.load(strict))) {
+            assertEquals(1.0, c.metadata().minProbability(VocalClass.BARK));
+            VocalizationPipeline p = new VocalizationPipeline(c);
+            List<VocalEpisode> e = run(p, pcm, 160);
+            assertTrue(e.stream().allMatch(x -> x.confPct() == 100), "only a certain window may pass: " + e);
+            assertTrue(p.stats().rejected() > 0, p.stats().toString());
+        }
+    }
+
+    @Test
     void energyGateOpensOnSoundAndClosesInSteadyNoise() {
         EnergyGate g = EnergyGate.standard();
         for (int i = 0; i < 100; i++) {
