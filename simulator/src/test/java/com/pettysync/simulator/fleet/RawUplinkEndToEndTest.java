@@ -35,7 +35,8 @@ class RawUplinkEndToEndTest {
     void spooledChunksReachTheSinkOnceEach() throws Exception {
         Clock clock = Clock.systemUTC();
         try (LocalIotCore cloud = LocalIotCore.builder().directory(dir.resolve("cloud")).build().start();
-                OutboxStore outbox = OutboxStore.open(dir.resolve(THING), OutboxStore.Options.withCapacity(10), clock)) {
+                OutboxStore outbox = OutboxStore.open(dir.resolve(THING), OutboxStore.Options.withCapacity(10),
+                        clock)) {
             var credential = cloud.issueCollar(THING);
             var options = new HiveMqBrokerSession.Options(cloud.endpoint(), cloud.port(), THING,
                     credential.keyManagerFactory(), cloud.certificateAuthority().trustManagerFactory(),
