@@ -139,6 +139,13 @@ public final class UpdateEngine {
                     String last = p.slots().lastOutcome();
                     String reason = last.startsWith("rolled back") ? last
                             : "restarted into build " + running + " instead of " + d.version();
+                    if (!last.startsWith("rolled back")) {
+                        try {
+                            p.slots().rollback(reason); // a switch nobody started (no launcher): end its trial
+                        } catch (IOException e) {
+                            Logger.warn("cannot end the pending trial: {}", e.toString());
+                        }
+                    }
                     p.events().applied(job.fromBuild(), d.version(), true);
                     finish(Status.FAILED, reason);
                 }

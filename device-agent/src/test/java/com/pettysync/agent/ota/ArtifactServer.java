@@ -32,6 +32,8 @@ final class ArtifactServer implements AutoCloseable {
     final List<Long> rangeStarts = new CopyOnWriteArrayList<>();
     final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
     volatile long dropEvery = Long.MAX_VALUE;
+    /** The next connection sends this many bytes, then nothing (without closing); once. */
+    volatile long stallOnceAfter = Long.MAX_VALUE;
     volatile long bytesPerSecond = Long.MAX_VALUE;
     volatile long bytesSent;
     private final SSLServerSocket server;
@@ -106,9 +108,15 @@ final class ArtifactServer implements AutoCloseable {
             out.write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             long sent = 0;
             long start = System.nanoTime();
+            long stallAt = stallOnceAfter;
+            stallOnceAfter = Long.MAX_VALUE;
             int at = (int) from;
             while (at < body.length) {
-                int n = (int) Math.min(8192, Math.min(body.length - at, dropEvery - sent));
+                if (sent >= stallAt) {
+                    Thread.sleep(60_000); // a stalled link: the connection stays open, nothing comes
+                    break;
+                }
+                int n = (int) Math.min(8192, Math.min(Math.min(body.length - at, dropEvery - sent), stallAt - sent));
                 if (n <= 0) {
                     s.setSoLinger(true, 0); // drop: reset the connection mid-body
                     break;

@@ -193,6 +193,18 @@ class ResumableDownloadTest {
     }
 
     @Test
+    void aStalledConnectionIsClosedAndTheDownloadResumesOnANewOne() throws Exception {
+        server.stallOnceAfter = 100 * 1024;
+        ArtifactFetcher fetcher = new HttpArtifactFetcher(OtaKeys.downloadTls(pki.caPem), Duration.ofSeconds(10),
+                Duration.ofMillis(500));
+        ResumableDownload d = download(fetcher, () -> Long.MAX_VALUE, "b", Long.MAX_VALUE, dir.resolve("dl"));
+        ResumableDownload.Result r = d.run("job", SIZE, sha, () -> server.url("fw"), (a, b) -> { });
+        assertArrayEquals(artifact, Files.readAllBytes(r.file()));
+        assertEquals(2, server.rangeStarts.size());
+        assertTrue(server.rangeStarts.get(1) > 0 && server.rangeStarts.get(1) <= 100 * 1024);
+    }
+
+    @Test
     void aServerWhoseArtifactHasAnotherSizeIsRefused() throws Exception {
         server.files.put("short", java.util.Arrays.copyOf(artifact, SIZE - 10));
         ResumableDownload d = download(https(), () -> Long.MAX_VALUE, "b", Long.MAX_VALUE, dir.resolve("dl"));

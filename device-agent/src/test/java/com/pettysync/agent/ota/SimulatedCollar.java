@@ -48,7 +48,12 @@ final class SimulatedCollar {
         if (!s.next().equals(BootState.read(slotsDir))) {
             s.next().write(slotsDir);
         }
-        slot = s.slot();
+        return startOn(s.slot());
+    }
+
+    /** A process start on {@code runningSlot} without the launcher (a development run, a broken unit). */
+    SimulatedCollar startOn(String runningSlot) throws IOException {
+        slot = runningSlot;
         slots = new DirectorySlots(slotsDir, slot);
         channel = new OtaFixture.RecordingChannel();
         health = new HealthProbe.Health(false, false, false, 0);

@@ -121,6 +121,16 @@ class UpdateEngineTest {
     }
 
     @Test
+    void aRestartIntoTheOldBuildWithoutTheLauncherEndsTheTrialAndReportsFailed() throws Exception {
+        runToRestart("fw-7", publish(7, 0));
+        collar.startOn("a");
+        assertEquals(Status.FAILED, collar.channel.last().status());
+        assertEquals("restarted into build 5 instead of 7", collar.channel.last().details().get("reason"));
+        assertFalse(BootState.read(collar.slotsDir).hasTrial(), "the pending trial is ended");
+        assertEquals(1L, collar.events.get(0)[2]);
+    }
+
+    @Test
     void aFinalStatusIsSentAgainOnEveryConnectUntilAccepted() throws Exception {
         JobDocument doc = publish(4, 0);
         collar.engine.offer(OtaFixture.execution("old", Status.QUEUED, 1, doc.toJson()));
