@@ -66,7 +66,7 @@ class OtaEndToEndTest {
             Files.writeString(config, """
                     {"endpoint":"localhost","port":%d,"thingName":"%s","certificate":"identity/certificate.pem",
                      "privateKey":"identity/private-key.pem","caCertificate":"%s","dataDirectory":"data",
-                     "windowS":10,"reconnect":{"minS":1,"maxS":2},
+                     "windowS":3,"reconnect":{"minS":1,"maxS":2},
                      "ota":{"codeSigningCertificate":"keys/%s","trustCertificates":"%s","healthCheckS":60}}
                     """.formatted(cloud.port(), THING, cloud.caFile(), CodeSigningKey.CERTIFICATE_FILE,
                     cloud.caFile()));
@@ -99,7 +99,7 @@ class OtaEndToEndTest {
                 assertEquals(2, agent.starts(), "one restart into the new build");
                 await(() -> reported(cloud, "firmwareBuild") == 1044, "the new build reported in the shadow");
                 System.out.printf("ota e2e: firmware job creation → commit on loopback: %.1f s (agent JVM restart, "
-                        + "10 s window and health check included)%n", seconds);
+                        + "3 s window and health check included)%n", seconds);
 
                 // model: sign, publish, hot swap without a restart
                 byte[] bundled;
