@@ -51,18 +51,16 @@ public final class EscapeFleet {
         final OutboxStore outbox;
         final EventWatch watch;
         final UplinkLoop loop;
-        final long crossMs; // Long.MAX_VALUE: does not escape
+        volatile long crossMs = Long.MAX_VALUE; // Long.MAX_VALUE: does not escape
         volatile long firstOutsideFixMs = -1;
 
-        Collar(String thing, double homeLat, double homeLon, OutboxStore outbox, EventWatch watch, UplinkLoop loop,
-                long crossMs) {
+        Collar(String thing, double homeLat, double homeLon, OutboxStore outbox, EventWatch watch, UplinkLoop loop) {
             this.thing = thing;
             this.homeLat = homeLat;
             this.homeLon = homeLon;
             this.outbox = outbox;
             this.watch = watch;
             this.loop = loop;
-            this.crossMs = crossMs;
         }
 
         /** Distance from home at {@code tMs}: home until it starts running, crossing 100 m at {@code crossMs}. */
@@ -105,7 +103,6 @@ public final class EscapeFleet {
             TrustManagerFactory trust = cloud.certificateAuthority().trustManagerFactory();
             long t = System.nanoTime();
             int escapers = collars * escapePct / 100;
-            long startMs = clock.millis() + 60_000 + collars * 40L; // after the fleet has connected
             for (int i = 0; i < collars; i++) {
                 String thing = String.format("collar-esc-%05d", i);
                 IssuedCredential cred = cloud.issueCollar(thing);
@@ -124,12 +121,16 @@ public final class EscapeFleet {
                         null)), e -> topic, Uplink.Settings.of(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(30)),
                         clock, new SplittableRandom(i), null);
                 loop[0] = new UplinkLoop(uplink, clock).start();
-                long cross = i < escapers ? startMs + random.nextLong(scenarioS * 1000L) : Long.MAX_VALUE;
-                Collar c = new Collar(thing, lat, lon, outbox, watch, loop[0], cross);
+                Collar c = new Collar(thing, lat, lon, outbox, watch, loop[0]);
                 fleet.add(c);
                 long phaseMs = random.nextLong(fixPeriodS * 1000L);
                 fixes.scheduleAtFixedRate(() -> c.fix(clock.millis()), phaseMs, fixPeriodS * 1000L,
                         TimeUnit.MILLISECONDS);
+            }
+            long startMs = clock.millis() + 30_000; // the whole fleet is up: the escapes start
+            int spacing = collars / Math.max(1, escapers); // escapers spread over the fleet, not the first made
+            for (int i = 0; i < escapers; i++) {
+                fleet.get(i * spacing).crossMs = startMs + random.nextLong(scenarioS * 1000L);
             }
             System.out.printf(Locale.ROOT, "%d collars started in %.1f s; %d escape in a %d s window from %s%n",
                     collars, (System.nanoTime() - t) / 1e9, escapers, scenarioS,
@@ -140,13 +141,19 @@ public final class EscapeFleet {
             }
             fixes.shutdownNow();
             report(fleet, cloud.framesFile(), fixPeriodS);
+            stop(fleet); // before the cloud closes, so no collar starts reconnecting
         } finally {
             fixes.shutdownNow();
-            for (Collar c : fleet) {
-                c.loop.close(Duration.ofMillis(200));
-                c.outbox.close();
-            }
+            stop(fleet);
         }
+    }
+
+    static void stop(List<Collar> fleet) {
+        fleet.parallelStream().forEach(c -> {
+            c.loop.close(Duration.ofMillis(500));
+            c.outbox.close();
+        });
+        fleet.clear();
     }
 
     static void report(List<Collar> fleet, Path frames, int fixPeriodS) throws Exception {
