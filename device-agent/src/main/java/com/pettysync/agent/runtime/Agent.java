@@ -289,7 +289,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The receiver mode a setting asks for: {@code live} while lost mode is on, else the shadow's {@code gpsMode}. */
-    static GnssPowerMode receiverMode(CollarConfig c) {
+    public static GnssPowerMode receiverMode(CollarConfig c) {
         if (c.lostMode()) {
             return GnssPowerMode.LIVE;
         }

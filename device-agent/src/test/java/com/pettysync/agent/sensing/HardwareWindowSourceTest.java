@@ -141,6 +141,27 @@ class HardwareWindowSourceTest {
         assertEquals(com.pettysync.drivers.position.GnssPowerMode.NORMAL, collar.gnssTwin().mode());
     }
 
+    @Test
+    void anUnacknowledgedModeIsSentAgainWithBackOffUntilTheReceiverAcks() {
+        long t0 = TwinWindowSourceTest.walkStart();
+        SimulatedCollar collar = twinsAt(t0);
+        collar.inject("gnss", TwinFault.NACK); // the receiver hears nothing we send and answers nothing
+        HardwareWindowSource source = overTwins(collar, t0);
+        stepTo(source, collar, 20_000_000_000L);
+        CollarSource.GnssState lost = source.gnss();
+        assertEquals(com.pettysync.drivers.position.GnssPowerMode.NORMAL, lost.wanted());
+        assertFalse(lost.confirmed());
+        assertEquals(4, lost.resends(), "sent at 0 s, again at 1, 3, 7 and 15 s (1, 2, 4, 8 s apart)");
+        collar.inject("gnss", TwinFault.NONE); // the receiver comes back
+        stepTo(source, collar, 40_000_000_000L);
+        CollarSource.GnssState back = source.gnss();
+        assertTrue(back.confirmed(), "UBX-ACK-ACK for the command sent again at 31 s");
+        assertEquals(5, back.resends());
+        assertEquals(com.pettysync.drivers.position.GnssPowerMode.NORMAL, collar.gnssTwin().mode());
+        stepTo(source, collar, 120_000_000_000L);
+        assertEquals(5, source.gnss().resends(), "nothing more once acknowledged");
+    }
+
     /** Fixes behind a window's location: the newest plus its trail (points ≥ 30 s apart) — at least one per fix rate. */
     private static int fixesIn(WindowInputs in) {
         return in.loc() == null ? 0 : 1 + in.loc().trail().size();

@@ -30,8 +30,7 @@ import java.util.regex.Pattern;
  * (ms, before its PUBACK). Latency = received_at − observed, same machine, same clock.
  *
  * <p>Arguments: {@code SAMPLES} (default 100), {@code PERIOD_MS} (3000), {@code DIR} (target/fence-latency).
- * Run: {@code ./mvnw -B -q -pl simulator -am -Pbench verify -Dbench.main=com.pettysync.simulator.bench.FenceLatency
- * -Dbench.args="100 3000"}.
+ * Run from the repository root: {@code simulator/src/bench/run-bench.sh FenceLatency 100 3000}.
  */
 public final class FenceLatency {
     static final String THING = "collar-fence";

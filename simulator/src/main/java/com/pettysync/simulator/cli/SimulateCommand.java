@@ -187,6 +187,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 t.p99Micros() / 1000.0, t.storedPerSecond(), report.cost().monthlyUsd());
         w.println("report: " + json.toAbsolutePath() + " and " + html.toAbsolutePath());
         w.println(report.verdict());
+        if (report.collarDay() != null) {
+            w.println(report.collarDay().summary());
+        }
         w.flush();
         return report.passed() ? 0 : 1;
     }

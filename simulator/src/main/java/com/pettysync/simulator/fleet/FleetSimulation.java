@@ -685,7 +685,8 @@ public final class FleetSimulation {
                 options.faults().stream().map(Fault::spec).toList(), options.simulatedStart().toString());
         return new FleetReport(1, options.endpoint() == null ? "local" : options.endpoint() + ":" + options.port(),
                 config, totals, List.copyOf(timeline), FleetReport.encode(latency), FleetReport.worst(lines), cost,
-                List.copyOf(faultsApplied));
+                List.copyOf(faultsApplied), CollarDayAccount.fleet(collars.stream().map(c -> c.day).toList(),
+                        simulated.toMillis() / 1000.0));
     }
 
     /** The monthly AWS IoT Core cost of this traffic (us-east-1 list prices), scaled from the simulated span. */

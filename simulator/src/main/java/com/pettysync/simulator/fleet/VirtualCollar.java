@@ -1,12 +1,15 @@
 package com.pettysync.simulator.fleet;
 
+import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxStore;
 import com.pettysync.agent.uplink.BrokerException;
 import com.pettysync.agent.uplink.Uplink;
+import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.window.ClockSource;
 import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
+import com.pettysync.contract.shadow.CollarConfig;
 import com.pettysync.contract.telemetry.Firmware;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,6 +58,8 @@ public final class VirtualCollar {
     long kills;
     long connectedNanos;
     private long connectedSince = -1;
+    /** This collar's clip bytes per voiceUpload mode and energy account (the report's per-collar-day figures). */
+    final CollarDayAccount day;
 
     VirtualCollar(String thing, int index, Path outboxDir, SimulatedClock clock, WindowInputs.Source source,
             Uplink.Settings settings, Firmware firmware, Fleet fleet) {
@@ -66,7 +71,13 @@ public final class VirtualCollar {
         this.settings = settings;
         this.firmware = firmware;
         this.fleet = fleet;
+        this.day = new CollarDayAccount(CollarConfig.DEFAULTS, AgentConfig.Hardware.defaults().batteryMah());
+        if (source instanceof Episode.Source episodes) {
+            day.voiceSource = true;
+            episodes.onEpisode(day::episode); // on this collar's scheduler thread, while a window is collected
+        }
         boot();
+        day.sample(clock.instant(), uplink.status());
     }
 
     /** Starts the agent's parts from what is on disk (first start, or after a kill). */
@@ -108,6 +119,7 @@ public final class VirtualCollar {
         if (producing && aggregator.closeIfDue().isPresent()) {
             framesMade++;
             fleet.metrics().framesMade.increment();
+            day.sample(now, uplink.status());
         }
         Instant next = producing ? aggregator.nextClose() : Instant.MAX;
         if (!uplink.connected() && prepared == null) {
@@ -233,6 +245,7 @@ public final class VirtualCollar {
 
     void stop() {
         stopped = true;
+        day.sample(clock.instant(), uplink.status());
         closeConnectedSpan();
         uplink.stop();
         outbox.close();

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
@@ -28,9 +29,77 @@ import org.HdrHistogram.Histogram;
  * @param cost          monthly AWS IoT Core cost of this fleet from the counted traffic (CostModel)
  */
 public record FleetReport(int shards, String target, Config config, Totals totals, List<Point> timeline,
-        String latencyHdr, List<CollarLine> worstCollars, Cost cost, List<String> faultsApplied) {
+        String latencyHdr, List<CollarLine> worstCollars, Cost cost, List<String> faultsApplied,
+        CollarDay collarDay) {
 
     public static final int WORST = 50;
+
+    /** A report without the per-collar-day figures (merged shards: those are not merged). */
+    public FleetReport(int shards, String target, Config config, Totals totals, List<Point> timeline,
+            String latencyHdr, List<CollarLine> worstCollars, Cost cost, List<String> faultsApplied) {
+        this(shards, target, config, totals, timeline, latencyHdr, worstCollars, cost, faultsApplied, null);
+    }
+
+    /**
+     * Per collar-day, over this run's virtual collars ({@code fleet.CollarDayAccount}).
+     *
+     * @param voiceCollars          collars whose pipeline finds vocal episodes (the full-pipeline collars)
+     * @param episodes              episodes they found
+     * @param voiceConfidenceBelow  the threshold of {@code uncertain}
+     * @param clipBytesPerCollarDay per {@code voiceUpload} mode: clip bytes uploaded per collar-day (mean over the
+     *                              voice collars), by the contract's rule
+     * @param clipsUploaded         per mode: clips that mode uploads over the run
+     * @param gpsMode               the collars' {@code gpsMode}
+     * @param mwhPerDay             per energy component: p10/p50/p90 over the collars of its mWh/day
+     * @param totalMwhPerDay        p10/p50/p90 of the total above the idle floor
+     * @param batteryHours          p10/p50/p90 of the battery hours
+     * @param basis                 what is counted and what is modelled
+     */
+    public record CollarDay(int collars, double simulatedSeconds, int voiceCollars, long episodes,
+            int voiceConfidenceBelow, Map<String, Double> clipBytesPerCollarDay, Map<String, Long> clipsUploaded,
+            String gpsMode, Map<String, Spread> mwhPerDay, Spread totalMwhPerDay, Spread batteryHours,
+            String basis) {
+
+        /** Two printed lines: clip bytes per collar-day per mode, and the energy distribution. */
+        public String summary() {
+            StringBuilder b = new StringBuilder();
+            if (voiceCollars == 0) {
+                b.append("clip bytes per collar-day: not measured (no --pipeline-collars: no collar finds episodes)");
+            } else {
+                b.append(String.format(Locale.ROOT, "clip bytes per collar-day (%d voice collars, %d episodes):",
+                        voiceCollars, episodes));
+                clipBytesPerCollarDay.forEach((m, v) -> b.append(String.format(Locale.ROOT, " %s %.0f", m, v)));
+                b.append(" (uncertain: confidence < ").append(voiceConfidenceBelow).append(')');
+            }
+            b.append(System.lineSeparator()).append(String.format(Locale.ROOT,
+                    "energy above the idle floor, mWh/day p10/p50/p90: total %s; battery hours %s (gpsMode %s)",
+                    totalMwhPerDay, batteryHours, gpsMode));
+            mwhPerDay.forEach((c, s) -> b.append(String.format(Locale.ROOT, "; %s %s", c, s)));
+            return b.toString();
+        }
+    }
+
+    /** p10 / p50 / p90 over the collars (nearest rank). */
+    public record Spread(double p10, double p50, double p90) {
+        public static Spread of(double[] values) {
+            if (values.length == 0) {
+                return new Spread(0, 0, 0);
+            }
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            return new Spread(rank(v, 10), rank(v, 50), rank(v, 90));
+        }
+
+        private static double rank(double[] sorted, int pct) {
+            int i = (int) Math.ceil(pct / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.1f/%.1f/%.1f", p10, p50, p90);
+        }
+    }
 
     /** What was asked for. */
     public record Config(int collars, String shard, double rampPerS, long simulatedSeconds, double speedup,
