@@ -50,8 +50,8 @@ import java.util.Set;
  * rawCapture.untilUnix      not an integer ≥ 0                          must be an integer >= 0 (Unix seconds)
  * rawCapture.untilUnix      more than 24 h after the document's         must be at most 86400 s after the document's
  *                           timestamp                                   timestamp T (at most T+86400)
- * rawCapture.untilUnix      in force, but the document has no           cannot be checked: the document has no timestamp
- *                           timestamp
+ * rawCapture.untilUnix      in force, but the document has no           cannot be checked: the document has no
+ *                           timestamp                                   timestamp
  * rawCapture.{other}        unknown field                               unknown field
  * state                     document not readable (JSON, shape, size)   the parse error
  * </pre>

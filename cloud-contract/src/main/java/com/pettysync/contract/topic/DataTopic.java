@@ -3,7 +3,8 @@ package com.pettysync.contract.topic;
 import java.util.Objects;
 
 /**
- * {@code pettysync/v1/{thing}/telemetry|events|voice|raw}: a collar publishes its frames here (wire contract §2), QoS 1.
+ * {@code pettysync/v1/{thing}/telemetry|events|voice|raw}: a collar publishes its frames here (wire contract §2),
+ * QoS 1.
  *
  * @param thing the collar
  * @param stream which data

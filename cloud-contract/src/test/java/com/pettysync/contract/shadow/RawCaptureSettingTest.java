@@ -43,8 +43,10 @@ class RawCaptureSettingTest {
                 + " sensors (ppg, imu)",
         "{\"rawCapture\":{\"sensors\":\"ppg\",\"untilUnix\":1}}|rawCapture.sensors|must be an array of distinct"
                 + " sensors (ppg, imu)",
-        "{\"rawCapture\":{\"sensors\":[],\"untilUnix\":-1}}|rawCapture.untilUnix|must be an integer >= 0 (Unix seconds)",
-        "{\"rawCapture\":{\"sensors\":[],\"untilUnix\":1.5}}|rawCapture.untilUnix|must be an integer >= 0 (Unix seconds)",
+        "{\"rawCapture\":{\"sensors\":[],\"untilUnix\":-1}}|rawCapture.untilUnix|must be an integer >= 0"
+                + " (Unix seconds)",
+        "{\"rawCapture\":{\"sensors\":[],\"untilUnix\":1.5}}|rawCapture.untilUnix|must be an integer >= 0"
+                + " (Unix seconds)",
         "{\"rawCapture\":{\"sensors\":[],\"rate\":100}}|rawCapture.rate|unknown field",
         "{\"rawCapture\":null}|rawCapture|must not be null",
     })

@@ -29,7 +29,8 @@ import org.tinylog.Logger;
  * <li>The capture stops by itself — {@link #state()} says why — at {@code untilUnix} (no sample at or after it is
  * kept), when the shadow clears or changes the request ({@code shadow}), when the spool's quota is reached
  * ({@code quota}: the chunk that did not fit and everything after it are dropped), when the card is nearly full
- * ({@code disk}, {@link RawSpool#DISK_RESERVE_BYTES} left) or a chunk cannot be written ({@code storage}). A stopped capture does not restart until the shadow sends a new request.</li>
+ * ({@code disk}, {@link RawSpool#DISK_RESERVE_BYTES} left) or a chunk cannot be written ({@code storage}). A
+ * stopped capture does not restart until the shadow sends a new request.</li>
  * </ul>
  * Thread safety: synchronized; samples arrive on the sensors' threads, the request on the uplink's, stores finish
  * on the writer's.

@@ -132,6 +132,25 @@ class RawCapturerTest {
     }
 
     @Test
+    void theShadowHearsOfAStartAndAStopButNotOfEveryChunk() throws Exception {
+        MutableClock clock = new MutableClock(Instant.ofEpochSecond(T0));
+        RawSpool spool = RawSpool.open(dir, RawSpool.DEFAULT_QUOTA_BYTES);
+        RawCapturer c = new RawCapturer(spool, Runnable::run, clock);
+        RawStreaming.Report report = new RawStreaming.Report(c);
+        assertNull(report.poll(true), "nothing to say before any capture");
+        c.request(new RawCapture(Set.of(RawSensor.PPG), T0 + 60));
+        String started = new String(report.poll(false), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(started.contains("\"rawCaptureStatus\":{\"state\":\"capturing\""), started);
+        feed(c, T0, 30);
+        assertNull(report.poll(false), "three chunks later: no news");
+        assertTrue(report.poll(true) != null, "again after a reconnect");
+        clock.set(Instant.ofEpochSecond(T0 + 60));
+        String stopped = new String(report.poll(false), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(stopped.contains("\"state\":\"stopped\",\"reason\":\"until\""), stopped);
+        assertTrue(stopped.contains("\"chunks\":3"), stopped);
+    }
+
+    @Test
     void aNearlyFullCardStopsTheCaptureBeforeTheOutboxCouldRunOutOfRoom() {
         MutableClock clock = new MutableClock(Instant.ofEpochSecond(T0));
         long[] free = {RawSpool.DISK_RESERVE_BYTES + 20_000};

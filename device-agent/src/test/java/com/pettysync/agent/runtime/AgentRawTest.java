@@ -101,7 +101,7 @@ class AgentRawTest {
         broker.autoAck = true;
         Agent agent = Agent.start(c, Clock.systemUTC(), new Source(), () -> ClockSource.NTP, broker);
         try {
-            Await.until("connected", () -> broker.current() != null && broker.current().listener != null);
+            Await.until("connected", () -> !broker.sessions.isEmpty() && broker.current().listener != null);
             long now = System.currentTimeMillis() / 1000;
             delta(broker, "{\"rawCapture\":{\"sensors\":[\"ppg\"],\"untilUnix\":" + (now + 90_000) + "}}", 2, now);
             Await.until("the rejection reported", () -> reported(broker).stream().anyMatch(r ->

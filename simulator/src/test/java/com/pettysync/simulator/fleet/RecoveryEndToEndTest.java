@@ -159,7 +159,8 @@ class RecoveryEndToEndTest {
             assertEquals(exportedTelemetry, imported.stored().get(Stream.TELEMETRY)
                     + imported.duplicates().get(Stream.TELEMETRY));
             assertEquals(TELEMETRY - liveTelemetry, imported.stored().get(Stream.TELEMETRY));
-            assertTrue(imported.duplicates().get(Stream.TELEMETRY) > 0, "frames that had arrived were not stored again");
+            assertTrue(imported.duplicates().get(Stream.TELEMETRY) > 0,
+                    "frames that had arrived were not stored again");
             assertEquals(imported.stored().get(Stream.TELEMETRY), lateTelemetry(dir.resolve("cloud/frames.db"),
                     importedAt), "recovered frames arrive at the import time");
 

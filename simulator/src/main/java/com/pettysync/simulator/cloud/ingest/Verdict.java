@@ -4,7 +4,10 @@ package com.pettysync.simulator.cloud.ingest;
 public enum Verdict {
     /** Valid and new: stored. */
     STORED,
-    /** Valid, but its key ((thing, seq), (thing, eseq), (thing, clip, part) or (thing, capture, chunk)) was stored before: dropped. */
+    /**
+     * Valid, but its key ((thing, seq), (thing, eseq), (thing, clip, part) or (thing, capture, chunk)) was stored
+     * before: dropped.
+     */
     DUPLICATE,
     /** Not a valid frame of its stream: counted and dropped (the reason is logged in the rejects table). */
     INVALID
