@@ -11,20 +11,22 @@ import java.util.Optional;
  * Heart rate and HRV from one window of PPG (MAX30102 IR/red counts, 100 samples/s) with the accelerometer
  * resampled to the same rate.
  *
- * <p>Stages, each on whole 8 s segments of the window:
+ * <p>Stages, each on whole 8 s segments of the window (details and the reasons in the module README):
  * <ol>
- *   <li>Invert (the counts fall as blood volume rises) and band-pass 0.5 … 4.5 Hz, zero phase (30 … 270 bpm).
- *   <li>Motion: the accelerometer is band-passed the same way. A segment whose dynamic acceleration RMS exceeds
- *       {@link #MAX_MOTION_MG} (running, play, shaking) is rejected outright. Above {@link #MIN_MOTION_MG} the part of the PPG that
- *       is linear in the three axes at lags −100 … +100 ms (the sensor sliding on the skin moves with the
- *       collar) is fitted by ridge least squares and subtracted.
- *   <li>Beats: the autocorrelation peak between 0.2 s and 2 s gives the segment's period and periodicity; beats
- *       are local maxima at least 0.6 periods apart and above a third of the segment's robust amplitude, timed
- *       to a fraction of a sample by parabolic interpolation.
- *   <li>Intervals: consecutive beats give an interval, valid when within ±30 % of its segment's period. A
- *       segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
+ *   <li>Invert (the counts fall as blood volume rises) and band-pass 0.5 … 4.5 Hz, zero phase (30 … 270 bpm); the
+ *       accelerometer is band-passed the same way.
+ *   <li>Still segments (dynamic acceleration RMS ≤ {@link #MIN_MOTION_MG}, or no accelerometer): the
+ *       autocorrelation peak between 0.2 s and 2 s gives the period and periodicity; beats are local maxima at
+ *       least 0.6 periods apart, timed by parabolic interpolation; intervals within ±30 % of the period are
+ *       valid. A segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
+ *   <li>Moving segments (up to {@link #MAX_MOTION_MG}): the part of the PPG linear in the three axes at lags
+ *       −300 … +300 ms is fitted by ridge least squares and subtracted; then the rate comes from
+ *       {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the artefact may
+ *       be non-linear), or, where it reports nothing, from the beat path if that is strongly periodic and clear of
+ *       the motion's frequencies. Moving segments count only when at least two agree within 8 %.
  * </ol>
- * Returns empty when the window has fewer than {@link #MIN_BEATS} valid intervals. Stateless and thread-safe.
+ * Returns empty when fewer than {@link #MIN_BEATS} beats are covered: no rate rather than a wrong one. Stateless
+ * and thread-safe.
  */
 public final class HeartRateEstimator {
     public static final double SAMPLE_RATE_HZ = 100.0;
