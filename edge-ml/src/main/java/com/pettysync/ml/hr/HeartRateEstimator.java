@@ -44,6 +44,8 @@ public final class HeartRateEstimator {
     /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
     private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
     private static final double MOTION_CLEARANCE = 0.06;
+    /** Periodicity at which the beat path is trusted even near the motion (the canceller removed the artefact). */
+    private static final double CLEAN_PERIODICITY = 0.75;
     private final MotionRateTracker tracker = new MotionRateTracker(SAMPLE_RATE_HZ);
 
     /** Estimate from IR counts (red is not needed for rate; pass the IR channel) and optional accelerometer. */
@@ -92,6 +94,7 @@ public final class HeartRateEstimator {
         double periodicitySum = 0;
         double motionBeats = 0;
         double[] motionRates = new double[segments];
+        double[] motionQuality = new double[segments];
         Arrays.fill(motionRates, Double.NaN);
         for (int k = 0; k < segments; k++) {
             int start = k * SEGMENT;
@@ -100,9 +103,12 @@ public final class HeartRateEstimator {
             }
             if (motion[k] > MIN_MOTION_MG) {
                 motionRates[k] = motionRate(track, start); // NaN: no trustworthy rate in this segment
+                motionQuality[k] = motionPeriodicity(track, start);
                 if (Double.isNaN(motionRates[k])) {
-                    motionRates[k] = beatRateAwayFromMotion(Arrays.copyOfRange(clean, start, start + SEGMENT),
-                            motionHz(track, start));
+                    double[] seg = Arrays.copyOfRange(clean, start, start + SEGMENT);
+                    motionRates[k] = beatRateAwayFromMotion(seg, motionHz(track, start));
+                    Segment b = Double.isNaN(motionRates[k]) ? null : beats(seg);
+                    motionQuality[k] = b == null ? 0 : b.periodicity;
                 }
                 continue;
             }
@@ -139,7 +145,7 @@ public final class HeartRateEstimator {
                 motionBeats += bpm * ms / 60_000.0;
                 covered += ms;
                 segmentBpm.add(bpm);
-                periodicitySum += motionPeriodicity(track, k * SEGMENT) * ms;
+                periodicitySum += motionQuality[k] * ms;
             }
         }
         if (intervals.size() + motionBeats < MIN_BEATS) {
@@ -178,10 +184,10 @@ public final class HeartRateEstimator {
     }
 
     /**
-     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and at least
-     * {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual of
-     * the artefact would lock it): this keeps the rate where the artefact was linear enough for the canceller,
-     * even when the pulse sits close to the cadence. NaN otherwise.
+     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and either at
+     * least {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual
+     * of the artefact would lock it) or very clean ({@link #CLEAN_PERIODICITY}): this keeps the rate where the
+     * artefact was linear enough for the canceller, even when the pulse sits close to the cadence. NaN otherwise.
      */
     private static double beatRateAwayFromMotion(double[] seg, double motionHz) {
         Segment s = beats(seg);
@@ -191,8 +197,8 @@ public final class HeartRateEstimator {
         double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
         double half = motionHz * 30; // half the motion frequency, in bpm
         for (int h = 1; h <= 16; h++) {
-            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm) {
-                return Double.NaN;
+            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm && s.periodicity < CLEAN_PERIODICITY) {
+                return Double.NaN; // near the motion and not clean: a residual of the artefact may have locked it
             }
         }
         return bpm;
@@ -226,7 +232,7 @@ public final class HeartRateEstimator {
                 n++;
             }
         }
-        return n == 0 ? 0 : Math.min(1, sum / n / 0.4);
+        return n == 0 ? 0 : Math.min(1, sum / n / 0.15);
     }
 
     /** Convenience: no accelerometer. */
