@@ -11,20 +11,22 @@ import java.util.Optional;
  * Heart rate and HRV from one window of PPG (MAX30102 IR/red counts, 100 samples/s) with the accelerometer
  * resampled to the same rate.
  *
- * <p>Stages, each on whole 8 s segments of the window:
+ * <p>Stages, each on whole 8 s segments of the window (details and the reasons in the module README):
  * <ol>
- *   <li>Invert (the counts fall as blood volume rises) and band-pass 0.5 … 4.5 Hz, zero phase (30 … 270 bpm).
- *   <li>Motion: the accelerometer is band-passed the same way. A segment whose dynamic acceleration RMS exceeds
- *       {@link #MAX_MOTION_MG} (running, play, shaking) is rejected outright. Above {@link #MIN_MOTION_MG} the part of the PPG that
- *       is linear in the three axes at lags −100 … +100 ms (the sensor sliding on the skin moves with the
- *       collar) is fitted by ridge least squares and subtracted.
- *   <li>Beats: the autocorrelation peak between 0.2 s and 2 s gives the segment's period and periodicity; beats
- *       are local maxima at least 0.6 periods apart and above a third of the segment's robust amplitude, timed
- *       to a fraction of a sample by parabolic interpolation.
- *   <li>Intervals: consecutive beats give an interval, valid when within ±30 % of its segment's period. A
- *       segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
+ *   <li>Invert (the counts fall as blood volume rises) and band-pass 0.5 … 4.5 Hz, zero phase (30 … 270 bpm); the
+ *       accelerometer is band-passed the same way.
+ *   <li>Still segments (dynamic acceleration RMS ≤ {@link #MIN_MOTION_MG}, or no accelerometer): the
+ *       autocorrelation peak between 0.2 s and 2 s gives the period and periodicity; beats are local maxima at
+ *       least 0.6 periods apart, timed by parabolic interpolation; intervals within ±30 % of the period are
+ *       valid. A segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
+ *   <li>Moving segments (up to {@link #MAX_MOTION_MG}): the part of the PPG linear in the three axes at lags
+ *       −300 … +300 ms is fitted by ridge least squares and subtracted; then the rate comes from
+ *       {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the artefact may
+ *       be non-linear), or, where it reports nothing, from the beat path if that is strongly periodic and clear of
+ *       the motion's frequencies. Moving segments count only when at least two agree within 8 %.
  * </ol>
- * Returns empty when the window has fewer than {@link #MIN_BEATS} valid intervals. Stateless and thread-safe.
+ * Returns empty when fewer than {@link #MIN_BEATS} beats are covered: no rate rather than a wrong one. Stateless
+ * and thread-safe.
  */
 public final class HeartRateEstimator {
     public static final double SAMPLE_RATE_HZ = 100.0;
@@ -42,6 +44,8 @@ public final class HeartRateEstimator {
     /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
     private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
     private static final double MOTION_CLEARANCE = 0.06;
+    /** Periodicity at which the beat path is trusted even near the motion (the canceller removed the artefact). */
+    private static final double CLEAN_PERIODICITY = 0.75;
     private final MotionRateTracker tracker = new MotionRateTracker(SAMPLE_RATE_HZ);
 
     /** Estimate from IR counts (red is not needed for rate; pass the IR channel) and optional accelerometer. */
@@ -90,6 +94,7 @@ public final class HeartRateEstimator {
         double periodicitySum = 0;
         double motionBeats = 0;
         double[] motionRates = new double[segments];
+        double[] motionQuality = new double[segments];
         Arrays.fill(motionRates, Double.NaN);
         for (int k = 0; k < segments; k++) {
             int start = k * SEGMENT;
@@ -98,9 +103,12 @@ public final class HeartRateEstimator {
             }
             if (motion[k] > MIN_MOTION_MG) {
                 motionRates[k] = motionRate(track, start); // NaN: no trustworthy rate in this segment
+                motionQuality[k] = motionPeriodicity(track, start);
                 if (Double.isNaN(motionRates[k])) {
-                    motionRates[k] = beatRateAwayFromMotion(Arrays.copyOfRange(clean, start, start + SEGMENT),
-                            motionHz(track, start));
+                    double[] seg = Arrays.copyOfRange(clean, start, start + SEGMENT);
+                    motionRates[k] = beatRateAwayFromMotion(seg, motionHz(track, start));
+                    Segment b = Double.isNaN(motionRates[k]) ? null : beats(seg);
+                    motionQuality[k] = b == null ? 0 : b.periodicity;
                 }
                 continue;
             }
@@ -137,7 +145,7 @@ public final class HeartRateEstimator {
                 motionBeats += bpm * ms / 60_000.0;
                 covered += ms;
                 segmentBpm.add(bpm);
-                periodicitySum += motionPeriodicity(track, k * SEGMENT) * ms;
+                periodicitySum += motionQuality[k] * ms;
             }
         }
         if (intervals.size() + motionBeats < MIN_BEATS) {
@@ -176,10 +184,10 @@ public final class HeartRateEstimator {
     }
 
     /**
-     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and at least
-     * {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual of
-     * the artefact would lock it): this keeps the rate where the artefact was linear enough for the canceller,
-     * even when the pulse sits close to the cadence. NaN otherwise.
+     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and either at
+     * least {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual
+     * of the artefact would lock it) or very clean ({@link #CLEAN_PERIODICITY}): this keeps the rate where the
+     * artefact was linear enough for the canceller, even when the pulse sits close to the cadence. NaN otherwise.
      */
     private static double beatRateAwayFromMotion(double[] seg, double motionHz) {
         Segment s = beats(seg);
@@ -189,8 +197,8 @@ public final class HeartRateEstimator {
         double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
         double half = motionHz * 30; // half the motion frequency, in bpm
         for (int h = 1; h <= 16; h++) {
-            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm) {
-                return Double.NaN;
+            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm && s.periodicity < CLEAN_PERIODICITY) {
+                return Double.NaN; // near the motion and not clean: a residual of the artefact may have locked it
             }
         }
         return bpm;
@@ -224,7 +232,7 @@ public final class HeartRateEstimator {
                 n++;
             }
         }
-        return n == 0 ? 0 : Math.min(1, sum / n / 0.4);
+        return n == 0 ? 0 : Math.min(1, sum / n / 0.15);
     }
 
     /** Convenience: no accelerometer. */

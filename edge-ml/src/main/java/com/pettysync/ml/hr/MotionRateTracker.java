@@ -13,17 +13,20 @@ import com.pettysync.ml.dsp.Fft;
  * when it clips; it does not need the artefact's shape.
  *
  * <p>Per frame ({@link #FRAME} samples every {@link #HOP}): power spectra (Hann, zero-padded to {@link #NFFT}) of
- * the PPG and of the three accelerometer axes. Masked: every bin where the summed accelerometer power is above
- * {@link #ACCEL_MASK} of its peak, and harmonics 1 … 10 of half the strongest gait frequency (the stride),
+ * the PPG and of the three accelerometer axes. Masked: every spectral peak of the summed accelerometer power above
+ * {@link #ACCEL_MASK} of the strongest and {@link #NOISE_FLOOR_FACTOR} times the band's median (sensor noise is
+ * not gait), and harmonics 1 … 8 of the strongest (non-linear products of the gait),
  * each widened by ±{@link #MASK_HZ}. Score of a rate b (bpm, 40 … 240): the PPG power at b plus half the power
  * at 2b (the pulse's own second harmonic votes for its fundamental), divided by the frame's unmasked power.
  * Tracking: Viterbi over frames, the rate moving at most {@link #MAX_STEP_BPM} per hop with a cost per bpm of
  * change; a masked rate gets the frame's median score (unknown, neither for nor against), so the track can
  * coast through a crossing with the cadence but such a frame is never reported.
  *
- * <p>A frame's rate is trustworthy when the track is unmasked there, lies on the frame's strongest unmasked
- * peak (within {@link #PEAK_RATIO}) and that peak holds at least {@link #MIN_CONCENTRATION} of the unmasked
- * power; otherwise the frame reports nothing. Stateless and thread-safe.
+ * <p>A frame's rate is trustworthy when the track there is a local maximum with no mask within
+ * {@link #CLEAR_BPM} (not the shoulder of a masked peak), is the frame's strongest unmasked peak (within
+ * {@link #PEAK_RATIO}), holds at least {@link #MIN_CONCENTRATION} of the unmasked power, outweighs its own second
+ * harmonic, and is not the second harmonic of a pulse hidden under the motion (power at 1.5 b, the third harmonic
+ * of b / 2, while b / 2 is masked); otherwise the frame reports nothing. Stateless and thread-safe.
  */
 final class MotionRateTracker {
     static final int FRAME = 800;
@@ -33,6 +36,8 @@ final class MotionRateTracker {
     static final int MAX_BPM = 240;
     static final double ACCEL_MASK = 0.03;
     static final double MASK_HZ = 0.06;
+    /** A motion peak must stand this many times above the median accelerometer power of the band. */
+    static final double NOISE_FLOOR_FACTOR = 10.0;
     static final int MAX_STEP_BPM = 12;
     static final double STEP_COST = 0.08;
     static final double PEAK_RATIO = 0.6;
@@ -46,7 +51,11 @@ final class MotionRateTracker {
         this.fs = sampleRateHz;
     }
 
-    /** Per frame: rate in bpm, or NaN where it cannot be trusted; and its concentration (0 … 1). */
+    /**
+     * Per frame: rate in bpm or NaN where it cannot be trusted, its concentration (0 … 1), and for diagnostics the
+     * track's raw rate, its share of the strongest unmasked peak, whether a rule refused it, and the motion's main
+     * frequency (Hz, 0 without motion).
+     */
     record Track(int[] frameStart, double[] bpm, double[] concentration, double[] rawBpm, double[] ratio, boolean[] hidden,
             double[] motionHz) {}
 
@@ -84,8 +93,11 @@ final class MotionRateTracker {
                 int widen = (int) Math.ceil(MASK_HZ / binHz);
                 motionHz[f] = max > 0 ? peak * binHz : 0;
                 if (max > 0) {
+                    double[] band = java.util.Arrays.copyOfRange(a, lo, hi + 1);
+                    java.util.Arrays.sort(band);
+                    double floor = NOISE_FLOOR_FACTOR * band[band.length / 2]; // accelerometer noise is not gait
                     for (int k = Math.max(1, lo); k <= hi; k++) {
-                        if (a[k] > ACCEL_MASK * max && a[k] >= a[k - 1] && a[k] >= a[k + 1]) {
+                        if (a[k] > ACCEL_MASK * max && a[k] > floor && a[k] >= a[k - 1] && a[k] >= a[k + 1]) {
                             mark(maskBin, k, widen); // every spectral peak of the motion, not its skirts
                         }
                     }
