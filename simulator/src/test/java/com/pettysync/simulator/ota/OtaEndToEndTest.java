@@ -100,6 +100,8 @@ class OtaEndToEndTest {
                 await(() -> reported(cloud, "firmwareBuild") == 1044, "the new build reported in the shadow");
                 System.out.printf("ota e2e: firmware job creation → commit on loopback: %.1f s (agent JVM restart, "
                         + "3 s window and health check included)%n", seconds);
+                System.out.printf("ota e2e: agent peak RSS (VmHWM, the unit's JVM options) of the build-1043 process "
+                        + "(job, download, verify, install, switch): %.1f MB%n", agent.peakRssKb(1) / 1024.0);
 
                 // model: sign, publish, hot swap without a restart
                 byte[] bundled;
@@ -117,6 +119,9 @@ class OtaEndToEndTest {
                         model.toString(), "--job-id", "model-" + newer)));
                 await(() -> status(cloud, "model-" + newer) == JobService.Status.SUCCEEDED, "model SUCCEEDED");
                 System.out.printf("ota e2e: model job creation → in service: %.1f s%n", (System.nanoTime() - t1) / 1e9);
+                System.out.printf("ota e2e: agent peak RSS (VmHWM) of the build-1044 process (trial, health check, "
+                        + "commit, model download, check and hot swap): %.1f MB; the unit's MemoryMax is 160M%n",
+                        agent.peakRssKb(2) / 1024.0);
                 assertTrue(Files.exists(data.resolve(ClassifierModelSlot.FILE)), "the model is kept for restarts");
                 assertEquals(2, agent.starts(), "no restart for a model");
                 await(() -> reported(cloud, "modelVersion") == newer, "the new model reported in the shadow");
@@ -210,6 +215,9 @@ class OtaEndToEndTest {
         private volatile boolean stopping;
         private volatile Process process;
         private volatile int starts;
+        /** Per start (1-based): the agent process's VmHWM, sampled from /proc while it runs (a figure, not asserted). */
+        private final long[] peakRssKb = new long[16];
+        private final Thread rssSampler;
 
         Systemd(Path data, Path config) throws IOException {
             Path wrapper = dir.resolve("java-with-checkout-classpath.sh");
@@ -238,8 +246,7 @@ class OtaEndToEndTest {
                         pb.environment().putAll(Map.of("PETTYSYNC_DATA", data.toString(), "PETTYSYNC_JAVA",
                                 wrapper.toString(), "REAL_JAVA", Path.of(System.getProperty("java.home"), "bin",
                                         "java").toString(), "CHECKOUT_CLASSPATH", System.getProperty("java.class.path"),
-                                "PETTYSYNC_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
-                                        + "--enable-native-access=ALL-UNNAMED"));
+                                "PETTYSYNC_JAVA_OPTS", unitJavaOptions()));
                         synchronized (this) {
                             if (stopping) {
                                 return;
@@ -255,10 +262,55 @@ class OtaEndToEndTest {
                     }
                 }
             });
+            rssSampler = Thread.ofPlatform().daemon().name("rss").start(this::sampleRss);
         }
 
         int starts() {
             return starts;
+        }
+
+        long peakRssKb(int start) {
+            return peakRssKb[start];
+        }
+
+        /** The JVM options of pettysync-agent.service, as the collar runs the agent. */
+        private static String unitJavaOptions() {
+            try {
+                for (String line : Files.readAllLines(Path.of("..", "device-agent", "src", "deb",
+                        "pettysync-agent.service"))) {
+                    String prefix = "Environment=\"PETTYSYNC_JAVA_OPTS=";
+                    if (line.startsWith(prefix)) {
+                        return line.substring(prefix.length(), line.lastIndexOf('"'));
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            throw new IllegalStateException("no PETTYSYNC_JAVA_OPTS in pettysync-agent.service");
+        }
+
+        private void sampleRss() {
+            while (!stopping) {
+                Process p = process;
+                int n = starts;
+                if (p != null && n < peakRssKb.length) {
+                    try {
+                        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+                            if (line.startsWith("VmHWM:")) {
+                                long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                                peakRssKb[n] = Math.max(peakRssKb[n], kb);
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the process ended between two samples
+                    }
+                }
+                try {
+                    Thread.sleep(100); // a sampling period, not a synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
         }
 
         @Override
@@ -274,6 +326,7 @@ class OtaEndToEndTest {
                 }
             }
             thread.join(20_000);
+            rssSampler.interrupt();
             System.out.println(Files.exists(dir.resolve("agent.log")) ? "agent log tail:\n" + String.join("\n",
                     tail(Files.readAllLines(dir.resolve("agent.log")), 40)) : "no agent log");
         }
