@@ -108,11 +108,20 @@ public final class Agent implements AutoCloseable {
     /** For tests: a broker-session supplier instead of Paho over TLS. */
     static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
-        return new Agent(config, clock, source, probe, sessions);
+        return new Agent(config, clock, source, probe, keepAliveS -> sessions.get());
+    }
+
+    /**
+     * For tests: sessions made for the keep-alive in force when each connection is set up (what Paho gets in
+     * production), so a test sees the shadow's {@code keepAliveS} reach the next CONNECT.
+     */
+    static Agent startWithKeepAlive(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
+            java.util.function.IntFunction<BrokerSession> sessionsForKeepAlive) throws IOException {
+        return new Agent(config, clock, source, probe, sessionsForKeepAlive);
     }
 
     private Agent(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
-            Supplier<BrokerSession> sessions) throws IOException {
+            java.util.function.IntFunction<BrokerSession> sessions) throws IOException {
         if (config.isClaim()) {
             throw new IllegalArgumentException("the configuration holds a claim identity: provision it first"
                     + " (ClaimProvisioning; the CLI does this before it starts the agent)");
@@ -142,7 +151,10 @@ public final class Agent implements AutoCloseable {
             voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() != VoiceUpload.OFF);
             this.vocal = new EpisodeRecorder(voice, recorder, shadow::current);
             source.onEpisode(vocal::record);
-            Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
+            java.util.function.IntFunction<BrokerSession> forKeepAlive = sessions != null ? sessions
+                    : pahoSessions(config);
+            // each connection is set up with the keep-alive the shadow holds at that moment
+            Supplier<BrokerSession> broker = () -> forKeepAlive.apply(shadow.current().keepAliveS());
             String telemetryTopic = TopicScheme.telemetry(thing, config.topicMode(),
                     config.basicIngestRule() == null ? RuleName.DEFAULT : config.basicIngestRule()).name();
             String eventsTopic = TopicScheme.events(thing).name();
@@ -198,12 +210,12 @@ public final class Agent implements AutoCloseable {
         };
     }
 
-    private Supplier<BrokerSession> pahoSessions(AgentConfig c) throws IOException {
+    private static java.util.function.IntFunction<BrokerSession> pahoSessions(AgentConfig c) throws IOException {
         SSLSocketFactory tls = PemTls.socketFactory(c.certificate(), c.privateKey(), c.caCertificate(),
                 c.port() == AgentConfig.ALPN_PORT);
         String uri = "ssl://" + c.endpoint() + ":" + c.port();
-        return () -> new PahoBrokerSession(new PahoBrokerSession.Options(uri, c.thingName(), tls,
-                shadow.current().keepAliveS(), Duration.ofSeconds(10)));
+        return keepAliveS -> new PahoBrokerSession(new PahoBrokerSession.Options(uri, c.thingName(), tls,
+                keepAliveS, Duration.ofSeconds(10)));
     }
 
     private void wakeUplink() {
