@@ -56,6 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.tinylog.Logger;
@@ -125,11 +126,20 @@ public final class Agent implements AutoCloseable {
     /** For tests: a broker-session supplier instead of Paho over TLS. */
     static Agent start(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
             Supplier<BrokerSession> sessions) throws IOException {
-        return new Agent(config, clock, source, probe, sessions, ModelSlot.NONE);
+        return new Agent(config, clock, source, probe, keepAliveS -> sessions.get(), ModelSlot.NONE);
+    }
+
+    /**
+     * For tests: sessions made for the keep-alive in force when each connection is set up (what Paho gets in
+     * production), so a test sees the shadow's {@code keepAliveS} reach the next CONNECT.
+     */
+    static Agent startWithKeepAlive(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
+            IntFunction<BrokerSession> sessionsForKeepAlive) throws IOException {
+        return new Agent(config, clock, source, probe, sessionsForKeepAlive, ModelSlot.NONE);
     }
 
     private Agent(AgentConfig config, Clock clock, CollarSource source, ClockSource.Probe probe,
-            Supplier<BrokerSession> sessions, ModelSlot models) throws IOException {
+            IntFunction<BrokerSession> sessions, ModelSlot models) throws IOException {
         if (config.isClaim()) {
             throw new IllegalArgumentException("the configuration holds a claim identity: provision it first"
                     + " (ClaimProvisioning; the CLI does this before it starts the agent)");
@@ -164,7 +174,9 @@ public final class Agent implements AutoCloseable {
             voice.uploadOnlyWhile(() -> shadow.current().voiceUpload() != VoiceUpload.OFF);
             this.vocal = new EpisodeRecorder(voice, recorder, shadow::current);
             source.onEpisode(vocal::record);
-            Supplier<BrokerSession> broker = sessions != null ? sessions : pahoSessions(config);
+            IntFunction<BrokerSession> forKeepAlive = sessions != null ? sessions : pahoSessions(config);
+            // each connection is set up with the keep-alive the shadow holds at that moment
+            Supplier<BrokerSession> broker = () -> forKeepAlive.apply(shadow.current().keepAliveS());
             Uplink[] up = new Uplink[1];
             JobsClient jobs = new JobsClient(thing, (topic, payload) -> {
                 up[0].publishControl(topic, payload);
@@ -249,12 +261,12 @@ public final class Agent implements AutoCloseable {
         };
     }
 
-    private Supplier<BrokerSession> pahoSessions(AgentConfig c) throws IOException {
+    private static IntFunction<BrokerSession> pahoSessions(AgentConfig c) throws IOException {
         SSLSocketFactory tls = PemTls.socketFactory(c.certificate(), c.privateKey(), c.caCertificate(),
                 c.port() == AgentConfig.ALPN_PORT);
         String uri = "ssl://" + c.endpoint() + ":" + c.port();
-        return () -> new PahoBrokerSession(new PahoBrokerSession.Options(uri, c.thingName(), tls,
-                shadow.current().keepAliveS(), Duration.ofSeconds(10)));
+        return keepAliveS -> new PahoBrokerSession(new PahoBrokerSession.Options(uri, c.thingName(), tls,
+                keepAliveS, Duration.ofSeconds(10)));
     }
 
     /** A trial build's health for the update engine: connected, a PUBACK, a window read, no crash since start. */

@@ -30,6 +30,12 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public final List<Received> received = new CopyOnWriteArrayList<>();
+    /** A CONNECT as the broker received it. */
+    public record Connect(String clientId, int keepAliveS) {
+    }
+
+    /** Every CONNECT, in order. */
+    public final List<Connect> connects = new CopyOnWriteArrayList<>();
     /** Returns a reason code to refuse a publish (its topic), or null to accept it. */
     public volatile Function<String, AckReasonCode> refuse = topic -> null;
 
@@ -73,7 +79,11 @@ public final class TestBroker implements AutoCloseable {
             @Override
             public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
                 Services.securityRegistry().setAuthenticatorProvider(
-                        input -> (SimpleAuthenticator) (ci, co) -> co.authenticateSuccessfully());
+                        input -> (SimpleAuthenticator) (ci, co) -> {
+                            connects.add(new Connect(ci.getClientInformation().getClientId(),
+                                    ci.getConnectPacket().getKeepAlive()));
+                            co.authenticateSuccessfully();
+                        });
                 PublishInboundInterceptor record = (pin, pout) -> {
                     String topic = pin.getPublishPacket().getTopic();
                     AckReasonCode code = refuse.apply(topic);

@@ -91,6 +91,22 @@ class PahoBrokerSessionTest {
         }
     }
 
+    /** The keep-alive a session is made with is the one its CONNECT carries (the shadow's keepAliveS path). */
+    @Test
+    void theSessionsKeepAliveIsWhatTheBrokerReceivesInConnect() throws Exception {
+        for (int keepAlive : new int[] {60, 1200}) {
+            String thing = "collar-keepalive-" + keepAlive;
+            TestPki.Client c = pki.client(thing, TestPki.KeyFormat.EC_SEC1);
+            try (PahoBrokerSession s = new PahoBrokerSession(new PahoBrokerSession.Options(broker.uri(), thing,
+                    PemTls.socketFactory(c.certificate(), c.privateKey(), pki.caPem, false), keepAlive,
+                    Duration.ofSeconds(10)))) {
+                s.connect(new Outcome());
+                assertEquals(List.of(keepAlive), broker.connects.stream().filter(x -> x.clientId().equals(thing))
+                        .map(TestBroker.Connect::keepAliveS).toList());
+            }
+        }
+    }
+
     @Test
     void brokerRejectionArrivesAsItsPubackReasonCode() throws Exception {
         broker.refuse = t -> AckReasonCode.QUOTA_EXCEEDED;

@@ -80,7 +80,13 @@ public final class ReportPage {
                 .append(" a month (").append(esc(r.cost().region())).append(" list prices; the counted traffic of ")
                 .append(esc(r.cost().observed())).append(" simulated, scaled to 30 days by CostModel)</p><pre>");
         r.cost().lines().forEach(l -> h.append(esc(l)).append('\n'));
-        h.append("</pre></body></html>\n");
+        h.append("</pre>");
+        if (r.collarDay() != null) {
+            h.append("<h2>Per collar-day: voice clip bytes by voiceUpload mode, energy over the collars</h2><pre>")
+                    .append(esc(r.collarDay().summary())).append("</pre><p>").append(esc(r.collarDay().basis()))
+                    .append("</p>");
+        }
+        h.append("</body></html>\n");
         return h.toString();
     }
 
