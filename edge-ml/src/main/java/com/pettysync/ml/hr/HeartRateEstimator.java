@@ -46,6 +46,8 @@ public final class HeartRateEstimator {
     private static final double MOTION_CLEARANCE = 0.06;
     /** Periodicity at which the beat path is trusted even near the motion (the canceller removed the artefact). */
     private static final double CLEAN_PERIODICITY = 0.75;
+    /** Above this motion the canceller is not trusted near the motion's frequencies (clipping, saturation). */
+    private static final double LINEAR_TRUST_MG = 700.0;
     private final MotionRateTracker tracker = new MotionRateTracker(SAMPLE_RATE_HZ);
 
     /** Estimate from IR counts (red is not needed for rate; pass the IR channel) and optional accelerometer. */
@@ -106,7 +108,7 @@ public final class HeartRateEstimator {
                 motionQuality[k] = motionPeriodicity(track, start);
                 if (Double.isNaN(motionRates[k])) {
                     double[] seg = Arrays.copyOfRange(clean, start, start + SEGMENT);
-                    motionRates[k] = beatRateAwayFromMotion(seg, motionHz(track, start));
+                    motionRates[k] = beatRateAwayFromMotion(seg, motionHz(track, start), motion[k]);
                     Segment b = Double.isNaN(motionRates[k]) ? null : beats(seg);
                     motionQuality[k] = b == null ? 0 : b.periodicity;
                 }
@@ -186,10 +188,11 @@ public final class HeartRateEstimator {
     /**
      * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and either at
      * least {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual
-     * of the artefact would lock it) or very clean ({@link #CLEAN_PERIODICITY}): this keeps the rate where the
+     * of the artefact would lock it) or very clean ({@link #CLEAN_PERIODICITY}) under moderate motion
+     * ({@link #LINEAR_TRUST_MG}): this keeps the rate where the
      * artefact was linear enough for the canceller, even when the pulse sits close to the cadence. NaN otherwise.
      */
-    private static double beatRateAwayFromMotion(double[] seg, double motionHz) {
+    private static double beatRateAwayFromMotion(double[] seg, double motionHz, double motionMg) {
         Segment s = beats(seg);
         if (s == null || s.periodicity < MIN_BEAT_PERIODICITY_MOVING || motionHz <= 0) {
             return Double.NaN;
@@ -197,7 +200,8 @@ public final class HeartRateEstimator {
         double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
         double half = motionHz * 30; // half the motion frequency, in bpm
         for (int h = 1; h <= 16; h++) {
-            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm && s.periodicity < CLEAN_PERIODICITY) {
+            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm
+                    && (s.periodicity < CLEAN_PERIODICITY || motionMg > LINEAR_TRUST_MG)) {
                 return Double.NaN; // near the motion and not clean: a residual of the artefact may have locked it
             }
         }
