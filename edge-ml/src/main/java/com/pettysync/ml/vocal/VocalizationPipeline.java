@@ -16,8 +16,9 @@ import java.util.List;
  * is the one with the highest summed probability over its windows.
  *
  * <p>Reject path: the threshold is the higher of {@link Config#minProbability()} and the model's own calibrated
- * threshold for the window's top class ({@link ModelMetadata#minProbability(VocalClass)}). A window that is not confidently a dog vocalisation (top class
- * "other", or a vocal class below the threshold — counted in {@link Stats#rejected()}) is not vocal, so a sound
+ * threshold for the window's top class ({@link ModelMetadata#minProbability(VocalClass)}). A window that is not
+ * confidently a dog vocalisation (top class "other", or a vocal class below the threshold — counted in
+ * {@link Stats#rejected()}) is not vocal, so a sound
  * that never makes a confident window produces no episode: no event, no clip and no count downstream.
  *
  * <p>Clip: from {@link Config#preRollMs()} before the episode's first gate-open hop, capped at
@@ -26,8 +27,10 @@ import java.util.List;
  * <p>Without a classifier ({@code null}: a platform without TFLite natives) the pipeline is <b>gate only</b>: every
  * slot the energy gate opened counts as vocal, so episodes are still cut around sound with their clips, but
  * unclassified: class {@link VocalClass#BARK} (index 0) with confidence 0, which no classifier output can give
- * an episode (its windows need ≥ {@link Config#minProbability()}). No log-mel is computed then. Not thread-safe: one instance per audio stream (the classifier it uses may be
- * shared and swapped at runtime).
+ * an episode (its windows need ≥ {@link Config#minProbability()}). No log-mel is computed then, and no calibrated
+ * threshold applies.
+ *
+ * <p>Not thread-safe: one instance per audio stream (the classifier it uses may be shared and swapped at runtime).
  */
 public final class VocalizationPipeline {
     /** Window slot spacing: 0.5 s. */
@@ -174,9 +177,9 @@ public final class VocalizationPipeline {
             }
         }
         boolean dogClass = top != VocalClass.OTHER.ordinal();
-        double threshold = dogClass
-                ? Math.max(config.minProbability(), classifier.metadata().minProbability(VocalClass.values()[top]))
-                : 1;
+        double threshold = !dogClass ? 1
+                : classifier == null ? config.minProbability() // gate only: no model, no calibrated threshold
+                : Math.max(config.minProbability(), classifier.metadata().minProbability(VocalClass.values()[top]));
         boolean vocal = dogClass && p[top] >= threshold;
         if (dogClass && !vocal) {
             rejected++;
