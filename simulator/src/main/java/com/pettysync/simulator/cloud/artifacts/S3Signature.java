@@ -1,9 +1,9 @@
 package com.pettysync.simulator.cloud.artifacts;
 
 import com.pettysync.simulator.cloud.control.ControlPlaneCredentials;
+import com.pettysync.simulator.cloud.control.SigV4Text;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +87,7 @@ public final class S3Signature {
 
     /** Returns quietly when {@code r} is signed with the configured key and in time; throws the S3 refusal otherwise. */
     void verify(Received r) {
-        Map<String, List<String>> query = queryParameters(r.rawQuery());
+        Map<String, List<String>> query = SigV4Text.queryParameters(r.rawQuery());
         if (query.containsKey("X-Amz-Signature") || query.containsKey("X-Amz-Algorithm")) {
             verifyPresigned(r, query);
             return;
@@ -236,7 +235,7 @@ public final class S3Signature {
         } else {
             b.host(host).port(443);
         }
-        queryParameters(r.rawQuery()).forEach((k, v) -> {
+        SigV4Text.queryParameters(r.rawQuery()).forEach((k, v) -> {
             if (!drop.contains(k)) {
                 b.putRawQueryParameter(k, v);
             }
@@ -275,31 +274,12 @@ public final class S3Signature {
     }
 
     private static String signatureOf(SignedRequest signed) {
-        String authorization = signed.request().firstMatchingHeader("Authorization").orElse("");
-        int at = authorization.indexOf("Signature=");
-        return at < 0 ? "" : authorization.substring(at + "Signature=".length()).trim();
+        return SigV4Text.signatureOf(signed.request().firstMatchingHeader("Authorization").orElse(""));
     }
 
     private static S3Error signatureMismatch() {
         return new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the "
                 + "signature you provided. Check your key and signing method.");
-    }
-
-    static Map<String, List<String>> queryParameters(String rawQuery) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return out;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        return out;
     }
 
     private static String first(Map<String, List<String>> query, String name) {

@@ -1,6 +1,5 @@
 package com.pettysync.simulator.cloud.control;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -9,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -142,7 +140,7 @@ final class SignatureVerifier {
         } else {
             b.host(hostHeader).port(443);
         }
-        for (Map.Entry<String, List<String>> q : queryParameters(r.rawQuery()).entrySet()) {
+        for (Map.Entry<String, List<String>> q : SigV4Text.queryParameters(r.rawQuery()).entrySet()) {
             b.putRawQueryParameter(q.getKey(), q.getValue());
         }
         for (Map.Entry<String, List<String>> h : r.headers().entrySet()) {
@@ -162,7 +160,7 @@ final class SignatureVerifier {
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        return signatureOf(signed.request().firstMatchingHeader("Authorization").orElse(""));
+        return SigV4Text.signatureOf(signed.request().firstMatchingHeader("Authorization").orElse(""));
     }
 
     /** The legacy {@code Aws4Signer} signs only the headers present, computing the body's hash itself. */
@@ -177,40 +175,14 @@ final class SignatureVerifier {
                 .awsCredentials(AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()))
                 .signingName(SERVICE).signingRegion(Region.of(region))
                 .signingClockOverride(Clock.fixed(signedAt, ZoneOffset.UTC)).build());
-        return signatureOf(signed.firstMatchingHeader("Authorization").orElse(""));
-    }
-
-    private static String signatureOf(String authorization) {
-        int at = authorization.indexOf("Signature=");
-        return at < 0 ? "" : authorization.substring(at + "Signature=".length()).trim();
-    }
-
-    private static Map<String, List<String>> queryParameters(String rawQuery) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return out;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        return out;
+        return SigV4Text.signatureOf(signed.firstMatchingHeader("Authorization").orElse(""));
     }
 
     /** The decoded query parameters (first value of each), for the operations. */
     static Map<String, String> firstValues(String rawQuery) {
         Map<String, String> out = new LinkedHashMap<>();
-        queryParameters(rawQuery).forEach((k, v) -> out.put(k, v.get(0)));
+        SigV4Text.queryParameters(rawQuery).forEach((k, v) -> out.put(k, v.get(0)));
         return out;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     static String header(Map<String, List<String>> headers, String name) {
