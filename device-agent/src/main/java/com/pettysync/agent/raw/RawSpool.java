@@ -1,18 +1,15 @@
 package com.pettysync.agent.raw;
 
+import com.pettysync.agent.storage.AtomicFile;
 import com.pettysync.agent.uplink.RawChunks;
 import com.pettysync.contract.frame.ContractViolation;
 import com.pettysync.contract.raw.RawChunk;
 import com.pettysync.contract.raw.RawChunkCodec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +169,7 @@ public final class RawSpool implements RawChunks {
                 nowUnixS);
         lastCaptureId = id;
         try {
-            writeDurably(dir.resolve(LAST_ID), Long.toString(id).getBytes(StandardCharsets.US_ASCII));
+            AtomicFile.write(dir.resolve(LAST_ID), Long.toString(id).getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             Logger.warn("raw spool: capture id {} not recorded ({}); ids stay unique unless the clock goes back",
                     id, e.toString());
@@ -193,7 +190,7 @@ public final class RawSpool implements RawChunks {
         }
         Key key = new Key(chunk.captureId(), chunk.chunk());
         try {
-            writeDurably(dir.resolve(key.file()), payload);
+            AtomicFile.write(dir.resolve(key.file()), payload);
         } catch (IOException e) {
             failed++;
             Logger.warn("raw chunk {}/{} not stored: {}", chunk.captureId(), chunk.chunk(), e.toString());
@@ -259,24 +256,6 @@ public final class RawSpool implements RawChunks {
             Files.deleteIfExists(dir.resolve(k.file()));
         } catch (IOException e) {
             Logger.warn("cannot delete raw chunk {}: {}", k.file(), e.toString());
-        }
-    }
-
-    private static void writeDurably(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package com.pettysync.agent.shadow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.agent.storage.AtomicFile;
 import com.pettysync.agent.uplink.BrokerException;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.contract.json.JsonTrees;
@@ -13,13 +14,9 @@ import com.pettysync.contract.topic.ShadowTopic;
 import com.pettysync.contract.topic.ThingName;
 import com.pettysync.contract.topic.TopicScheme;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -104,14 +101,8 @@ public final class ConfigShadow implements Uplink.Hooks {
         }
         ObjectNode doc = JsonTrees.object();
         doc.putObject("state").set("desired", current.toJson());
-        Path tmp = saved.resolveSibling(saved.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(JsonTrees.bytes(doc)));
-                ch.force(true);
-            }
-            Files.move(tmp, saved, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(saved, JsonTrees.bytes(doc));
         } catch (IOException e) {
             Logger.warn("cannot save shadow settings to {}: {} (kept in memory; retried on the next change)", saved,
                     e.toString());

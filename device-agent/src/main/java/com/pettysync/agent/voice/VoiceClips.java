@@ -2,6 +2,7 @@ package com.pettysync.agent.voice;
 
 import com.pettysync.agent.outbox.OutboxStore;
 import com.pettysync.agent.outbox.VoiceClipEntry;
+import com.pettysync.agent.storage.AtomicFile;
 import com.pettysync.agent.uplink.VoiceParts;
 import com.pettysync.contract.frame.ContractViolation;
 import com.pettysync.contract.voice.VoiceClipPart;
@@ -15,7 +16,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.HashSet;
@@ -201,21 +201,12 @@ public final class VoiceClips implements VoiceParts {
         }
         String name = "clip-" + id + ".pcm";
         Path file = dir.resolve(name);
-        Path tmp = dir.resolve(name + ".tmp");
         try {
             Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(audio);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, audio);
         } catch (IOException | RuntimeException e) {
             writeFailures++;
-            deleteQuietly(tmp);
+            deleteQuietly(dir.resolve(name + ".tmp"));
             Logger.error("voice clip {} not stored, write failed: {}", id, oneLine(e));
             return 0;
         }
