@@ -1,6 +1,6 @@
 package com.pettysync.agent.ota;
 
-import com.pettysync.ml.vocal.VocalizationClassifier;
+import com.pettysync.agent.sensing.VocalModel;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +16,7 @@ public final class OtaMemoryChild {
 
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
-        try (VocalizationClassifier classifier = ClassifierModelSlot.load(data)) {
+        try (VocalModel model = ClassifierModelSlot.load(data)) {
             phase("IDLE");
             Thread.sleep(2000); // settle: a benchmark waits on purpose
             phase("DOWNLOAD");
@@ -28,7 +28,7 @@ public final class OtaMemoryChild {
             phase("AFTER-DOWNLOAD");
             Thread.sleep(1000);
             phase("SWAP");
-            new ClassifierModelSlot(data, classifier).install(Path.of(args[5]), Long.parseLong(args[6]));
+            new ClassifierModelSlot(data, model.classifier()).install(Path.of(args[5]), Long.parseLong(args[6]));
             phase("AFTER-SWAP");
             Thread.sleep(1000);
             phase("END");
