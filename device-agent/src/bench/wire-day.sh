@@ -36,9 +36,13 @@ timeout -s TERM "$seconds" "$out/run.sh" "$out/lib-collar" "$flags" agent --conf
 sleep 2
 kill -INT "$capture"; wait "$capture" 2>/dev/null || true; capture=""
 
-# one line per packet: epoch, direction (up = to the broker port), IP length, TCP payload length, TCP flags
-tshark -r "$out/wire.pcapng" -T fields -E separator=, -e frame.time_epoch -e tcp.dstport -e ip.len -e tcp.len \
-  -e tcp.flags.str 2>/dev/null | awk -F, -v port="$port" '{ printf "%s,%s,%s,%s,%s\n", $1, ($2 == port ? "up" : "down"), $3, $4, $5 }' \
+# one line per packet of the agent's connections (TCP streams whose SYN went to the broker port: another process's
+# connection may use the port number as its ephemeral source port): epoch, direction (up = to the broker), IP length,
+# TCP payload length, TCP flags
+tshark -r "$out/wire.pcapng" -T fields -E separator=, -e frame.time_epoch -e tcp.stream -e tcp.dstport -e ip.len \
+  -e tcp.len -e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.fin 2>/dev/null | awk -F, -v port="$port" '
+    $6 == 1 && $7 == 0 && $3 == port { ours[$2] = 1 }
+    ours[$2] { printf "%s,%s,%s,%s,%s\n", $1, ($3 == port ? "up" : "down"), $4, $5, ($6 == 1 && $7 == 0 ? "S" : $8 == 1 ? "F" : "") }' \
   >"$out/packets.csv"
 sqlite3 "$out/cloud/frames.db" "select received_at from telemetry order by received_at" >"$out/frames.txt" 2>/dev/null || true
 {

@@ -9,54 +9,66 @@ import java.util.Locale;
  * included: what a cellular data plan meters). An analytic model, beside the measurement of
  * {@code device-agent/src/bench/wire-day.sh} (both in cloud-contract's README).
  *
- * <p>Per exchange, MQTT 5 packets are sized from the protocol (a QoS 1 PUBLISH without properties: 1 type byte, the
- * remaining length (1–2 bytes here), the topic (2 + its bytes), the packet id (2), a property length (1), the
- * payload; a PUBACK with reason 0x00 and no properties: 4 bytes; PINGREQ and PINGRESP: 2), each packet in its own
- * TLS 1.3 record ({@value #TLS13_RECORD_OVERHEAD} bytes: 5 header, 1 inner content type, a 16-byte AEAD tag), each
- * record in its own TCP segment ({@value #TCP_IP_HEADERS} bytes of headers: IPv4 20, TCP 20, the timestamp option 12
- * Linux sends), and a pure ACK for every record (the broker ACKs a PUBLISH at once and answers when the frame is
- * stored, so its PUBACK does not carry the ACK: four segments per frame, as captured against the local cloud).
+ * <p>Per exchange, MQTT 5 packets are sized from the protocol: a QoS 1 PUBLISH is 1 type byte, the remaining length
+ * (1–2 bytes here), the topic (2 + its bytes, or 2 + 0 once a topic alias stands for it: Paho assigns one on the
+ * first publish to a topic when the broker allows aliases, as HiveMQ and Mosquitto do), the packet id (2), the
+ * properties (1 length byte, + 3 for the alias), the payload; a PUBACK is 4 bytes with reason 0x00 and 5 with a
+ * reason such as 0x10 "no matching subscribers"; PINGREQ and PINGRESP 2. Each packet goes in its own TLS 1.3
+ * record: {@value #TLS13_RECORD_OVERHEAD} bytes (5 header, 1 inner content type, a 16-byte AEAD tag) plus, for
+ * records the JDK writes (the collar always; the local cloud's broker too), {@value #JDK_TLS13_PADDING} bytes of
+ * padding the JDK adds to every TLS 1.3 record ({@code sun.security.ssl.OutputRecord}); each record in its own TCP
+ * segment with {@value #TCP_IP_HEADERS} bytes of headers (IPv4 20, TCP 20, the timestamp option 12 Linux sends),
+ * and a pure ACK for every record (the broker ACKs a PUBLISH at once and answers when the frame is stored, so its
+ * PUBACK does not carry the ACK: four segments per frame, as captured against the local cloud).
  *
  * <p>A day at these settings: {@code 86400 / intervalS} telemetry frames with their PUBACKs; keep-alives only when
  * the link is idle for {@code keepAliveS} (Paho pings when nothing went out or came in for the keep-alive, so with a
  * frame and its PUBACK every {@code intervalS < keepAliveS} seconds there are none); {@code shadowReportsPerDay}
- * reported-state updates (the collar's publish and PUBACK, the broker's {@code update/accepted} and the collar's
- * PUBACK); {@code connectsPerDay} MQTT sessions, each costing {@code connectTlsBytes} in {@code connectSegments}
- * segments — the TLS handshake and the session set-up (CONNECT, CONNACK, the subscriptions, the shadow get and the
- * jobs query, their replies). Those depend on certificate sizes and reply texts, so they are measured constants, not
- * derived; events and voice are not in the budget (rare, and sized by what the dog does).
+ * reported-state updates (the collar's publish and the broker's PUBACK, the broker's {@code update/accepted} and the
+ * collar's PUBACK); {@code connectsPerDay} MQTT sessions, each costing {@code connectTlsBytes} in
+ * {@code connectSegments} segments — TCP, the TLS handshake, the session set-up (CONNECT, CONNACK, the
+ * subscriptions, the shadow get and the jobs query, their replies) and the close. Those depend on certificate sizes
+ * and reply texts, so they are measured constants, not derived; events and voice are not in the budget (rare, and
+ * sized by what the dog does).
  *
- * @param intervalS          telemetry window, s (one frame each)
- * @param frameBytes         telemetry payload (at most 182 by the contract)
+ * @param intervalS           telemetry window, s (one frame each)
+ * @param frameBytes          telemetry payload (at most 182 by the contract)
  * @param telemetryTopicBytes bytes of the telemetry topic
- * @param keepAliveS         MQTT keep-alive, s
+ * @param topicAlias          whether frames after the first of a session go with a topic alias instead of the topic
+ * @param keepAliveS          MQTT keep-alive, s
  * @param shadowReportsPerDay reported-state updates a day
- * @param shadowReportBytes  a reported-state update's payload
- * @param shadowTopicBytes   the update topic's bytes ({@code update/accepted} is 9 more)
+ * @param shadowReportBytes   a reported-state update's payload
+ * @param shadowTopicBytes    the update topic's bytes ({@code update/accepted} is 9 more)
  * @param shadowAcceptedBytes the broker's {@code update/accepted} payload
- * @param connectsPerDay     MQTT sessions a day
- * @param connectTlsBytes    TCP payload of one session's set-up, both directions
- * @param connectSegments    TCP segments of one session's set-up and its close, both directions
+ * @param brokerPadsRecords   whether the broker's TLS records carry the JDK's 16-byte padding
+ * @param pubackBytes         the broker's PUBACK for a frame (4 or 5)
+ * @param connectsPerDay      MQTT sessions a day
+ * @param connectTlsBytes     TCP payload of one session's set-up and close, both directions
+ * @param connectSegments     TCP segments of one session's set-up and close, both directions
  */
-public record WireBudget(int intervalS, int frameBytes, int telemetryTopicBytes, int keepAliveS,
+public record WireBudget(int intervalS, int frameBytes, int telemetryTopicBytes, boolean topicAlias, int keepAliveS,
         double shadowReportsPerDay, int shadowReportBytes, int shadowTopicBytes, int shadowAcceptedBytes,
-        double connectsPerDay, int connectTlsBytes, int connectSegments) {
+        boolean brokerPadsRecords, int pubackBytes, double connectsPerDay, int connectTlsBytes, int connectSegments) {
 
     /** TLS 1.3 record overhead: 5-byte header, 1 inner content-type byte, 16-byte AEAD tag. */
     public static final int TLS13_RECORD_OVERHEAD = 22;
+    /** The zero padding the JDK adds to every TLS 1.3 record it writes. */
+    public static final int JDK_TLS13_PADDING = 16;
     /** IPv4 (20) + TCP (20) + TCP timestamp option (12) per segment. */
     public static final int TCP_IP_HEADERS = 52;
-    /** MQTT 5 PUBACK, reason 0x00, no properties. */
-    public static final int MQTT_PUBACK_BYTES = 4;
     /** MQTT PINGREQ or PINGRESP. */
     public static final int MQTT_PING_BYTES = 2;
+    /** MQTT 5 PUBACK with a reason code and no properties (the collar's own PUBACKs are 4: reason 0x00 omitted). */
+    public static final int MQTT_PUBACK_WITH_REASON_BYTES = 5;
     /** The budget the collar is held to, bytes per collar-day (decimal kilobytes). */
     public static final long TARGET_BYTES_PER_DAY = 80_000;
 
     public WireBudget {
         if (intervalS < 1 || keepAliveS < 1 || frameBytes < 0 || telemetryTopicBytes < 1 || shadowReportBytes < 0
-                || shadowTopicBytes < 1 || shadowAcceptedBytes < 0 || connectTlsBytes < 0 || connectSegments < 0) {
-            throw new IllegalArgumentException("intervals ≥ 1 s, topics ≥ 1 byte, sizes ≥ 0 required");
+                || shadowTopicBytes < 1 || shadowAcceptedBytes < 0 || connectTlsBytes < 0 || connectSegments < 0
+                || pubackBytes < 4 || pubackBytes > 5) {
+            throw new IllegalArgumentException("intervals ≥ 1 s, topics ≥ 1 byte, sizes ≥ 0, a PUBACK of 4 or 5 "
+                    + "bytes required");
         }
         if (!(shadowReportsPerDay >= 0) || !(connectsPerDay >= 0)) {
             throw new IllegalArgumentException("rates must be ≥ 0");
@@ -64,28 +76,57 @@ public record WireBudget(int intervalS, int frameBytes, int telemetryTopicBytes,
     }
 
     /**
-     * The product's defaults: a 182-byte frame every 300 s on {@code pettysync/v1/{thing}/telemetry} with a 19-byte
-     * thing name ({@code collar-} + 12 digits), keep-alive 1200 s, the device report every hour (24 a day), one
-     * session a day; the report, reply and session sizes as measured against the local cloud (device-agent
-     * README, "Wire bytes per collar-day").
+     * The product against AWS IoT Core at its defaults: a 182-byte frame (the contract's maximum) every 300 s on
+     * {@code pettysync/v1/{thing}/telemetry} with a 19-byte thing name ({@code collar-} + 12 digits), topic aliases
+     * on, keep-alive 1200 s, the device report every hour (24 a day, a 260-byte report as captured; AWS's
+     * {@code update/accepted} echo with its metadata assumed 600 bytes, not measured), a broker that does not pad its
+     * records and answers a frame with a 4-byte PUBACK (assumed, not measured), one session a day whose set-up and
+     * close cost what the capture against the local cloud measured (8,217 bytes in 62 segments, a full handshake;
+     * AWS's certificate chain is larger: not measured).
      */
     public static WireBudget defaults() {
-        return new WireBudget(300, 182, 42, 1200, 24, 330, 57, 420, 1, 9_300, 60);
+        return new WireBudget(300, 182, 42, true, 1200, 24, 260, 57, 600, false, 4, 1, 8_217, 62);
+    }
+
+    /** {@link #defaults()} against the local cloud: its broker pads its records (JDK) and PUBACKs with 0x10. */
+    public static WireBudget localCloud() {
+        return defaults().withBroker(true, MQTT_PUBACK_WITH_REASON_BYTES);
     }
 
     public WireBudget withKeepAliveS(int v) {
-        return new WireBudget(intervalS, frameBytes, telemetryTopicBytes, v, shadowReportsPerDay, shadowReportBytes,
-                shadowTopicBytes, shadowAcceptedBytes, connectsPerDay, connectTlsBytes, connectSegments);
+        return new WireBudget(intervalS, frameBytes, telemetryTopicBytes, topicAlias, v, shadowReportsPerDay,
+                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, brokerPadsRecords, pubackBytes,
+                connectsPerDay, connectTlsBytes, connectSegments);
     }
 
     public WireBudget withIntervalS(int v) {
-        return new WireBudget(v, frameBytes, telemetryTopicBytes, keepAliveS, shadowReportsPerDay, shadowReportBytes,
-                shadowTopicBytes, shadowAcceptedBytes, connectsPerDay, connectTlsBytes, connectSegments);
+        return new WireBudget(v, frameBytes, telemetryTopicBytes, topicAlias, keepAliveS, shadowReportsPerDay,
+                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, brokerPadsRecords, pubackBytes,
+                connectsPerDay, connectTlsBytes, connectSegments);
+    }
+
+    public WireBudget withFrameBytes(int v) {
+        return new WireBudget(intervalS, v, telemetryTopicBytes, topicAlias, keepAliveS, shadowReportsPerDay,
+                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, brokerPadsRecords, pubackBytes,
+                connectsPerDay, connectTlsBytes, connectSegments);
+    }
+
+    public WireBudget withShadowReportsPerDay(double v) {
+        return new WireBudget(intervalS, frameBytes, telemetryTopicBytes, topicAlias, keepAliveS, v,
+                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, brokerPadsRecords, pubackBytes,
+                connectsPerDay, connectTlsBytes, connectSegments);
+    }
+
+    public WireBudget withBroker(boolean padsRecords, int puback) {
+        return new WireBudget(intervalS, frameBytes, telemetryTopicBytes, topicAlias, keepAliveS, shadowReportsPerDay,
+                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, padsRecords, puback, connectsPerDay,
+                connectTlsBytes, connectSegments);
     }
 
     public WireBudget withConnects(double perDay, int tlsBytes, int segments) {
-        return new WireBudget(intervalS, frameBytes, telemetryTopicBytes, keepAliveS, shadowReportsPerDay,
-                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, perDay, tlsBytes, segments);
+        return new WireBudget(intervalS, frameBytes, telemetryTopicBytes, topicAlias, keepAliveS, shadowReportsPerDay,
+                shadowReportBytes, shadowTopicBytes, shadowAcceptedBytes, brokerPadsRecords, pubackBytes, perDay,
+                tlsBytes, segments);
     }
 
     /**
@@ -142,11 +183,13 @@ public record WireBudget(int intervalS, int frameBytes, int telemetryTopicBytes,
     public Estimate perDay() {
         double frames = 86_400.0 / intervalS;
         double pings = intervalS < keepAliveS ? 0 : frames * Math.floorDiv(intervalS, keepAliveS);
-        long frameExchange = record(publishBytes(telemetryTopicBytes, frameBytes)) + record(MQTT_PUBACK_BYTES);
-        long pingExchange = 2L * record(MQTT_PING_BYTES);
-        long shadowExchange = record(publishBytes(shadowTopicBytes, shadowReportBytes)) + record(MQTT_PUBACK_BYTES)
-                + record(publishBytes(shadowTopicBytes + "/accepted".length(), shadowAcceptedBytes))
-                + record(MQTT_PUBACK_BYTES);
+        int frameTopic = topicAlias ? 0 : telemetryTopicBytes;
+        long frameExchange = collarRecord(publishBytes(frameTopic, topicAlias, frameBytes)) + brokerRecord(pubackBytes);
+        long pingExchange = collarRecord(MQTT_PING_BYTES) + brokerRecord(MQTT_PING_BYTES);
+        long shadowExchange = collarRecord(publishBytes(shadowTopicBytes, false, shadowReportBytes))
+                + brokerRecord(pubackBytes)
+                + brokerRecord(publishBytes(shadowTopicBytes + "/accepted".length(), false, shadowAcceptedBytes))
+                + collarRecord(4);
         return new Estimate(List.of(
                 new Item("frames", frames, frameExchange, 4),
                 new Item("keep-alives", pings, pingExchange, 4),
@@ -154,9 +197,9 @@ public record WireBudget(int intervalS, int frameBytes, int telemetryTopicBytes,
                 new Item("connects", connectsPerDay, connectTlsBytes, connectSegments)));
     }
 
-    /** An MQTT 5 QoS 1 PUBLISH without properties. */
-    static int publishBytes(int topicBytes, int payloadBytes) {
-        int remaining = 2 + topicBytes + 2 + 1 + payloadBytes;
+    /** An MQTT 5 QoS 1 PUBLISH: no properties but a topic alias when {@code alias}. */
+    static int publishBytes(int topicBytes, boolean alias, int payloadBytes) {
+        int remaining = 2 + topicBytes + 2 + 1 + (alias ? 3 : 0) + payloadBytes;
         return 1 + varIntBytes(remaining) + remaining;
     }
 
@@ -164,7 +207,11 @@ public record WireBudget(int intervalS, int frameBytes, int telemetryTopicBytes,
         return v < 128 ? 1 : v < 16_384 ? 2 : v < 2_097_152 ? 3 : 4;
     }
 
-    private static long record(int mqttBytes) {
-        return mqttBytes + TLS13_RECORD_OVERHEAD;
+    private static long collarRecord(int mqttBytes) {
+        return mqttBytes + TLS13_RECORD_OVERHEAD + JDK_TLS13_PADDING;
+    }
+
+    private long brokerRecord(int mqttBytes) {
+        return mqttBytes + TLS13_RECORD_OVERHEAD + (brokerPadsRecords ? JDK_TLS13_PADDING : 0);
     }
 }

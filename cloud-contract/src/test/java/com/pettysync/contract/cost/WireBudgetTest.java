@@ -8,16 +8,24 @@ import org.junit.jupiter.api.Test;
 
 class WireBudgetTest {
 
-    /** MQTT 5 §3.3: type byte, remaining length, topic (2 + n), packet id, property length, payload. */
+    /** MQTT 5 §3.3: type byte, remaining length, topic (2 + n), packet id, properties, payload. */
     @Test
-    void aFramesPublishIsSizedByHand() {
+    void aPublishIsSizedByHand() {
         // remaining = 2 + 42 + 2 + 1 + 182 = 229 → two remaining-length bytes → 1 + 2 + 229
-        assertEquals(232, WireBudget.publishBytes(42, 182));
-        // remaining = 2 + 5 + 2 + 1 + 10 = 20 → one byte
-        assertEquals(22, WireBudget.publishBytes(5, 10));
+        assertEquals(232, WireBudget.publishBytes(42, false, 182));
+        // with an alias: no topic, 3 bytes of property: remaining = 2 + 0 + 2 + 1 + 3 + 118 = 126 → one byte
+        assertEquals(128, WireBudget.publishBytes(0, true, 118));
         // the remaining-length boundary: 127 fits one byte, 128 needs two
-        assertEquals(1 + 1 + 127, WireBudget.publishBytes(5, 117));
-        assertEquals(1 + 2 + 128, WireBudget.publishBytes(5, 118));
+        assertEquals(1 + 1 + 127, WireBudget.publishBytes(5, false, 117));
+        assertEquals(1 + 2 + 128, WireBudget.publishBytes(5, false, 118));
+    }
+
+    /** The frame burst wire-day.sh captured: a 118-byte frame after the first, 166 bytes up, 43 down, 417 IP. */
+    @Test
+    void theLocalCloudFrameMatchesTheCapture() {
+        WireBudget.Item frame = WireBudget.localCloud().withFrameBytes(118).perDay().items().get(0);
+        assertEquals(166 + 43, frame.tlsBytes());
+        assertEquals(287 + 130, frame.ipBytes());
     }
 
     @Test
@@ -26,15 +34,17 @@ class WireBudgetTest {
         WireBudget.Item frames = day.items().get(0);
         assertEquals("frames", frames.name());
         assertEquals(288.0, frames.perDay());
-        assertEquals(232 + 22 + 4 + 22, frames.tlsBytes(), "PUBLISH and PUBACK, each in a TLS 1.3 record");
-        assertEquals(280 + 4 * 52, frames.ipBytes(), "four segments: PUBLISH, its ACK, PUBACK, its ACK");
+        long frame = (1 + 2 + (2 + 2 + 1 + 3 + 182)) + 38 + (4 + 22);
+        assertEquals(frame, frames.tlsBytes(), "PUBLISH in the collar's padded record, PUBACK in the broker's");
+        assertEquals(frame + 4 * 52, frames.ipBytes(), "four segments: PUBLISH, its ACK, PUBACK, its ACK");
         WireBudget.Item pings = day.items().get(1);
         assertEquals(0.0, pings.perDay(), "a frame every 300 s keeps a 1200 s keep-alive from ever firing");
-        long shadow = (1 + 2 + (2 + 57 + 2 + 1 + 330)) + 22 + 4 + 22 + (1 + 2 + (2 + 66 + 2 + 1 + 420)) + 22 + 4 + 22;
+        long shadow = (1 + 2 + (2 + 57 + 2 + 1 + 260)) + 38 + (4 + 22) + (1 + 2 + (2 + 66 + 2 + 1 + 600)) + 22
+                + (4 + 38);
         assertEquals(shadow, day.items().get(2).tlsBytes());
-        long tls = Math.round(288.0 * 280 + 24.0 * shadow + 9_300);
+        long tls = Math.round(288.0 * frame + 24.0 * shadow + 8_217);
         assertEquals(tls, day.tlsBytesPerDay());
-        long ip = Math.round(288.0 * (280 + 4 * 52) + 24.0 * (shadow + 8 * 52) + 9_300 + 60 * 52);
+        long ip = Math.round(288.0 * (frame + 4 * 52) + 24.0 * (shadow + 8 * 52) + 8_217 + 62 * 52);
         assertEquals(ip, day.ipBytesPerDay());
         assertTrue(day.format().contains("target 80,000"), day.format());
     }
@@ -45,7 +55,7 @@ class WireBudgetTest {
         assertEquals(0.0, hourly.withKeepAliveS(3600 + 1).perDay().items().get(1).perDay());
         WireBudget.Item pings = hourly.withKeepAliveS(1200).perDay().items().get(1);
         assertEquals(24.0 * 3, pings.perDay(), "three idle keep-alive periods in each hour between frames");
-        assertEquals(2 * (2 + 22), pings.tlsBytes(), "PINGREQ and PINGRESP, each a TLS record");
+        assertEquals((2 + 38) + (2 + 22), pings.tlsBytes(), "PINGREQ in the collar's padded record, PINGRESP");
     }
 
     @Test
@@ -63,5 +73,6 @@ class WireBudgetTest {
         assertThrows(IllegalArgumentException.class, () -> WireBudget.defaults().withConnects(-1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> WireBudget.defaults().withConnects(Double.NaN, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> WireBudget.defaults().withConnects(1, -5, 0));
+        assertThrows(IllegalArgumentException.class, () -> WireBudget.defaults().withBroker(false, 3));
     }
 }
