@@ -363,9 +363,10 @@ public final class PemTls {
             return delegate.getSupportedCipherSuites();
         }
 
+        /** The unconnected socket Paho connects and then re-parameterises: kept settings (see SettingsKeepingSocket). */
         @Override
         public Socket createSocket() throws IOException {
-            return configure(delegate.createSocket());
+            return new SettingsKeepingSocket((SSLSocket) configure(delegate.createSocket()));
         }
 
         @Override
