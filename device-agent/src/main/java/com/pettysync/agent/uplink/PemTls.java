@@ -34,6 +34,11 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>The socket factory it builds verifies the broker's host name (HTTPS rules), allows TLS 1.2 and 1.3 only and,
  * for port 443, offers ALPN {@code x-amzn-mqtt-ca} as AWS IoT Core requires for MQTT on 443. Problems with the
  * files are reported as {@link IOException}s naming the file; no key material is ever logged.
+ *
+ * <p>Each call builds one {@link SSLContext}; its client session cache, bounded by a {@link TlsSessionCache}, lets
+ * every later connection through the same factory to the same host and port resume the last session (TLS 1.3 PSK)
+ * instead of a full handshake. So a caller keeps one factory for as long as the identity is in use (the agent:
+ * its lifetime) rather than building one per connection.
  */
 public final class PemTls {
     /** The ALPN protocol AWS IoT Core expects for MQTT with X.509 client certificates on port 443. */
@@ -42,9 +47,18 @@ public final class PemTls {
     private PemTls() {
     }
 
-    /** A socket factory for mutual TLS; {@code alpn} adds ALPN {@value #AWS_MQTT_ALPN} (port 443). */
+    /**
+     * A socket factory for mutual TLS with the collar's session cache ({@link TlsSessionCache#DEFAULTS});
+     * {@code alpn} adds ALPN {@value #AWS_MQTT_ALPN} (port 443).
+     */
     public static SSLSocketFactory socketFactory(Path certificate, Path privateKey, Path caCertificate, boolean alpn)
             throws IOException {
+        return socketFactory(certificate, privateKey, caCertificate, alpn, TlsSessionCache.DEFAULTS);
+    }
+
+    /** A socket factory for mutual TLS whose sessions are kept for resumption as {@code sessions} says. */
+    public static SSLSocketFactory socketFactory(Path certificate, Path privateKey, Path caCertificate, boolean alpn,
+            TlsSessionCache sessions) throws IOException {
         List<X509Certificate> chain = certificates(certificate);
         if (chain.isEmpty()) {
             throw new IOException(certificate + ": no CERTIFICATE block");
@@ -70,6 +84,7 @@ public final class PemTls {
             tmf.init(ts);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+            sessions.applyTo(ctx);
             return new Configured(ctx.getSocketFactory(), alpn);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the TLS context from " + certificate + " and " + privateKey + ": "
@@ -348,9 +363,10 @@ public final class PemTls {
             return delegate.getSupportedCipherSuites();
         }
 
+        /** The unconnected socket Paho connects and then re-parameterises: kept settings (see SettingsKeepingSocket). */
         @Override
         public Socket createSocket() throws IOException {
-            return configure(delegate.createSocket());
+            return new SettingsKeepingSocket((SSLSocket) configure(delegate.createSocket()));
         }
 
         @Override

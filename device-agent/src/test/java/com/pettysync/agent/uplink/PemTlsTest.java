@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,15 @@ class PemTlsTest {
 
     /** Runs one TLS handshake against a loopback server that requires a client certificate; returns offered ALPN. */
     List<String> handshake(TestPki pki, TestPki.Client client, boolean alpn, String host) throws Exception {
+        return handshake(pki, client, alpn, host, false);
+    }
+
+    /**
+     * As above; {@code throughPaho}: the handshake is Paho's (PahoBrokerSession's connect, which then fails: the
+     * server is no MQTT broker and closes after the handshake).
+     */
+    List<String> handshake(TestPki pki, TestPki.Client client, boolean alpn, String host, boolean throughPaho)
+            throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(pki.serverKeystore)) {
             ks.load(in, TestPki.STORE_PASSWORD.toCharArray());
@@ -59,6 +69,15 @@ class PemTlsTest {
                     offered.complete(List.of("server failed: " + e.getMessage()));
                 }
             });
+            if (throughPaho) {
+                try (PahoBrokerSession s = new PahoBrokerSession(new PahoBrokerSession.Options("ssl://" + host + ":"
+                        + server.getLocalPort(), "collar-alpn", PemTls.socketFactory(client.certificate(),
+                        client.privateKey(), pki.caPem, alpn), 60, Duration.ofSeconds(5)))) {
+                    assertThrows(BrokerException.class, () -> s.connect(new PahoBrokerSessionTest.Outcome()));
+                }
+                t.join(10_000);
+                return offered.get(10, TimeUnit.SECONDS);
+            }
             try (SSLSocket c = (SSLSocket) PemTls.socketFactory(client.certificate(), client.privateKey(), pki.caPem,
                     alpn).createSocket()) {
                 c.connect(new InetSocketAddress(host, server.getLocalPort()), 5000);
@@ -78,6 +97,15 @@ class PemTlsTest {
         TestPki.Client c = pki.client("collar-alpn", TestPki.KeyFormat.RSA_PKCS1);
         assertEquals(List.of(PemTls.AWS_MQTT_ALPN), handshake(pki, c, true, "localhost"));
         assertEquals(List.of(), handshake(pki, c, false, "localhost"));
+    }
+
+    /** Paho replaces the socket's SSLParameters before its handshake; the ALPN offer must survive that. */
+    @Test
+    void offersAwsAlpnThroughPaho() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki.Client c = pki.client("collar-alpn-paho", TestPki.KeyFormat.EC_SEC1);
+        assertEquals(List.of(PemTls.AWS_MQTT_ALPN), handshake(pki, c, true, "localhost", true));
+        assertEquals(List.of(), handshake(pki, c, false, "localhost", true));
     }
 
     @Test
