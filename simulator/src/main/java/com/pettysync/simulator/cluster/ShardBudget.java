@@ -1,0 +1,40 @@
+package com.pettysync.simulator.cluster;
+
+/**
+ * The memory a fleet shard is given on a cluster: the JVM's base plus a fixed budget per virtual collar. The one home
+ * of these numbers for the cluster manifests; the pod's request and limit are both {@link #memoryMib()} (a shard that
+ * outgrows its budget is OOM-killed and its index fails, rather than slowing its neighbours on the node).
+ *
+ * @param collars       collars in the shard
+ * @param perCollarKib  fleet RSS budget per collar, KiB
+ */
+public record ShardBudget(int collars, int perCollarKib) {
+    /** The fleet's memory target per collar (issue 14: ≤ 60 KiB RSS per virtual collar). */
+    public static final int FLEET_RSS_PER_COLLAR_KIB = 60;
+    /**
+     * The shard JVM without collars: runtime, classes of the agent, the MQTT client's Netty loop, SQLite, thread
+     * stacks. A budget with headroom, not a measurement of its own.
+     */
+    public static final int JVM_BASE_MIB = 384;
+
+    public ShardBudget {
+        if (collars < 1 || perCollarKib < 1) {
+            throw new IllegalArgumentException("a shard needs ≥ 1 collar and ≥ 1 KiB per collar");
+        }
+    }
+
+    /** The budget at the fleet's target per collar. */
+    public static ShardBudget atTarget(int collars) {
+        return new ShardBudget(collars, FLEET_RSS_PER_COLLAR_KIB);
+    }
+
+    /** Base + collars × per-collar budget, rounded up to whole MiB. */
+    public long memoryMib() {
+        return JVM_BASE_MIB + ((long) collars * perCollarKib + 1023) / 1024;
+    }
+
+    /** As a Kubernetes quantity, e.g. {@code "590Mi"}. */
+    public String memoryQuantity() {
+        return memoryMib() + "Mi";
+    }
+}
