@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  * <p>What it renders ({@link #fleet()}): the CA Secret when {@link Options#caDirectory} is given (else the Secret is
  * expected to exist: {@code kubectl create secret generic NAME --from-file=DIR/ca.pem --from-file=DIR/ca.key}), the
  * results PersistentVolumeClaim ({@code ReadWriteMany}: every shard pod writes to it, wherever it runs), and the Job.
- * {@link #merge()} renders the merge Job, to apply after the fleet Job has finished. Pods run as the image's non-root
+ * {@link #merge()} renders the merge Job, to apply after the fleet Job has finished. With {@code --target pod} each
+ * shard pod also runs its own {@code pettysync cloud} as a native sidecar on the pod's loopback, so that a cluster
+ * with no endpoint of its own runs the whole path and every shard counts its lost and duplicate frames. Pods run as the image's non-root
  * user with a read-only root file system; {@code /tmp} and the outboxes are emptyDirs.
  *
  * <p>The shard index reaches the command line through Kubernetes' own {@code $(VAR)} expansion of {@code args}
@@ -41,6 +43,11 @@ public final class FleetJobManifest {
     public static final String CA_MOUNT = "/etc/pettysync/ca";
     public static final String RESULTS_MOUNT = "/results";
     public static final String OUTBOX_MOUNT = "/work/outboxes";
+    public static final String CLOUD_MOUNT = "/work/cloud";
+    /** {@code --target pod}: each shard pod runs its own {@code pettysync cloud} beside the fleet. */
+    public static final String POD_TARGET = "pod";
+    /** The in-pod cloud's MQTT port, on the pod's loopback. */
+    public static final int POD_CLOUD_PORT = 8883;
     /** The image's user (Jib {@code container.user} in the simulator's pom). */
     public static final long IMAGE_USER = 65532;
 
@@ -57,7 +64,9 @@ public final class FleetJobManifest {
      *
      * @param shards        N: pods (Job completions), each a {@code simulate --shard i/N} process
      * @param collars       the whole fleet; shard i runs collars {@code [i·C/N, (i+1)·C/N)}
-     * @param target        {@code HOST:PORT}: the MQTT-over-TLS endpoint every shard connects to, one for all
+     * @param target        {@code HOST:PORT}: the MQTT-over-TLS endpoint every shard connects to, one for all; or
+     *                      {@link #POD_TARGET}: each shard pod runs its own {@code pettysync cloud} as a sidecar
+     *                      (same CA) and counts its stored, lost and duplicate frames in that cloud's store
      * @param image         the fleet image reference ({@code -Pimage}, pushed where the cluster pulls from)
      * @param namespace     the namespace of every object
      * @param caSecret      the Secret holding {@code ca.pem} + {@code ca.key}
@@ -81,18 +90,8 @@ public final class FleetJobManifest {
                         + "): every shard needs at least one collar");
             }
             Objects.requireNonNull(target, "target");
-            int colon = target.lastIndexOf(':');
-            int port = -1;
-            if (colon > 0) {
-                try {
-                    port = Integer.parseInt(target.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    port = -1;
-                }
-            }
-            if (port < 1 || port > 65535 || !HOST.matcher(target.substring(0, colon)).matches()) {
-                throw new IllegalArgumentException("--target must be HOST:PORT (a DNS name or IPv4 address and a port "
-                        + "1-65535, e.g. mqtt.fleet.svc:8883), got '" + target + "'");
+            if (!target.equals(POD_TARGET)) {
+                requireHostPort(target);
             }
             if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
                 throw new IllegalArgumentException("--image must be an image reference without spaces, got '"
@@ -106,7 +105,7 @@ public final class FleetJobManifest {
                 throw new IllegalArgumentException("--ca-secret must be a DNS subdomain name, got '" + caSecret + "'");
             }
             Objects.requireNonNull(duration, "duration");
-            com.pettysync.simulator.fleet.Fault.duration(duration);   // "--duration must be like 90s, 10m, 1h, PT2H"
+            com.pettysync.simulator.fleet.Fault.duration(duration);   // "not a duration: ... (use 90s, 10m, 1h or PT10M)"
             if (!(speedup > 0) || !(rampPerS > 0) || perCollarKib < 1) {
                 throw new IllegalArgumentException("--speedup, --ramp-per-s and --memory-per-collar-kib must be > 0");
             }
@@ -117,6 +116,27 @@ public final class FleetJobManifest {
                 throw new IllegalArgumentException("--storage-class must be a DNS subdomain name, got '"
                         + storageClass + "'");
             }
+        }
+
+        private static void requireHostPort(String target) {
+            int colon = target.lastIndexOf(':');
+            int port = -1;
+            if (colon > 0) {
+                try {
+                    port = Integer.parseInt(target.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (port < 1 || port > 65535 || !HOST.matcher(target.substring(0, colon)).matches()) {
+                throw new IllegalArgumentException("--target must be HOST:PORT (a DNS name or IPv4 address and a port "
+                        + "1-65535, e.g. mqtt.fleet.svc:8883) or 'pod', got '" + target + "'");
+            }
+        }
+
+        /** True when each shard pod brings its own cloud. */
+        public boolean podTarget() {
+            return target.equals(POD_TARGET);
         }
 
         /** The largest shard (the pods share one template, so every pod gets its budget). */
@@ -223,29 +243,42 @@ public final class FleetJobManifest {
                 .add("simulate")
                 .add("--collars").add(Integer.toString(options.collars()))
                 .add("--shard").add("$(JOB_COMPLETION_INDEX)/$(SHARDS)")
-                .add("--target").add(options.target())
+                .add("--target").add(options.podTarget() ? "localhost:" + POD_CLOUD_PORT : options.target())
                 .add("--ca").add(CA_MOUNT)
                 .add("--duration").add(options.duration())
                 .add("--speedup").add(number(options.speedup()))
                 .add("--ramp-per-s").add(number(options.rampPerS()))
                 .add("--outbox-dir").add(OUTBOX_MOUNT)
                 .add("--out").add(shardOut);
+        if (options.podTarget()) {
+            // count this shard's stored, lost and duplicate frames in its own cloud's store
+            args.add("--frames").add(CLOUD_MOUNT + "/frames.db");
+        }
         ObjectNode container = container("simulate", args, budget().memoryQuantity(), options.cpu());
         ArrayNode env = JSON.arrayNode();
         env.addObject().put("name", "JOB_COMPLETION_INDEX").putObject("valueFrom").putObject("fieldRef")
                 .put("fieldPath", "metadata.annotations['batch.kubernetes.io/job-completion-index']");
         env.addObject().put("name", "SHARDS").put("value", Integer.toString(options.shards()));
         container.set("env", env);
-        container.set("volumeMounts", JSON.arrayNode()
+        ArrayNode mounts = JSON.arrayNode()
                 .add(mount("ca", CA_MOUNT, true))
                 .add(mount("results", RESULTS_MOUNT, false))
                 .add(mount("outboxes", OUTBOX_MOUNT, false))
-                .add(mount("tmp", "/tmp", false)));
+                .add(mount("tmp", "/tmp", false));
+        if (options.podTarget()) {
+            mounts.add(mount("cloud", CLOUD_MOUNT, false));
+        }
+        container.set("volumeMounts", mounts);
         ObjectNode pod = podSpec(container);
         ObjectNode ca = JSON.objectNode().put("name", "ca");
         // 0440 with the pod's fsGroup: readable by the image's user, by no one else
         ca.putObject("secret").put("secretName", options.caSecret()).put("defaultMode", 0440);
-        pod.set("volumes", JSON.arrayNode().add(ca).add(claimVolume()).add(emptyDir("outboxes")).add(emptyDir("tmp")));
+        ArrayNode volumes = JSON.arrayNode().add(ca).add(claimVolume()).add(emptyDir("outboxes")).add(emptyDir("tmp"));
+        if (options.podTarget()) {
+            volumes.add(emptyDir("cloud"));
+            pod.putArray("initContainers").add(podCloud());
+        }
+        pod.set("volumes", volumes);
 
         ObjectNode job = object("batch/v1", "Job", FLEET_JOB);
         ObjectNode spec = job.putObject("spec");
@@ -256,6 +289,26 @@ public final class FleetJobManifest {
         spec.put("backoffLimit", 0);
         template(spec, pod);
         return job;
+    }
+
+    /**
+     * The shard's own {@code pettysync cloud}, a native sidecar (an init container that keeps running: Kubernetes
+     * 1.29+) on the pod's loopback, with the CA from the Secret; the kubelet stops it when the shard has finished.
+     */
+    private ObjectNode podCloud() {
+        ArrayNode args = JSON.arrayNode().add("cloud")
+                .add("--dir").add(CLOUD_MOUNT)
+                .add("--ca-dir").add(CA_MOUNT)
+                .add("--port").add(Integer.toString(POD_CLOUD_PORT))
+                // the shard's certificates are issued in memory from the CA, not registered: see the README
+                .add("--no-registry-authentication");
+        ObjectNode cloud = container("cloud", args, budget().brokerMemoryQuantity(), options.cpu());
+        cloud.put("restartPolicy", "Always");
+        cloud.set("volumeMounts", JSON.arrayNode()
+                .add(mount("ca", CA_MOUNT, true))
+                .add(mount("cloud", CLOUD_MOUNT, false))
+                .add(mount("tmp", "/tmp", false)));
+        return cloud;
     }
 
     private ObjectNode object(String apiVersion, String kind, String name) {

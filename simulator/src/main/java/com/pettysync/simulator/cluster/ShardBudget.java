@@ -1,8 +1,9 @@
 package com.pettysync.simulator.cluster;
 
 /**
- * The memory a fleet shard is given on a cluster: the JVM's base plus a fixed budget per virtual collar. The one home
- * of these numbers for the cluster manifests; the pod's request and limit are both {@link #memoryMib()} (a shard that
+ * The memory a fleet shard is given on a cluster: the JVM's base plus a fixed budget per virtual collar (and, when the
+ * shard brings its own cloud, the broker's base plus its budget per connection). The one home of these numbers for
+ * the cluster manifests; the pod's request and limit are both {@link #memoryMib()} (a shard that
  * outgrows its budget is OOM-killed and its index fails, rather than slowing its neighbours on the node).
  *
  * @param collars       collars in the shard
@@ -16,6 +17,14 @@ public record ShardBudget(int collars, int perCollarKib) {
      * stacks. A budget with headroom, not a measurement of its own.
      */
     public static final int JVM_BASE_MIB = 384;
+
+    /** The broker's memory target per collar (issue 14: ≤ 30 KiB RSS per connection). */
+    public static final int BROKER_RSS_PER_COLLAR_KIB = 30;
+    /**
+     * A {@code pettysync cloud} process without connections (HiveMQ CE, the sink, the registry): about 245 MB
+     * measured idle in the 28,000-collar run (490 MB for its two brokers), given headroom here.
+     */
+    public static final int BROKER_BASE_MIB = 512;
 
     public ShardBudget {
         if (collars < 1 || perCollarKib < 1) {
@@ -36,5 +45,10 @@ public record ShardBudget(int collars, int perCollarKib) {
     /** As a Kubernetes quantity, e.g. {@code "590Mi"}. */
     public String memoryQuantity() {
         return memoryMib() + "Mi";
+    }
+
+    /** A shard's own {@code pettysync cloud} (the in-pod target) for these collars, as a Kubernetes quantity. */
+    public String brokerMemoryQuantity() {
+        return (BROKER_BASE_MIB + ((long) collars * BROKER_RSS_PER_COLLAR_KIB + 1023) / 1024) + "Mi";
     }
 }

@@ -149,6 +149,36 @@ class FleetJobManifestTest {
     }
 
     @Test
+    void podTargetGivesEachShardItsOwnCloudAsANativeSidecar() throws Exception {
+        String yaml = FleetJobManifest.yaml(new FleetJobManifest(options(3, 3000, "pod", null)).fleet());
+        Job job = typed(YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll().get(1), Job.class);
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container cloud = pod.getInitContainers().get(0);
+        assertEquals("Always", cloud.getRestartPolicy());   // a sidecar: runs beside the shard, stopped after it
+        ParseResult cloudArgs = parse(cloud.getArgs()).subcommand();
+        assertEquals("cloud", cloudArgs.commandSpec().name());
+        assertEquals(Path.of(FleetJobManifest.CA_MOUNT), cloudArgs.matchedOptionValue("--ca-dir", Path.of("")));
+        assertEquals(8883, (int) cloudArgs.matchedOptionValue("--port", 0));
+        // the broker's budget: its base + 1,000 collars at 30 KiB
+        assertEquals((ShardBudget.BROKER_BASE_MIB + 30) + "Mi",
+                cloud.getResources().getLimits().get("memory").toString());
+
+        Container shard = pod.getContainers().get(0);
+        ParseResult simulate = parse(expand(shard.getArgs(), Map.of("JOB_COMPLETION_INDEX", "2", "SHARDS", "3")))
+                .subcommand();
+        assertEquals("localhost:8883", simulate.matchedOptionValue("--target", ""));
+        Path frames = simulate.matchedOptionValue("--frames", Path.of(""));
+        Path cloudDir = Path.of(cloudArgs.matchedOptionValue("--dir", Path.of("")).toString());
+        assertEquals(cloudDir.resolve("frames.db"), frames);
+        // both containers mount the same cloud volume at that directory
+        for (Container c : List.of(cloud, shard)) {
+            assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("cloud")
+                    && Path.of(m.getMountPath()).equals(cloudDir)), c.getName());
+        }
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getName().equals("cloud") && v.getEmptyDir() != null));
+    }
+
+    @Test
     void badInputIsRefusedWithTheReason() {
         assertMessage("--shards must be ≥ 1", () -> options(0, 100, "mqtt.example.net:8883", null));
         assertMessage("more shards (5) than collars (4)", () -> options(5, 4, "mqtt.example.net:8883", null));
