@@ -276,7 +276,7 @@ public final class FleetJobManifest {
         ArrayNode volumes = JSON.arrayNode().add(ca).add(claimVolume()).add(emptyDir("outboxes")).add(emptyDir("tmp"));
         if (options.podTarget()) {
             volumes.add(emptyDir("cloud"));
-            pod.putArray("initContainers").add(podCloud());
+            pod.putArray("initContainers").add(podCloud(true)).add(podCloud(false));
         }
         pod.set("volumes", volumes);
 
@@ -292,18 +292,28 @@ public final class FleetJobManifest {
     }
 
     /**
-     * The shard's own {@code pettysync cloud}, a native sidecar (an init container that keeps running: Kubernetes
-     * 1.29+) on the pod's loopback, with the CA from the Secret; the kubelet stops it when the shard has finished.
+     * The shard's own {@code pettysync cloud} on the pod's loopback, with the CA from the Secret. Two init containers:
+     * {@code cloud-state} runs it for a second so that its state directory, {@code frames.db} included, exists before
+     * the shard opens it ({@code --frames} refuses a missing store, and the kubelet cannot probe a loopback-only
+     * port); then {@code cloud}, a native sidecar (an init container that keeps running: Kubernetes 1.29+), which the
+     * kubelet stops when the shard has finished. The shard's first connects may precede the broker's start; the
+     * agent's back-off retries them.
      */
-    private ObjectNode podCloud() {
+    private ObjectNode podCloud(boolean prepareState) {
         ArrayNode args = JSON.arrayNode().add("cloud")
                 .add("--dir").add(CLOUD_MOUNT)
                 .add("--ca-dir").add(CA_MOUNT)
                 .add("--port").add(Integer.toString(POD_CLOUD_PORT))
                 // the shard's certificates are issued in memory from the CA, not registered: see the README
                 .add("--no-registry-authentication");
-        ObjectNode cloud = container("cloud", args, budget().brokerMemoryQuantity(), options.cpu());
-        cloud.put("restartPolicy", "Always");
+        if (prepareState) {
+            args.add("--duration").add("1");
+        }
+        ObjectNode cloud = container(prepareState ? "cloud-state" : "cloud", args, budget().brokerMemoryQuantity(),
+                options.cpu());
+        if (!prepareState) {
+            cloud.put("restartPolicy", "Always");
+        }
         cloud.set("volumeMounts", JSON.arrayNode()
                 .add(mount("ca", CA_MOUNT, true))
                 .add(mount("cloud", CLOUD_MOUNT, false))

@@ -153,8 +153,14 @@ class FleetJobManifestTest {
         String yaml = FleetJobManifest.yaml(new FleetJobManifest(options(3, 3000, "pod", null)).fleet());
         Job job = typed(YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll().get(1), Job.class);
         PodSpec pod = job.getSpec().getTemplate().getSpec();
-        Container cloud = pod.getInitContainers().get(0);
-        assertEquals("Always", cloud.getRestartPolicy());   // a sidecar: runs beside the shard, stopped after it
+        // first the cloud's state directory (frames.db) is made, by the same command run for a second ...
+        Container state = pod.getInitContainers().get(0);
+        assertEquals(null, state.getRestartPolicy());
+        ParseResult stateArgs = parse(state.getArgs()).subcommand();
+        assertEquals(1L, (long) stateArgs.matchedOptionValue("--duration", 0L));
+        // ... then the cloud runs as a sidecar: beside the shard, stopped after it
+        Container cloud = pod.getInitContainers().get(1);
+        assertEquals("Always", cloud.getRestartPolicy());
         ParseResult cloudArgs = parse(cloud.getArgs()).subcommand();
         assertEquals("cloud", cloudArgs.commandSpec().name());
         assertEquals(Path.of(FleetJobManifest.CA_MOUNT), cloudArgs.matchedOptionValue("--ca-dir", Path.of("")));
@@ -170,8 +176,9 @@ class FleetJobManifestTest {
         Path frames = simulate.matchedOptionValue("--frames", Path.of(""));
         Path cloudDir = Path.of(cloudArgs.matchedOptionValue("--dir", Path.of("")).toString());
         assertEquals(cloudDir.resolve("frames.db"), frames);
+        assertEquals(cloudDir, stateArgs.matchedOptionValue("--dir", Path.of("")));
         // both containers mount the same cloud volume at that directory
-        for (Container c : List.of(cloud, shard)) {
+        for (Container c : List.of(state, cloud, shard)) {
             assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("cloud")
                     && Path.of(m.getMountPath()).equals(cloudDir)), c.getName());
         }
@@ -217,9 +224,11 @@ class FleetJobManifestTest {
         assertTrue(x.getMessage().contains(expected), x.getMessage());
     }
 
+    /** The real command tree; picocli resets every option before each parse, so one tree serves every parse. */
+    private static final CommandLine CLI = Pettysync.commandLine(List.of(new SimulatorCommands()));
+
     private static ParseResult parse(List<String> args) {
-        CommandLine root = Pettysync.commandLine(List.of(new SimulatorCommands()));
-        return root.parseArgs(args.toArray(String[]::new));
+        return CLI.parseArgs(args.toArray(String[]::new));
     }
 
     /** The kubelet's expansion of {@code $(VAR)} in a container's args (unknown references stay as written). */
