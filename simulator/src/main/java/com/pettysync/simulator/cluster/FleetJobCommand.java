@@ -28,13 +28,14 @@ public final class FleetJobCommand implements Callable<Integer> {
     @Option(names = "--shards", required = true, description = "shard pods (Job completions)")
     int shards;
 
-    @Option(names = "--collars", defaultValue = "1000", description = "fleet size, all shards (default ${DEFAULT-VALUE})")
+    @Option(names = "--collars", defaultValue = "1000",
+            description = "fleet size, all shards (default ${DEFAULT-VALUE})")
     int collars;
 
     @Option(names = "--target", required = true, paramLabel = "HOST:PORT|pod", description = "the MQTT-over-TLS "
-            + "endpoint all shards connect to (it presents a server certificate from the CA for HOST and accepts collar "
-            + "certificates issued by it); 'pod': each shard pod runs its own 'pettysync cloud' beside it (a native "
-            + "sidecar, Kubernetes 1.29+) and counts its lost and duplicate frames")
+            + "endpoint all shards connect to (it presents a server certificate from the CA for HOST and accepts "
+            + "collar certificates issued by it); 'pod': each shard pod runs its own 'pettysync cloud' beside it "
+            + "(a native sidecar, Kubernetes 1.29+) and counts its lost and duplicate frames")
     String target;
 
     @Option(names = "--image", required = true, paramLabel = "REF", description = "the fleet image as the cluster "

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
+import com.pettysync.simulator.fleet.Fault;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -29,8 +30,8 @@ import java.util.regex.Pattern;
  * results PersistentVolumeClaim ({@code ReadWriteMany}: every shard pod writes to it, wherever it runs), and the Job.
  * {@link #merge()} renders the merge Job, to apply after the fleet Job has finished. With {@code --target pod} each
  * shard pod also runs its own {@code pettysync cloud} as a native sidecar on the pod's loopback, so that a cluster
- * with no endpoint of its own runs the whole path and every shard counts its lost and duplicate frames. Pods run as the image's non-root
- * user with a read-only root file system; {@code /tmp} and the outboxes are emptyDirs.
+ * with no endpoint of its own runs the whole path and every shard counts its lost and duplicate frames. Pods run as
+ * the image's non-root user with a read-only root file system; {@code /tmp} and the outboxes are emptyDirs.
  *
  * <p>The shard index reaches the command line through Kubernetes' own {@code $(VAR)} expansion of {@code args}
  * (no shell in the image): {@code --shard $(JOB_COMPLETION_INDEX)/$(SHARDS)}; {@code JOB_COMPLETION_INDEX} is
@@ -52,7 +53,8 @@ public final class FleetJobManifest {
     public static final long IMAGE_USER = 65532;
 
     private static final Pattern HOST = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
             "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -105,12 +107,13 @@ public final class FleetJobManifest {
                 throw new IllegalArgumentException("--ca-secret must be a DNS subdomain name, got '" + caSecret + "'");
             }
             Objects.requireNonNull(duration, "duration");
-            com.pettysync.simulator.fleet.Fault.duration(duration);   // "not a duration: ... (use 90s, 10m, 1h or PT10M)"
+            Fault.duration(duration);   // refuses with "not a duration: … (use 90s, 10m, 1h or PT10M)"
             if (!(speedup > 0) || !(rampPerS > 0) || perCollarKib < 1) {
                 throw new IllegalArgumentException("--speedup, --ramp-per-s and --memory-per-collar-kib must be > 0");
             }
             if (cpu == null || !QUANTITY.matcher(cpu).matches()) {
-                throw new IllegalArgumentException("--cpu must be a CPU quantity like 1, 1.5 or 500m, got '" + cpu + "'");
+                throw new IllegalArgumentException("--cpu must be a CPU quantity like 1, 1.5 or 500m, got '" + cpu
+                        + "'");
             }
             if (storageClass != null && !DNS_SUBDOMAIN.matcher(storageClass).matches()) {
                 throw new IllegalArgumentException("--storage-class must be a DNS subdomain name, got '"
@@ -214,7 +217,8 @@ public final class FleetJobManifest {
         ObjectNode secret = object("v1", "Secret", options.caSecret());
         secret.put("type", "Opaque");
         ObjectNode data = secret.putObject("data");
-        for (String name : List.of(LocalCertificateAuthority.CA_CERTIFICATE_FILE, LocalCertificateAuthority.CA_KEY_FILE)) {
+        for (String name : List.of(LocalCertificateAuthority.CA_CERTIFICATE_FILE,
+                LocalCertificateAuthority.CA_KEY_FILE)) {
             Path file = dir.resolve(name);
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("--ca " + dir + " is not a CA directory: no " + name
@@ -233,7 +237,7 @@ public final class FleetJobManifest {
             spec.put("storageClassName", options.storageClass());
         }
         // a report is well under 1 MiB (HdrHistograms + the worst collars); the merged page likewise
-        spec.putObject("resources").putObject("requests").put("storage", Math.max(1, options.shards() / 100 + 1) + "Gi");
+        spec.putObject("resources").putObject("requests").put("storage", (options.shards() / 100 + 1) + "Gi");
         return claim;
     }
 

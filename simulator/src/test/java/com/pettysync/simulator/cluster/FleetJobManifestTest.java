@@ -197,7 +197,8 @@ class FleetJobManifestTest {
                 "Fleet_NS", "s", null, "1h", 1, 50, 60, "1", null));
         assertMessage("not a duration", () -> new FleetJobManifest.Options(1, 10, "h:1", "img", "fleet", "s", null,
                 "an hour", 1, 50, 60, "1", null));
-        assertMessage("is not a CA directory: no ca.pem", () -> new FleetJobManifest(options(1, 10, "h:1", dir)).fleet());
+        assertMessage("is not a CA directory: no ca.pem",
+                () -> new FleetJobManifest(options(1, 10, "h:1", dir)).fleet());
     }
 
     @Test
