@@ -32,11 +32,6 @@ public record ShardBudget(int collars, int perCollarKib) {
         }
     }
 
-    /** The budget at the fleet's target per collar. */
-    public static ShardBudget atTarget(int collars) {
-        return new ShardBudget(collars, FLEET_RSS_PER_COLLAR_KIB);
-    }
-
     /** Base + collars × per-collar budget, rounded up to whole MiB. */
     public long memoryMib() {
         return JVM_BASE_MIB + ((long) collars * perCollarKib + 1023) / 1024;
