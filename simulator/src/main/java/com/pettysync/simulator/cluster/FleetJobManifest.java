@@ -191,7 +191,12 @@ public final class FleetJobManifest {
 
     /** The shard's report path in the results volume. */
     public static String reportPath(int shard) {
-        return RESULTS_MOUNT + "/shard-" + shard + "/report.json";
+        return shardDirectory(Integer.toString(shard)) + "/report.json";
+    }
+
+    /** The shard's {@code --out} directory in the results volume ({@code index}: a number or a {@code $(VAR)}). */
+    private static String shardDirectory(String index) {
+        return RESULTS_MOUNT + "/shard-" + index;
     }
 
     /** Objects as one YAML stream ({@code ---} between documents), for {@code kubectl apply -f -}. */
@@ -242,7 +247,7 @@ public final class FleetJobManifest {
     }
 
     ObjectNode fleetJob() {
-        String shardOut = RESULTS_MOUNT + "/shard-$(JOB_COMPLETION_INDEX)";
+        String shardOut = shardDirectory("$(JOB_COMPLETION_INDEX)");
         ArrayNode args = JSON.arrayNode()
                 .add("simulate")
                 .add("--collars").add(Integer.toString(options.collars()))
