@@ -1,6 +1,7 @@
 package com.pettysync.simulator.cli;
 
 import com.pettysync.cli.BadInputException;
+import com.pettysync.simulator.cluster.FleetJobCommand;
 import com.pettysync.simulator.fleet.Fault;
 import com.pettysync.simulator.fleet.FleetSimulation;
 import com.pettysync.simulator.report.FleetReport;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
  * {@code report.json} + {@code report.html} and a one-line verdict. Exit 1 when a frame was lost, stored twice or
  * refused as invalid. {@code simulate merge} combines shard reports.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true, subcommands = {SimulateCommand.Merge.class, ScaleCommand.class},
+@Command(name = "simulate", mixinStandardHelpOptions = true, subcommands = {SimulateCommand.Merge.class, ScaleCommand.class,
+        FleetJobCommand.class},
         description = {"Run a fleet of virtual collars (device-agent's window aggregator, outbox and uplink over "
                 + "the dog behaviour model) against the embedded local IoT Core (default) or an AWS IoT endpoint, "
                 + "with fault scenarios; print progress, write report.json and report.html, and end with the verdict "
