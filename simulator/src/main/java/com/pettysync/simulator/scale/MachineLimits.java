@@ -35,8 +35,9 @@ public record MachineLimits(long openFiles, long maxMapCount, int ephemeralPortL
         if (files < 0) {
             throw new IOException("no 'Max open files' in /proc/self/limits");
         }
-        long maps = Long.parseLong(Files.readString(Path.of("/proc/sys/vm/max_map_count")).trim());
-        String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+        long maps = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/vm/max_map_count")).get(0).trim());
+        String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim()
+                .split("\\s+");
         long available = -1;
         for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
             if (line.startsWith("MemAvailable:")) {

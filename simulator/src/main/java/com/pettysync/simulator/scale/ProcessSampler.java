@@ -32,7 +32,7 @@ public final class ProcessSampler {
     public static Sample sample(long pid) {
         try {
             Path proc = Path.of("/proc", String.valueOf(pid));
-            String stat = Files.readString(proc.resolve("stat"));
+            String stat = String.join("\n", Files.readAllLines(proc.resolve("stat")));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
             long rss = 0;
@@ -72,7 +72,7 @@ public final class ProcessSampler {
     /** The 1- and 5-minute load averages, "?" when unreadable. */
     public static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            String[] f = Files.readAllLines(Path.of("/proc/loadavg")).get(0).split(" ");
             return f[0] + " " + f[1];
         } catch (IOException e) {
             return "?";
