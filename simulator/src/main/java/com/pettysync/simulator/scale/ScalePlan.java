@@ -173,7 +173,7 @@ public record ScalePlan(int collars, int brokers, int shards, int sourceAddresse
                     + "connection may hold one): choose --base-port outside it", basePort, lastPort,
                     limits.ephemeralPortLow(), limits.ephemeralPortHigh()));
         }
-        shortOf(s, "memory", memoryKib() / 1024, (long) (limits.memAvailableKib() * share) / 1024,
+        shortOf(s, "memory (MiB)", memoryKib() / 1024, (long) (limits.memAvailableKib() * share) / 1024,
                 String.format(Locale.ROOT, "%s%% of MemAvailable %,d MiB", pct(share), limits.memAvailableKib() / 1024),
                 memoryFormula(), "fewer --collars, or a smaller fleet budget per collar");
         return s;

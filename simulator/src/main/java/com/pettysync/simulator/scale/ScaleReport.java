@@ -202,10 +202,17 @@ public final class ScaleReport {
      * the steady window (every collar connected, no handshakes): up = collars → brokers, down = brokers → collars.
      */
     private Object wire(ScaleWatch.Seen w) {
+        if (w.allConnectedS <= 0) {
+            return NOT_MEASURED + " (no steady window: not every collar connected)";
+        }
+        if (options.windowsAfterConnected() == 0) {
+            return NOT_MEASURED + " (no steady window: needs --windows ≥ 1)";
+        }
+        if (!w.stopRequested) {
+            return NOT_MEASURED + " (the fleet ended before its steady window did)";
+        }
         if (w.wireAtAllConnected.isEmpty() || w.wireAtStop.isEmpty()) {
-            return NOT_MEASURED + (w.wireAtAllConnectedS < 0 || options.windowsAfterConnected() == 0
-                    ? " (no steady window: needs every collar connected and --windows ≥ 1)"
-                    : " (iproute2's ss not available)");
+            return NOT_MEASURED + " (iproute2's ss not available)";
         }
         SocketCounters delta = w.wireAtStop.get().minus(w.wireAtAllConnected.get());
         double simulatedS = (w.wireAtStopS - w.wireAtAllConnectedS) * options.speedup();

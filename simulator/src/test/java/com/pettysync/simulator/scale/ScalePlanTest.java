@@ -50,7 +50,7 @@ class ScalePlanTest {
         String memory = shortfalls.getFirst();
         long neededMib = p.memoryKib() / 1024;
         long usableMib = (long) ((8L << 20) * 0.9) / 1024;
-        assertTrue(memory.startsWith("memory: needs " + String.format(Locale.ROOT, "%,d", neededMib)), memory);
+        assertTrue(memory.startsWith("memory (MiB): needs " + String.format(Locale.ROOT, "%,d", neededMib)), memory);
         assertTrue(memory.contains("short by " + String.format(Locale.ROOT, "%,d", neededMib - usableMib)), memory);
         assertTrue(p.describe(small).contains("check: SHORT"), p.describe(small));
     }
