@@ -2,6 +2,11 @@ package com.pettysync.simulator.cli;
 
 import com.pettysync.cli.BadInputException;
 import com.pettysync.simulator.fleet.Fault;
+import com.pettysync.simulator.scale.JarSnapshot;
+import com.pettysync.simulator.scale.MachineLimits;
+import com.pettysync.simulator.scale.ResourceBudget;
+import com.pettysync.simulator.scale.ScalePlan;
+import com.pettysync.simulator.scale.ScaleReport;
 import com.pettysync.simulator.scale.ScaleRun;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +23,12 @@ import picocli.CommandLine.Option;
  * {@code /proc}, shard reports merged, every broker's store checked. See {@link ScaleRun}.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
+        exitCodeListHeading = "Exit status:%n", exitCodeList = {SimulateExit.HELP_VERIFIED, SimulateExit.HELP_FAILED,
+                SimulateExit.HELP_BAD_INPUT, SimulateExit.HELP_INTERNAL, SimulateExit.HELP_NOT_MEASURED,
+                SimulateExit.HELP_MACHINE},
         description = {"Run a fleet too big for one process: N 'pettysync cloud' processes (one CA, ports BASE…) and "
-                + "M 'pettysync simulate --shard i/M' processes, each under the 20,000-open-files limit; print "
+                + "M 'pettysync simulate --shard i/M' processes, sized from this machine's limits (open files, memory "
+                + "maps, ephemeral ports, memory) and checked against them before anything starts; print "
                 + "connected collars, CPU, memory and open files per role; merge the shard reports; check the brokers' "
                 + "frame stores; write scale.json. Every process it starts ends with it (also on Ctrl-C).",
                 "Defaults: 28,000 collars at the real cadence (×1): the ramp, then 2 full 5-minute windows with every "
@@ -29,20 +38,29 @@ final class ScaleCommand implements Callable<Integer> {
     int collars;
 
     @Option(names = "--brokers", defaultValue = "0",
-            description = "broker processes (default 0: one per --collars-per-broker)")
+            description = "broker processes (default 0: sized from the open-file and memory-map limits)")
     int brokers;
 
     @Option(names = "--shards", defaultValue = "0",
-            description = "fleet processes (default 0: one per --collars-per-shard)")
+            description = "fleet processes (default 0: sized from the open-file and memory-map limits)")
     int shards;
 
-    @Option(names = "--collars-per-broker", defaultValue = "14000", description = "most collars on one broker: one "
-            + "socket each, under 20,000 open files (default ${DEFAULT-VALUE})")
+    @Option(names = "--collars-per-broker", defaultValue = "0", description = "most collars on one broker (default "
+            + "0: 90 %% of the open-file limit, one socket per collar)")
     int perBroker;
 
-    @Option(names = "--collars-per-shard", defaultValue = "4000", description = "most collars in one fleet process: a "
-            + "socket + the outbox's 3 SQLite files each (default ${DEFAULT-VALUE})")
+    @Option(names = "--collars-per-shard", defaultValue = "0", description = "most collars in one fleet process "
+            + "(default 0: 90 %% of the open-file limit over a socket + --outbox-files-per-collar per collar)")
     int perShard;
+
+    @Option(names = "--outbox-files-per-collar", defaultValue = "3", description = "files each collar's outbox keeps "
+            + "open in a fleet process: 3 with a SQLite outbox per collar (default ${DEFAULT-VALUE})")
+    int outboxFiles;
+
+    @Option(names = "--dry-run", description = "print the plan (processes, collars each, ports, source addresses, "
+            + "files and memory maps per process, memory) and the limit check, start nothing; exit 0 if the "
+            + "machine holds it, 5 if not")
+    boolean dryRun;
 
     @Option(names = "--speedup", defaultValue = "1", description = "1 = real 5-minute cadence (default ${DEFAULT-VALUE})")
     double speedup;
@@ -60,8 +78,8 @@ final class ScaleCommand implements Callable<Integer> {
             description = "collars started per real second, all shards together (default ${DEFAULT-VALUE})")
     double rampPerS;
 
-    @Option(names = "--source-addresses", defaultValue = "4",
-            description = "loopback source addresses 127.0.0.1…n for the fleet's connections (default ${DEFAULT-VALUE})")
+    @Option(names = "--source-addresses", defaultValue = "0", description = "loopback source addresses 127.0.0.1…n "
+            + "for the fleet's connections (default 0: enough for 90 %% of the ephemeral port range each)")
     int sourceAddresses;
 
     @Option(names = "--base-port", defaultValue = "18900",
@@ -98,23 +116,36 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ScalePlan plan;
         ScaleRun.Options options;
+        MachineLimits limits = MachineLimits.read();
         try {
-            options = new ScaleRun.Options(collars, brokers, shards, perBroker, perShard, speedup,
-                    Fault.duration(duration), rampPerS, sourceAddresses, basePort, out, Fault.duration(sampleEvery),
-                    Fault.duration(drainTimeout), maxConnecting, split(brokerJvm), split(fleetJvm), windows);
+            plan = ScalePlan.size(new ScalePlan.Request(collars, brokers, shards, perBroker, perShard,
+                    sourceAddresses, basePort, outboxFiles), limits, ResourceBudget.MEASURED);
+            options = new ScaleRun.Options(speedup, Fault.duration(duration), windows, rampPerS, out,
+                    Fault.duration(sampleEvery), Fault.duration(drainTimeout), maxConnecting, split(brokerJvm),
+                    split(fleetJvm));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        if (maxConnecting < 1) {
-            throw new BadInputException("--max-connecting must be ≥ 1");
-        }
-        if (!ScaleRun.fromSnapshot()) {
-            // run the whole orchestration from a copy of the jars (a rebuild in the checkout must not break it)
-            spec.commandLine().getOut().flush();
-            return ScaleRun.relaunchFromSnapshot(out, spec.root().commandLine().getParseResult().originalArgs());
-        }
         var w = spec.commandLine().getOut();
+        if (!JarSnapshot.active()) {
+            // checked once, before anything starts (the relaunched orchestrator runs the same plan)
+            List<String> missing = plan.shortfalls(limits);
+            if (dryRun || !missing.isEmpty()) {
+                w.println(plan.describe(limits));
+                if (!missing.isEmpty()) {
+                    w.println("this machine cannot hold the plan: nothing started (exit "
+                            + SimulateExit.MACHINE_TOO_SMALL + ")");
+                }
+                w.flush();
+                return missing.isEmpty() ? SimulateExit.VERIFIED : SimulateExit.MACHINE_TOO_SMALL;
+            }
+            // run the whole orchestration from a copy of the jars (a rebuild in the checkout must not break it)
+            w.flush();
+            return JarSnapshot.relaunch(out, spec.root().commandLine().getParseResult().originalArgs());
+        }
+        w.println(plan.describe(limits));
         PrintStream progress = new PrintStream(new java.io.OutputStream() {
             @Override
             public void write(int b) {
@@ -131,7 +162,15 @@ final class ScaleCommand implements Callable<Integer> {
                 w.flush();
             }
         }, true, StandardCharsets.UTF_8);
-        return new ScaleRun(options, progress).run() ? 0 : 1;
+        return exitStatus(new ScaleRun(plan, options, progress).run());
+    }
+
+    /** 0 verified and nothing failed; 1 a loss, duplicate or failure; 4 delivery not measured. */
+    static int exitStatus(ScaleReport.Outcome outcome) {
+        if (!outcome.failures().isEmpty()) {
+            return SimulateExit.FAILED;
+        }
+        return SimulateExit.of(outcome.delivery());
     }
 
     private static List<String> split(String opts) {

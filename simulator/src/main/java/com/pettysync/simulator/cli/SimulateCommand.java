@@ -28,15 +28,18 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pettysync simulate}: a fleet of virtual collars (the agent's own window, outbox and uplink code over the dog
  * behaviour model) against the embedded local IoT Core or an AWS IoT endpoint; live progress, then
- * {@code report.json} + {@code report.html} and a one-line verdict. Exit 1 when a frame was lost, stored twice or
- * refused as invalid. {@code simulate merge} combines shard reports.
+ * {@code report.json} + {@code report.html} and a one-line verdict; the exit status is the verdict's
+ * ({@link SimulateExit}: 0 verified, 1 a frame lost, stored twice or refused, 4 delivery not measured).
+ * {@code simulate merge} combines shard reports.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, subcommands = {SimulateCommand.Merge.class, ScaleCommand.class,
         FleetJobCommand.class},
+        exitCodeListHeading = "Exit status:%n", exitCodeList = {SimulateExit.HELP_VERIFIED, SimulateExit.HELP_FAILED,
+                SimulateExit.HELP_BAD_INPUT, SimulateExit.HELP_INTERNAL, SimulateExit.HELP_NOT_MEASURED},
         description = {"Run a fleet of virtual collars (device-agent's window aggregator, outbox and uplink over "
                 + "the dog behaviour model) against the embedded local IoT Core (default) or an AWS IoT endpoint, "
                 + "with fault scenarios; print progress, write report.json and report.html, and end with the verdict "
-                + "'N frames sent, N stored, 0 lost, 0 duplicate' (exit 1 if any frame was lost).",
+                + "'N frames sent, N stored, 0 lost, 0 duplicate'.",
                 "Defaults (1,000 collars, 1 simulated hour at ×120, ramp 200/s) take about a minute on 2 cores."})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
@@ -71,7 +74,8 @@ public final class SimulateCommand implements Callable<Integer> {
     Path ca;
 
     @Option(names = "--frames", paramLabel = "FILE", description = "with --target localhost:PORT: that cloud's "
-            + "frames.db, read to count this shard's stored, lost and duplicate frames (else they are unknown)")
+            + "frames.db, read to count this shard's stored, lost and duplicate frames (without it they are not "
+            + "measured: exit 4)")
     Path frames;
 
     @Option(names = "--stop-file", paramLabel = "FILE", description = "end the simulated period early when FILE "
@@ -193,7 +197,7 @@ public final class SimulateCommand implements Callable<Integer> {
             w.println(report.collarDay().summary());
         }
         w.flush();
-        return report.passed() ? 0 : 1;
+        return SimulateExit.of(report.delivery());
     }
 
     FleetSimulation.Options options() {

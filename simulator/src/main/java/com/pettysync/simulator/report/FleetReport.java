@@ -158,17 +158,48 @@ public record FleetReport(int shards, String target, Config config, Totals total
         }
     }
 
-    /** {@code N frames sent, N stored, 0 lost, 0 duplicate} (+ what the sink de-duplicated). */
+    /**
+     * Whether the run's delivery was checked, and how it came out. {@code NOT_MEASURED}: the fleet had no frame store
+     * to count in (an AWS endpoint, or a local cloud in another process without {@code --frames}), so loss and
+     * duplicates are unknown — a run that cannot see the far end does not pass.
+     */
+    public enum Delivery {
+        /** every frame made was stored once, none refused as invalid */
+        VERIFIED,
+        /** a frame was lost, stored twice or refused as invalid */
+        LOSS_OR_DUPLICATE,
+        /** no frame store was counted: loss and duplicates are unknown */
+        NOT_MEASURED
+    }
+
+    /** The delivery verdict from the counted totals (a count of -1 is "not measured"). */
+    public Delivery delivery() {
+        if (totals.lost() < 0 || totals.duplicatesStored() < 0) {
+            return Delivery.NOT_MEASURED;
+        }
+        return totals.lost() == 0 && totals.duplicatesStored() == 0 && totals.invalid() <= 0 ? Delivery.VERIFIED
+                : Delivery.LOSS_OR_DUPLICATE;
+    }
+
+    /**
+     * {@code N frames sent, N stored, 0 lost, 0 duplicate} (+ what the sink de-duplicated); without a frame store
+     * {@code N frames sent, N acknowledged, lost: not measured, duplicate: not measured (…)}.
+     */
     public String verdict() {
-        String stored = totals.stored() < 0 ? totals.acknowledged() + " acknowledged" : totals.stored() + " stored";
+        if (delivery() == Delivery.NOT_MEASURED) {
+            return String.format(Locale.ROOT, "%d frames sent, %d acknowledged, lost: not measured, duplicate: not "
+                    + "measured (no frame store to count in: with a local cloud pass --frames FILE)",
+                    totals.framesMade(), totals.acknowledged());
+        }
+        String stored = totals.stored() + " stored";
         return String.format(Locale.ROOT, "%d frames sent, %s, %d lost, %d duplicate (%d re-sent copies de-duplicated"
                 + " at the sink)", totals.framesMade(), stored, totals.lost(), totals.duplicatesStored(),
                 Math.max(0, totals.duplicatesDropped()));
     }
 
-    /** Whether nothing was lost, stored twice or refused as invalid. */
+    /** Whether nothing was lost, stored twice or refused as invalid — counted, not assumed. */
     public boolean passed() {
-        return totals.lost() == 0 && totals.duplicatesStored() == 0 && totals.invalid() <= 0;
+        return delivery() == Delivery.VERIFIED;
     }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

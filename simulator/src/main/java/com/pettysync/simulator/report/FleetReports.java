@@ -1,6 +1,6 @@
 package com.pettysync.simulator.report;
 
-import com.pettysync.simulator.fleet.FleetSimulation;
+import com.pettysync.simulator.fleet.FleetTally;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +23,7 @@ public final class FleetReports {
         long messages = 0, minutes = 0;
         double real = 0, sim = 0, connectS = 0;
         int count = 0;
+        boolean unmeasured = false; // one shard without a frame store: the fleet's loss is not measured
         for (FleetReport r : shards) {
             var t = r.totals();
             count += r.shards();
@@ -34,8 +35,9 @@ public final class FleetReports {
             published += t.published();
             acked += t.acknowledged();
             stored += Math.max(0, t.stored());
-            lost += t.lost();
-            dupStored += t.duplicatesStored();
+            lost += Math.max(0, t.lost());
+            dupStored += Math.max(0, t.duplicatesStored());
+            unmeasured |= r.delivery() == FleetReport.Delivery.NOT_MEASURED;
             dupDropped += Math.max(0, t.duplicatesDropped());
             invalid += Math.max(0, t.invalid());
             gaps += t.missingGaps();
@@ -73,11 +75,16 @@ public final class FleetReports {
             timeline.add(new FleetReport.Point(rs, ss, c, m, p, a, s));
         }
         FleetReport first = shards.getFirst();
+        var cost = FleetTally.cost(messages, minutes, unmeasured ? acked : stored,
+                Duration.ofMillis(Math.max(1, (long) (sim * 1000))));
+        double storedPerS = !unmeasured && real > 0 ? stored / real : 0;
+        if (unmeasured) {
+            stored = lost = dupStored = dupDropped = invalid = -1;
+        }
         var totals = new FleetReport.Totals(collars, made, published, acked, stored, lost, dupStored, dupDropped,
                 invalid, gaps, connects, connectFailures, connLost, kills, peak, real, sim, connectS,
-                connectS > 0 ? collars / connectS : 0, real > 0 ? stored / real : 0, latency.getValueAtPercentile(50),
+                connectS > 0 ? collars / connectS : 0, storedPerS, latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99), latency.getMaxValue(), heap);
-        var cost = FleetSimulation.cost(messages, minutes, stored, Duration.ofMillis(Math.max(1, (long) (sim * 1000))));
         var config = new FleetReport.Config(first.config().collars(), "merged " + shards.size(),
                 first.config().rampPerS(), first.config().simulatedSeconds(), first.config().speedup(),
                 first.config().faults(), first.config().simulatedStart());

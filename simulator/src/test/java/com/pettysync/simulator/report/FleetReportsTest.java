@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pettysync.simulator.cli.SimulatorCommands;
-import com.pettysync.simulator.fleet.FleetSimulation;
+import com.pettysync.simulator.fleet.FleetTally;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ class FleetReportsTest {
                 List.of(new FleetReport.Point(0, 0, 0, 0, 0, 0, 0), new FleetReport.Point(30, 3600, 10, made, made,
                         made, stored)),
                 FleetReport.encode(h), List.of(line),
-                FleetSimulation.cost(made, 600, stored, Duration.ofHours(1)), List.of("fault " + i));
+                FleetTally.cost(made, 600, stored, Duration.ofHours(1)), List.of("fault " + i));
     }
 
     @Test
