@@ -100,6 +100,11 @@ public final class SimulateCommand implements Callable<Integer> {
             + "and rollout.html to --out; exit 1 if a check failed")
     String rollout;
 
+    @Option(names = "--unmeasured-ok", description = "exit 0 instead of 4 when delivery cannot be counted (a remote "
+            + "target without --frames, e.g. a Kubernetes Job against AWS); the verdict and the report still say "
+            + "'not measured'")
+    boolean unmeasuredOk;
+
     @Option(names = "--outbox-dir", paramLabel = "DIR",
             description = "where the collars' outbox databases go (default: a temporary directory in /dev/shm, removed)")
     Path outboxDir;
@@ -161,7 +166,7 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }, true, java.nio.charset.StandardCharsets.UTF_8);
         FleetReport report = new FleetSimulation(options, progress).run();
-        return finish(report, options.out(), w);
+        return finish(report, options.out(), w, unmeasuredOk);
     }
 
     /**
@@ -182,7 +187,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    static int finish(FleetReport report, Path out, PrintWriter w) throws IOException {
+    static int finish(FleetReport report, Path out, PrintWriter w, boolean unmeasuredOk) throws IOException {
         Path json = out.resolve("report.json");
         Path html = out.resolve("report.html");
         report.write(json);
@@ -197,7 +202,7 @@ public final class SimulateCommand implements Callable<Integer> {
             w.println(report.collarDay().summary());
         }
         w.flush();
-        return SimulateExit.of(report.delivery());
+        return SimulateExit.of(report.delivery(), unmeasuredOk);
     }
 
     FleetSimulation.Options options() {
@@ -244,6 +249,10 @@ public final class SimulateCommand implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "REPORT", description = "shard report.json files")
         List<Path> reports;
 
+        @Option(names = "--unmeasured-ok", description = "exit 0 instead of 4 when the shards could not count "
+                + "delivery (remote target); the merged verdict still says 'not measured'")
+        boolean unmeasuredOk;
+
         @Option(names = "--out", defaultValue = "pettysync-simulation-merged", paramLabel = "DIR",
                 description = "where the merged report.json and report.html go (default ${DEFAULT-VALUE})")
         Path out;
@@ -263,7 +272,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
             Files.createDirectories(out);
-            return finish(FleetReports.merge(read), out, spec.commandLine().getOut());
+            return finish(FleetReports.merge(read), out, spec.commandLine().getOut(), unmeasuredOk);
         }
     }
 

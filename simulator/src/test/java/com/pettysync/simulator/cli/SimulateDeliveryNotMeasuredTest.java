@@ -47,6 +47,14 @@ class SimulateDeliveryNotMeasuredTest {
             assertTrue(report.totals().acknowledged() >= 10, "the frames did go out: " + report.totals());
             // the frames are in the cloud's store all the same: only this run could not see them
             assertTrue(cloud.sink().storedSinceOpen() >= 10);
+
+            // the operator who knows it (a Kubernetes Job against AWS) asks for 0; the verdict still says so
+            StringWriter again = new StringWriter();
+            int ok = Pettysync.execute(new String[] {"simulate", "merge", reportDir.resolve("report.json").toString(),
+                    "--unmeasured-ok", "--out", dir.resolve("merged").toString()}, List.of(new SimulatorCommands()),
+                    new PrintWriter(again, true), new PrintWriter(err, true));
+            assertEquals(SimulateExit.VERIFIED, ok, again + err.toString());
+            assertTrue(again.toString().contains("lost: not measured, duplicate: not measured"), again.toString());
         }
     }
 }

@@ -2,6 +2,7 @@ package com.pettysync.simulator.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,6 +116,8 @@ class FleetJobManifestTest {
             assertEquals(Path.of(FleetJobManifest.CA_MOUNT), simulate.matchedOptionValue("--ca", Path.of("")));
             Path out = simulate.matchedOptionValue("--out", Path.of(""));
             assertEquals(Path.of("/results/shard-" + i), out);
+            // a remote endpoint: no shard can count delivery, so "not measured" must not fail the pod
+            assertTrue(simulate.hasMatchedOption("--unmeasured-ok"), args.toString());
             reports.add(out.resolve("report.json").toString());
         }
 
@@ -126,6 +129,7 @@ class FleetJobManifestTest {
         Container m = mergeJob.getSpec().getTemplate().getSpec().getContainers().get(0);
         ParseResult mergeArgs = parse(m.getArgs()).subcommand().subcommand();
         assertEquals("merge", mergeArgs.commandSpec().name());
+        assertTrue(mergeArgs.hasMatchedOption("--unmeasured-ok"));
         assertEquals(reports, mergeArgs.matchedPositionalValue(0, List.<Path>of()).stream().map(Path::toString)
                 .toList());
         assertEquals("results", mergeJob.getSpec().getTemplate().getSpec().getVolumes().get(0).getName());
@@ -176,6 +180,7 @@ class FleetJobManifestTest {
         Path frames = simulate.matchedOptionValue("--frames", Path.of(""));
         Path cloudDir = Path.of(cloudArgs.matchedOptionValue("--dir", Path.of("")).toString());
         assertEquals(cloudDir.resolve("frames.db"), frames);
+        assertFalse(simulate.hasMatchedOption("--unmeasured-ok"), "a pod's own cloud counts delivery: 4 stays a failure");
         assertEquals(cloudDir, stateArgs.matchedOptionValue("--dir", Path.of("")));
         // both containers mount the same cloud volume at that directory
         for (Container c : List.of(state, cloud, shard)) {
