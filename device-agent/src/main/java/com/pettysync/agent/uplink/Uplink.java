@@ -697,8 +697,11 @@ public final class Uplink {
                 Instant held = heldUntil;
                 Instant voiceNext = drainVoice(now);
                 if (voiceNext != null) {
-                    // idle (or voice waiting) until a held frame's time; an append or a PUBACK wakes the loop earlier
-                    return held != null && held.isBefore(voiceNext) ? held : voiceNext;
+                    // idle (or voice waiting) until a held frame's time; an append or a PUBACK wakes the loop
+                    // earlier. Without a voice or raw lane there is nothing to poll: sleep until the held frame's time
+                    // (a fleet of virtual collars holding frames must not tick each one every second)
+                    boolean nothingToPoll = voice == null && raw == null;
+                    return held != null && (nothingToPoll || held.isBefore(voiceNext)) ? held : voiceNext;
                 }
                 continue;
             }

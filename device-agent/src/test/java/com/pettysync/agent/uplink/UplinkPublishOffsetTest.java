@@ -84,7 +84,8 @@ class UplinkPublishOffsetTest {
         assertEquals(34, PublishOffset.seconds(THING_34, 300));
         try (Collar c = new Collar(THING_34)) {
             c.window(T0); // committed at the window's end: durable now
-            c.uplink.tick();
+            assertEquals(BOUNDARY.plusSeconds(34), c.uplink.tick(),
+                    "with no voice or raw lane to poll it sleeps until t0 + dur + o");
             assertTrue(c.uplink.connected());
             assertEquals(List.of(), c.topics());
             assertEquals(1, c.outbox.size(), "held in the outbox, not lost");
