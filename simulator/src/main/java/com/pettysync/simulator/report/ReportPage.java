@@ -121,7 +121,7 @@ public final class ReportPage {
     /** Publishes per logarithmic latency bucket (×1.5 from 0.1 ms), labelled by each bucket's upper bound. */
     private static String histogramChart(Histogram hist) {
         SvgChart chart = SvgChart.bars("puback-latency",
-                new SvgChart.Axis("PUBACK latency, upper bound of the bucket (logarithmic buckets ×1.5)", "ms"),
+                new SvgChart.Axis("PUBACK latency, bucket upper bound, logarithmic ×1.5", "ms"),
                 new SvgChart.Axis("publishes", "count"));
         if (hist.getTotalCount() > 0) {
             for (HistogramIterationValue v : hist.logarithmicBucketValues(100, 1.5)) {
