@@ -25,6 +25,7 @@ import com.pettysync.agent.shadow.ConfigShadow;
 import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.agent.uplink.PahoBrokerSession;
 import com.pettysync.agent.uplink.PemTls;
+import com.pettysync.agent.uplink.TelemetryRelease;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.uplink.UplinkLoop;
 import com.pettysync.agent.voice.EpisodeRecorder;
@@ -203,6 +204,7 @@ public final class Agent implements AutoCloseable {
                         }
                     });
             up[0] = uplink;
+            uplink.setTelemetryRelease(TelemetryRelease.forThing(thing.value())); // contract §8: no boundary burst
             uplink.setVoice(voice, TopicScheme.voice(thing).name());
             raw.connect(uplink, thing);
             this.aggregator = new WindowAggregator(outbox, collected(source), probe, clock, windowS::get,

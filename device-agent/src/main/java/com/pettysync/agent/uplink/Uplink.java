@@ -55,7 +55,9 @@ import org.tinylog.Logger;
  * backlog.</li>
  * <li><b>Telemetry</b>: at connect, the outbox's frames are the <em>backlog</em>, sent oldest first; frames
  * appended later are <em>live</em>. When both are waiting, publishes alternate between them, so new windows are
- * not held behind a long backlog.</li>
+ * not held behind a long backlog. With {@link #setTelemetryRelease}, a telemetry frame is not offered before its
+ * publish time ({@link TelemetryRelease}: {@code t0 + dur + o}, contract §8) — it waits in the outbox, committed, and
+ * the frames behind it in its lane (later windows) wait with it; events and the other lane are not held.</li>
  * <li><b>Voice</b> clip parts (below), only when no frame is waiting.</li>
  * </ol>
  * Every lane goes through the same token bucket, so the sum stays within {@code publishesPerSecond}.
@@ -187,6 +189,9 @@ public final class Uplink {
     private double tokens;
     private Instant tokensAt;
     private boolean stopped;
+    private TelemetryRelease release;
+    /** The earliest time a telemetry frame held by {@link #release} may go, found by the last pick; or null. */
+    private Instant heldUntil;
 
     private volatile Status snapshot;
     private long published;
@@ -264,6 +269,14 @@ public final class Uplink {
     public void setVoice(VoiceParts parts, String topic) {
         this.voice = Objects.requireNonNull(parts);
         this.voiceTopic = Objects.requireNonNull(topic);
+    }
+
+    /**
+     * Holds each telemetry frame until its publish time (contract §8's publish offset, see {@link TelemetryRelease});
+     * without it frames are offered as soon as they are committed. Call before the loop runs.
+     */
+    public void setTelemetryRelease(TelemetryRelease release) {
+        this.release = Objects.requireNonNull(release);
     }
 
     /** Called (from any thread) when the uplink has work: a frame was appended, a broker callback arrived. */
@@ -679,11 +692,16 @@ public final class Uplink {
             return pausedUntil;
         }
         while (session != null && inFlightCount() < settings.maxInFlight()) {
-            OutboxEntry next = pick();
+            OutboxEntry next = pick(now);
             if (next == null) {
+                Instant held = heldUntil;
                 Instant voiceNext = drainVoice(now);
                 if (voiceNext != null) {
-                    return voiceNext; // idle (or voice waiting); an append or a PUBACK wakes the loop earlier
+                    // idle (or voice waiting) until a held frame's time; an append or a PUBACK wakes the loop
+                    // earlier. Without a voice or raw lane there is nothing to poll: sleep until the held frame's time
+                    // (a fleet of virtual collars holding frames must not tick each one every second)
+                    boolean nothingToPoll = voice == null && raw == null;
+                    return held != null && (nothingToPoll || held.isBefore(voiceNext)) ? held : voiceNext;
                 }
                 continue;
             }
@@ -805,13 +823,21 @@ public final class Uplink {
         }
     }
 
-    private OutboxEntry pick() {
+    private OutboxEntry pick(Instant now) {
+        heldUntil = null;
         OutboxEntry event = pickEvent();
         if (event != null) {
             return event;
         }
         OutboxEntry backlog = backlogCursor < boundary ? firstNotInFlight(backlogCursor, boundary) : null;
+        boolean backlogHeld = held(backlog, now);
+        if (backlogHeld) {
+            backlog = null; // not exhausted: its cursor stays
+        }
         OutboxEntry live = firstNotInFlight(Math.max(liveCursor, boundary), Long.MAX_VALUE);
+        if (held(live, now)) {
+            live = null;
+        }
         OutboxEntry chosen;
         if (backlog != null && live != null) {
             chosen = preferLive ? live : backlog;
@@ -820,7 +846,7 @@ public final class Uplink {
             chosen = backlog != null ? backlog : live;
         }
         if (chosen == null) {
-            if (backlog == null) {
+            if (backlog == null && !backlogHeld) {
                 backlogCursor = boundary;
             }
             return null;
@@ -831,6 +857,21 @@ public final class Uplink {
             liveCursor = chosen.id();
         }
         return chosen;
+    }
+
+    /** Whether {@code e} is a telemetry frame before its publish time; notes that time in {@link #heldUntil}. */
+    private boolean held(OutboxEntry e, Instant now) {
+        if (e == null || release == null) {
+            return false;
+        }
+        Instant until = release.heldUntil(e, now);
+        if (until == null) {
+            return false;
+        }
+        if (heldUntil == null || until.isBefore(heldUntil)) {
+            heldUntil = until;
+        }
+        return true;
     }
 
     private void unpick(OutboxEntry e) {

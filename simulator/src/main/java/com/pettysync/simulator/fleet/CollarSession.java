@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and make {@link #connect} fail, so the uplink's back-off applies as for a refused connect.
  */
 final class CollarSession implements BrokerSession {
-    private final HiveMqBrokerSession inner;
+    private final BrokerSession inner;
     private final Throwable failure;
     private final FleetMetrics metrics;
     private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
@@ -26,7 +26,7 @@ final class CollarSession implements BrokerSession {
     private volatile Throwable lostEarly;
     private volatile boolean closed;
 
-    private CollarSession(HiveMqBrokerSession inner, Throwable failure, FleetMetrics metrics) {
+    private CollarSession(BrokerSession inner, Throwable failure, FleetMetrics metrics) {
         this.inner = inner;
         this.failure = failure;
         this.metrics = metrics;
@@ -36,7 +36,7 @@ final class CollarSession implements BrokerSession {
         return new CollarSession(null, cause, metrics);
     }
 
-    static CollarSession pending(HiveMqBrokerSession inner, FleetMetrics metrics) {
+    static CollarSession pending(BrokerSession inner, FleetMetrics metrics) {
         return new CollarSession(inner, null, metrics);
     }
 
@@ -94,7 +94,7 @@ final class CollarSession implements BrokerSession {
         }
     };
 
-    HiveMqBrokerSession inner() {
+    BrokerSession inner() {
         return inner;
     }
 

@@ -4,6 +4,7 @@ import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxStore;
 import com.pettysync.agent.uplink.BrokerException;
+import com.pettysync.agent.uplink.TelemetryRelease;
 import com.pettysync.agent.uplink.Uplink;
 import com.pettysync.agent.voice.Episode;
 import com.pettysync.agent.window.ClockSource;
@@ -99,6 +100,7 @@ public final class VirtualCollar {
         uplink = new Uplink(outbox, sessions,
                 e -> base + (e.kind() == FrameKind.TELEMETRY ? "/telemetry" : "/events"), settings, clock,
                 new Random(index * 7919L + kills), null);
+        uplink.setTelemetryRelease(TelemetryRelease.forThing(thing)); // contract §8: spread over up to 60 s
         uplink.setWaker(this::wake);
     }
 

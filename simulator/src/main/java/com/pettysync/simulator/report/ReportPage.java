@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * A {@link FleetReport} as one self-contained HTML page: no scripts, no external files — inline SVG charts
- * (connections over time, acknowledged and stored frames per second, the PUBACK latency histogram), the worst
+ * A {@link FleetReport} as one self-contained HTML page: no scripts, no external files — inline SVG charts drawn by
+ * {@link SvgChart} with labelled axes and units (connections over time, acknowledged and stored frames per second,
+ * the PUBACK latency histogram), the worst
  * collars' loss/duplicate table and the monthly AWS cost.
  */
 public final class ReportPage {
@@ -57,15 +57,26 @@ public final class ReportPage {
         h.append("</table>");
 
         List<FleetReport.Point> pts = r.timeline();
+        double[] realS = pts.stream().mapToDouble(FleetReport.Point::realS).toArray();
         h.append("<h2>Connections over time</h2>");
-        h.append(lineChart(pts, List.of(p -> p.connected()), List.of("#1f77b4"), "connected"));
+        h.append(SvgChart.lines("connections", REAL_TIME, new SvgChart.Axis("collars connected", "count"))
+                .series("connected", "#1f77b4", realS, pts.stream().mapToDouble(p -> p.connected()).toArray())
+                .render());
         h.append("<h2>Throughput over time</h2>");
         List<double[]> rates = rates(pts);
-        h.append(rateChart(pts, rates));
-        h.append("<p><span style=\"color:#2ca02c\">■</span> acknowledged/s &nbsp; <span style=\"color:#d62728\">■"
-                + "</span> stored/s (per real second)</p>");
+        h.append(SvgChart.lines("throughput", REAL_TIME, new SvgChart.Axis("frames per real second", "frames/s"))
+                .series("acknowledged/s", "#2ca02c", realS, rates.stream().mapToDouble(a -> a[0]).toArray())
+                .series("stored/s", "#d62728", realS, rates.stream().mapToDouble(a -> a[1]).toArray())
+                .render());
         h.append("<h2>PUBACK latency</h2>");
         h.append(histogramChart(r.latency()));
+        Histogram hist = r.latency();
+        if (hist.getTotalCount() > 0) {
+            h.append(String.format(Locale.ROOT, "<p>p50 %.2f ms · p90 %.2f ms · p99 %.2f ms · p99.9 %.2f ms ·"
+                    + " max %.2f ms · n = %d</p>", hist.getValueAtPercentile(50) / 1000.0,
+                    hist.getValueAtPercentile(90) / 1000.0, hist.getValueAtPercentile(99) / 1000.0,
+                    hist.getValueAtPercentile(99.9) / 1000.0, hist.getMaxValue() / 1000.0, hist.getTotalCount()));
+        }
         h.append("<h2>Collars with the most loss, gaps or duplicates (worst ").append(r.worstCollars().size())
                 .append(")</h2><table><tr><th>thing</th><th>made</th><th>stored</th><th>lost</th><th>seq gaps</th>"
                         + "<th>re-sent copies dropped</th><th>kills</th></tr>");
@@ -105,106 +116,22 @@ public final class ReportPage {
         return out;
     }
 
-    private static final int W = 900;
-    private static final int H = 220;
-    private static final int PAD = 40;
+    private static final SvgChart.Axis REAL_TIME = new SvgChart.Axis("real time since the start", "s");
 
-    private static String lineChart(List<FleetReport.Point> pts, List<ToDoubleFunction<FleetReport.Point>> series,
-            List<String> colours, String label) {
-        double maxX = pts.isEmpty() ? 1 : Math.max(1, pts.getLast().realS());
-        double maxY = 1;
-        for (var f : series) {
-            for (var p : pts) {
-                maxY = Math.max(maxY, f.applyAsDouble(p));
-            }
-        }
-        StringBuilder s = frame(maxX, maxY, label);
-        for (int k = 0; k < series.size(); k++) {
-            s.append("<polyline fill=\"none\" stroke=\"").append(colours.get(k)).append("\" stroke-width=\"2\" points=\"");
-            for (var p : pts) {
-                s.append(x(p.realS(), maxX)).append(',').append(y(series.get(k).applyAsDouble(p), maxY)).append(' ');
-            }
-            s.append("\"/>");
-        }
-        return s.append("</svg>").toString();
-    }
-
-    private static String rateChart(List<FleetReport.Point> pts, List<double[]> rates) {
-        double maxX = pts.isEmpty() ? 1 : Math.max(1, pts.getLast().realS());
-        double maxY = 1;
-        for (double[] r : rates) {
-            maxY = Math.max(maxY, Math.max(r[0], r[1]));
-        }
-        StringBuilder s = frame(maxX, maxY, "frames per second");
-        String[] colours = {"#2ca02c", "#d62728"};
-        for (int k = 0; k < 2; k++) {
-            s.append("<polyline fill=\"none\" stroke=\"").append(colours[k]).append("\" stroke-width=\"2\" points=\"");
-            for (int i = 0; i < pts.size(); i++) {
-                s.append(x(pts.get(i).realS(), maxX)).append(',').append(y(rates.get(i)[k], maxY)).append(' ');
-            }
-            s.append("\"/>");
-        }
-        return s.append("</svg>").toString();
-    }
-
+    /** Publishes per logarithmic latency bucket (×1.5 from 0.1 ms), labelled by each bucket's upper bound. */
     private static String histogramChart(Histogram hist) {
-        List<double[]> bars = new ArrayList<>(); // [upper ms, count]
+        SvgChart chart = SvgChart.bars("puback-latency",
+                new SvgChart.Axis("PUBACK latency, bucket upper bound, logarithmic ×1.5", "ms"),
+                new SvgChart.Axis("publishes", "count"));
         if (hist.getTotalCount() > 0) {
             for (HistogramIterationValue v : hist.logarithmicBucketValues(100, 1.5)) {
-                bars.add(new double[] {v.getValueIteratedTo() / 1000.0, v.getCountAddedInThisIterationStep()});
+                double ms = v.getValueIteratedTo() / 1000.0;
+                long n = v.getCountAddedInThisIterationStep();
+                chart.bar(ms < 10 ? String.format(Locale.ROOT, "%.1f", ms) : String.format(Locale.ROOT, "%,.0f", ms),
+                        n, "#9467bd", String.format(Locale.ROOT, "≤ %.2f ms: %d publishes", ms, n));
             }
         }
-        double maxY = 1;
-        for (double[] b : bars) {
-            maxY = Math.max(maxY, b[1]);
-        }
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">",
-                W, H + 30));
-        double bw = bars.isEmpty() ? 1 : (W - 2.0 * PAD) / bars.size();
-        for (int i = 0; i < bars.size(); i++) {
-            double bh = (H - 2.0 * PAD) * bars.get(i)[1] / maxY;
-            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
-                    + " fill=\"#9467bd\"><title>≤ %.2f ms: %d</title></rect>", PAD + i * bw, H - PAD - bh,
-                    Math.max(1, bw - 1), bh, bars.get(i)[0], (long) bars.get(i)[1]));
-            if (i % Math.max(1, bars.size() / 8) == 0) {
-                s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%.1f</text>",
-                        PAD + i * bw, H - PAD + 14, bars.get(i)[0]));
-            }
-        }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">PUBACK latency, ms"
-                + " (logarithmic buckets ×1.5); bar height = publishes (max %d)</text>", PAD, H - 8, (long) maxY));
-        if (hist.getTotalCount() > 0) {
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">p50 %.2f ms · p90 %.2f ms ·"
-                    + " p99 %.2f ms · p99.9 %.2f ms · max %.2f ms · n = %d</text>", PAD, 16,
-                    hist.getValueAtPercentile(50) / 1000.0, hist.getValueAtPercentile(90) / 1000.0,
-                    hist.getValueAtPercentile(99) / 1000.0, hist.getValueAtPercentile(99.9) / 1000.0,
-                    hist.getMaxValue() / 1000.0, hist.getTotalCount()));
-        }
-        return s.append("</svg>").toString();
-    }
-
-    private static StringBuilder frame(double maxX, double maxY, String label) {
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">",
-                W, H));
-        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", PAD,
-                H - PAD, W - PAD, H - PAD));
-        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", PAD,
-                PAD, PAD, H - PAD));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s (max %.0f)</text>", PAD,
-                PAD - 8, esc(label), maxY));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">real seconds (0 … %.0f)</text>",
-                W / 2 - 60, H - 10, maxX));
-        return s;
-    }
-
-    private static String x(double v, double max) {
-        return String.format(Locale.ROOT, "%.1f", PAD + (W - 2.0 * PAD) * v / max);
-    }
-
-    private static String y(double v, double max) {
-        return String.format(Locale.ROOT, "%.1f", H - PAD - (H - 2.0 * PAD) * v / max);
+        return chart.render();
     }
 
     private static void row(StringBuilder h, String k, String v) {

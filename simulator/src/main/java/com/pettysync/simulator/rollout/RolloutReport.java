@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pettysync.simulator.report.SvgChart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,50 +140,20 @@ public final class RolloutReport {
     }
 
     private static String chart(FleetRollout.Result r) {
-        int w = 1000;
-        int hgt = 320;
-        int pad = 40;
         List<FleetRollout.Point> t = r.timeline();
-        long maxMinute = Math.max(1, t.get(t.size() - 1).minute());
-        int n = r.scenario().collars();
-        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\""
-                + (hgt + pad) + "\">");
-        s.append("<line x1=\"").append(pad).append("\" y1=\"").append(hgt).append("\" x2=\"").append(w)
-                .append("\" y2=\"").append(hgt).append("\" stroke=\"#000\"/>");
-        for (int i = 0; i <= 4; i++) {
-            int y = hgt - (hgt - 10) * i / 4;
-            s.append("<text x=\"2\" y=\"").append(y).append("\" font-size=\"10\">").append(n * i / 4).append("</text>");
-        }
-        s.append("<text x=\"").append(w / 2).append("\" y=\"").append(hgt + 30)
-                .append("\" font-size=\"11\">simulated minutes (0 … ").append(maxMinute).append(")</text>");
+        double[] minutes = t.stream().mapToDouble(FleetRollout.Point::minute).toArray();
+        SvgChart chart = SvgChart.lines("rollout", new SvgChart.Axis("simulated time since the job was created", "min"),
+                new SvgChart.Axis("collars · release rate", "count · collars/min")).size(1000, 340);
         String[][] series = {{"SUCCEEDED", "#2e7d32"}, {"FAILED", "#c62828"}, {"IN_PROGRESS", "#1565c0"},
                 {"QUEUED", "#90caf9"}, {"CANCELED", "#9e9e9e"}, {"TIMED_OUT", "#6a1b9a"}, {"REJECTED", "#ef6c00"}};
         for (String[] se : series) {
-            s.append(polyline(t, maxMinute, n, w, hgt, pad, p -> p.executions().getOrDefault(se[0], 0), se[1]));
+            chart.series(se[0], se[1], minutes, t.stream().mapToDouble(p -> p.executions().getOrDefault(se[0], 0))
+                    .toArray());
         }
-        s.append(polyline(t, maxMinute, n, w, hgt, pad, FleetRollout.Point::onNewBuild, "#000"));
-        s.append(polyline(t, maxMinute, n, w, hgt, pad, FleetRollout.Point::ratePerMinute, "#ffb300"));
-        int x = pad + 10;
-        for (String[] se : new String[][] {series[0], series[1], series[2], series[3], series[4], {"on new build",
-                "#000"}, {"release rate /min", "#ffb300"}}) {
-            s.append("<rect x=\"").append(x).append("\" y=\"5\" width=\"10\" height=\"10\" fill=\"").append(se[1])
-                    .append("\"/><text x=\"").append(x + 14).append("\" y=\"14\" font-size=\"11\">").append(se[0])
-                    .append("</text>");
-            x += 130;
-        }
-        return s.append("</svg>").toString();
-    }
-
-    private static String polyline(List<FleetRollout.Point> t, long maxMinute, int n, int w, int hgt, int pad,
-            java.util.function.ToIntFunction<FleetRollout.Point> f, String colour) {
-        StringBuilder s = new StringBuilder("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" + colour
-                + "\" points=\"");
-        for (FleetRollout.Point p : t) {
-            double x = pad + (w - pad) * (double) p.minute() / maxMinute;
-            double y = hgt - (hgt - 10) * (double) f.applyAsInt(p) / n;
-            s.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-        }
-        return s.append("\"/>").toString();
+        chart.series("on new build", "#000", minutes, t.stream().mapToDouble(FleetRollout.Point::onNewBuild).toArray());
+        chart.series("release rate /min", "#ffb300", minutes,
+                t.stream().mapToDouble(FleetRollout.Point::ratePerMinute).toArray());
+        return chart.render();
     }
 
     private static String esc(String s) {

@@ -1,5 +1,6 @@
 package com.pettysync.simulator.cloud.delivery;
 
+import com.pettysync.simulator.report.SvgChart;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -7,18 +8,13 @@ import java.util.TreeMap;
 
 /**
  * A {@link DeliveryReport} as one self-contained HTML page (no scripts, no external files): the fleet's totals, an
- * inline SVG histogram of collars by share of expected frames delivered (labelled axes, ticks, units), and the worst
+ * inline SVG histogram of collars by share of expected frames delivered ({@link SvgChart}: labelled axes, ticks,
+ * units), and the worst
  * collars' table with the reasons.
  */
 public final class DeliveryReportPage {
     /** Collars listed in the page's table (the JSON lists all). */
     public static final int TABLE_ROWS = 500;
-    private static final int W = 720;
-    private static final int H = 300;
-    private static final int LEFT = 70;
-    private static final int BOTTOM = 50;
-    private static final int TOP = 20;
-    private static final int RIGHT = 20;
 
     private DeliveryReportPage() {}
 
@@ -91,74 +87,18 @@ public final class DeliveryReportPage {
             double share = t.expected() == 0 ? 1.0 : Math.min(1.0, (double) t.received() / t.expected());
             buckets[share >= 1.0 ? 10 : (int) Math.floor(share * 10)]++;
         }
-        long max = 1;
-        for (long b : buckets) {
-            max = Math.max(max, b);
-        }
-        long step = niceStep(max);
-        long top = Math.ceilDiv(max, step) * step;
-        double plotW = W - LEFT - RIGHT;
-        double plotH = H - TOP - BOTTOM;
-        double barW = plotW / buckets.length;
-        StringBuilder s = new StringBuilder();
-        s.append("<svg id=\"delivered-histogram\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W)
-                .append("\" height=\"").append(H).append("\" role=\"img\" aria-label=\"collars by share of expected ")
-                .append("frames delivered\" font-size=\"12\">");
-        s.append(line(LEFT, TOP, LEFT, H - BOTTOM)).append(line(LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM));
-        for (long v = 0; v <= top; v += step) {
-            double y = H - BOTTOM - plotH * v / top;
-            s.append(line(LEFT - 5, y, LEFT, y)).append(text(LEFT - 8, y + 4, "end", Long.toString(v)));
-            if (v > 0) {
-                s.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(fmt(y)).append("\" x2=\"")
-                        .append(W - RIGHT).append("\" y2=\"").append(fmt(y)).append("\" stroke=\"#e4e4e4\"/>");
-            }
-        }
+        SvgChart chart = SvgChart.bars("delivered-histogram",
+                new SvgChart.Axis("frames received, % of expected at the collar's window", ""),
+                new SvgChart.Axis("collars", "count")).size(720, 300);
         for (int i = 0; i < buckets.length; i++) {
-            double x = LEFT + i * barW;
-            double bh = plotH * buckets[i] / top;
-            s.append("<rect class=\"bar\" x=\"").append(fmt(x + 3)).append("\" y=\"").append(fmt(H - BOTTOM - bh))
-                    .append("\" width=\"").append(fmt(barW - 6)).append("\" height=\"").append(fmt(bh))
-                    .append("\" fill=\"").append(i == 10 ? "#3a7" : i >= 9 ? "#db3" : "#c44").append("\"><title>")
-                    .append(label(i)).append(" %: ").append(buckets[i]).append(" collars</title></rect>");
-            s.append(line(x + barW / 2, H - BOTTOM, x + barW / 2, H - BOTTOM + 5));
-            s.append(text(x + barW / 2, H - BOTTOM + 18, "middle", label(i)));
+            chart.bar(label(i), buckets[i], i == 10 ? "#3a7" : i >= 9 ? "#db3" : "#c44",
+                    label(i) + " %: " + buckets[i] + " collars");
         }
-        s.append(text(LEFT + plotW / 2, H - 8, "middle", "frames received, % of expected at the collar's window"));
-        s.append("<text x=\"16\" y=\"").append(fmt(TOP + plotH / 2)).append("\" text-anchor=\"middle\" transform=\"")
-                .append("rotate(-90 16 ").append(fmt(TOP + plotH / 2)).append(")\">collars (count)</text>");
-        s.append("</svg>");
-        return s.toString();
+        return chart.render();
     }
 
     private static String label(int bucket) {
         return bucket == 10 ? "100" : bucket * 10 + "–" + (bucket * 10 + 10);
-    }
-
-    private static long niceStep(long max) {
-        long raw = Math.max(1, max / 5);
-        long mag = 1;
-        while (mag * 10 <= raw) {
-            mag *= 10;
-        }
-        for (long m : new long[] {1, 2, 5, 10}) {
-            if (m * mag >= raw) {
-                return m * mag;
-            }
-        }
-        return 10 * mag;
-    }
-
-    private static String line(double x1, double y1, double x2, double y2) {
-        return "<line x1=\"" + fmt(x1) + "\" y1=\"" + fmt(y1) + "\" x2=\"" + fmt(x2) + "\" y2=\"" + fmt(y2)
-                + "\" stroke=\"#333\"/>";
-    }
-
-    private static String text(double x, double y, String anchor, String t) {
-        return "<text x=\"" + fmt(x) + "\" y=\"" + fmt(y) + "\" text-anchor=\"" + anchor + "\">" + esc(t) + "</text>";
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static void row(StringBuilder h, String k, String v) {
