@@ -174,6 +174,9 @@ public final class FleetSimulation {
     private SimulatedClock clock;
     private TrustManagerFactory trust;
     private final Map<String, KeyManagerFactory> keys = new HashMap<>();
+    // each collar's last session: its next connection reuses the client's TLS context (resumption, see
+    // HiveMqBrokerSession#next); dropped when the collar's process is killed (a new process has no TLS cache)
+    private final Map<String, HiveMqBrokerSession> lastSessions = new java.util.concurrent.ConcurrentHashMap<>();
     private long startNanos;
 
     public FleetSimulation(Options options, PrintStream progress) {
@@ -313,8 +316,11 @@ public final class FleetSimulation {
         }
         String host = options.endpoint() == null ? cloud.endpoint() : options.endpoint();
         int port = link != null ? link.port() : options.endpoint() == null ? cloud.port() : options.port();
-        var inner = new HiveMqBrokerSession(new HiveMqBrokerSession.Options(host, port, collar.thing,
-                keys.get(collar.thing), trust, Duration.ofSeconds(1200), Duration.ofSeconds(30), bind));
+        HiveMqBrokerSession previous = lastSessions.get(collar.thing);
+        var inner = previous != null ? previous.next()
+                : new HiveMqBrokerSession(new HiveMqBrokerSession.Options(host, port, collar.thing,
+                        keys.get(collar.thing), trust, Duration.ofSeconds(1200), Duration.ofSeconds(30), bind));
+        lastSessions.put(collar.thing, inner);
         CollarSession session = CollarSession.pending(inner, metrics);
         inner.connectAsync(session.relay).whenComplete((ok, error) -> {
             connecting.decrementAndGet();
@@ -485,6 +491,7 @@ public final class FleetSimulation {
         onThread(c, () -> {
             if (c.inFlight() > 0 || tries >= 2000) {
                 int inFlight = c.inFlight();
+                lastSessions.remove(c.thing);
                 c.killAndRestart();
                 note(String.format(Locale.ROOT, "%s: %s killed with %d publish(es) awaiting PUBACK, restarted",
                         when, c.thing, inFlight));
