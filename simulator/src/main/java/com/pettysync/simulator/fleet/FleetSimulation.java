@@ -345,13 +345,13 @@ public final class FleetSimulation {
         if (cloud != null || options.ca() != null) {
             LocalCertificateAuthority ca = cloud != null ? cloud.certificateAuthority()
                     : LocalCertificateAuthority.load(options.ca(), java.time.Clock.systemUTC());
-            trust = ca.trustManagerFactory();
+            trust = CollarTls.trustOnce(ca.trustManagerFactory());
             for (int i = options.first(); i < options.end(); i++) {
                 // the embedded cloud registers each certificate (thing, collar policy, attachments) as AWS would;
                 // a separate cloud given --ca runs CA-only and needs no registration
                 IssuedCredential credential = cloud != null ? cloud.issueCollar(thingName(i))
                         : ca.issueCollar(thingName(i));
-                keys.put(thingName(i), credential.keyManagerFactory());
+                keys.put(thingName(i), CollarTls.keyManagers(credential));
             }
         } else {
             Path ca = null;
@@ -360,10 +360,10 @@ public final class FleetSimulation {
                 if (!Files.isDirectory(dir)) {
                     throw new IOException("no credentials for " + thingName(i) + " in " + options.credentials());
                 }
-                keys.put(thingName(i), IssuedCredential.readFrom(dir).keyManagerFactory());
+                keys.put(thingName(i), CollarTls.keyManagers(IssuedCredential.readFrom(dir)));
                 ca = dir.resolve(IssuedCredential.CA_FILE);
             }
-            trust = trustOf(ca);
+            trust = CollarTls.trustOnce(trustOf(ca));
         }
         progress.printf(Locale.ROOT, "credentials for %d collars ready in %.1f s%n", keys.size(),
                 (System.nanoTime() - t0) / 1e9);
