@@ -122,11 +122,12 @@ public final class ConnectionCeiling {
             double fdsPer = fds / (double) Math.max(1, connected);
             long ceilingByMaps = mapsPer > 0 ? (long) ((65_530 - maps0) / mapsPer) : -1;
             long ceilingByFiles = fdsPer > 0 ? (long) ((20_000 - fds0) / fdsPer) : -1;
-            System.out.printf(Locale.ROOT, "{\"client\":\"%s\",\"auth\":\"%s\",\"asked\":%d,\"connected\":%d,"
+            System.out.printf(Locale.ROOT, "{\"client\":\"%s\",\"clientTls\":\"%s\",\"auth\":\"%s\",\"asked\":%d,\"connected\":%d,"
                     + "\"seconds\":%.1f,\"connectPerS\":%.0f,\"cpuMsPerConnect\":%.2f,\"issueCpuMsPerCollar\":%.2f,"
                     + "\"fullHandshakes\":%d,\"threadsPerClient\":%.2f,\"mapsPerClient\":%.2f,\"fdsPerClient\":%.2f,"
                     + "\"heapKiBPerClient\":%.1f,\"ceilingByMaps\":%d,\"ceilingByFiles\":%d,\"failure\":\"%s\"}%n",
-                    kind, registry ? "registry" : "ca", n, connected, seconds, connected / seconds,
+                    kind, io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL " + io.netty.handler.ssl.OpenSsl
+                            .versionString() : "JDK", registry ? "registry" : "ca", n, connected, seconds, connected / seconds,
                     cpuMs / Math.max(1, connected), issueMs, kind.equals("fleet") ? fullHandshakes : -1,
                     threads / (double) Math.max(1, connected), mapsPer, fdsPer,
                     heap / 1024.0 / Math.max(1, connected), ceilingByMaps, ceilingByFiles, failure);
