@@ -156,6 +156,10 @@ public final class ConnectionCeiling {
                 }
             }
             closeAll(sessions);
+        } finally {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
