@@ -8,6 +8,7 @@ import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.simulator.cloud.LocalIotCore;
 import com.pettysync.simulator.fleet.CollarTls;
 import com.pettysync.simulator.fleet.HiveMqBrokerSession;
+import com.pettysync.simulator.fleet.ImpairedLink;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -147,6 +148,9 @@ public final class ConnectionCeiling {
                 closeAll(fresh2);
                 sessions = new ArrayList<>();
                 reportReconnect("next-session-2", cloud, creds, trust, fleetTrust, window, sessions, resumed);
+                closeAll(sessions);
+                sessions = new ArrayList<>();
+                wireBytes(cloud, creds.subList(0, Math.min(200, creds.size())), fleetTrust, window);
             }
             for (AutoCloseable c : open) {
                 try {
@@ -178,16 +182,46 @@ public final class ConnectionCeiling {
                 cpuMs / Math.max(1, connected), trust.serverChecks.sum() - full0);
     }
 
+    /**
+     * Bytes on the wire (both directions, TCP payload: TLS records) per connect + disconnect, full handshake against
+     * resumed, through a relay that counts what it forwards (the MQTT CONNECT/CONNACK/DISCONNECT and the server's
+     * NewSessionTicket are in both figures).
+     */
+    private static void wireBytes(LocalIotCore cloud, List<IssuedCredential> creds, TrustManagerFactory trust,
+            int window) throws Exception {
+        try (ImpairedLink link = new ImpairedLink("127.0.0.1",
+                new java.net.InetSocketAddress("127.0.0.1", cloud.port()))) {
+            List<HiveMqBrokerSession> first = new ArrayList<>();
+            long b0 = link.stats().bytes();
+            int full = connectFleet(cloud, link.port(), creds, trust, window, first, null);
+            closeAll(first);
+            long b1 = link.stats().bytes();
+            List<HiveMqBrokerSession> again = new ArrayList<>();
+            int resumed = connectFleet(cloud, link.port(), creds, trust, window, again, first);
+            closeAll(again);
+            long b2 = link.stats().bytes();
+            System.out.printf(Locale.ROOT, "{\"wireBytes\":{\"collars\":%d,\"fullHandshakePerConnect\":%.0f,"
+                    + "\"resumedPerConnect\":%.0f}}%n", creds.size(), (b1 - b0) / (double) Math.max(1, full),
+                    (b2 - b1) / (double) Math.max(1, resumed));
+        }
+    }
+
     /** Connects every collar through {@link HiveMqBrokerSession}, {@code window} at a time; returns how many made it. */
     private static int connectFleet(LocalIotCore cloud, List<IssuedCredential> creds, TrustManagerFactory trust,
             int window, List<HiveMqBrokerSession> made, List<HiveMqBrokerSession> reuse) throws InterruptedException {
+        return connectFleet(cloud, cloud.port(), creds, trust, window, made, reuse);
+    }
+
+    private static int connectFleet(LocalIotCore cloud, int port, List<IssuedCredential> creds,
+            TrustManagerFactory trust, int window, List<HiveMqBrokerSession> made, List<HiveMqBrokerSession> reuse)
+            throws InterruptedException {
         Semaphore slots = new Semaphore(window);
         AtomicInteger ok = new AtomicInteger();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int i = 0; i < creds.size(); i++) {
             HiveMqBrokerSession s = reuse != null ? reuse.get(i).next()
-                    : new HiveMqBrokerSession(new HiveMqBrokerSession.Options(cloud.endpoint(), cloud.port(),
+                    : new HiveMqBrokerSession(new HiveMqBrokerSession.Options(cloud.endpoint(), port,
                             String.format("collar-%06d", i), CollarTls.keyManagers(creds.get(i)), trust,
                             Duration.ofSeconds(1200), Duration.ofSeconds(30), null));
             made.add(s);
