@@ -48,7 +48,8 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  * <p>{@code fleet} connects {@code window} clients at a time (as the fleet does) and then, when asked, measures
  * reconnects: every session is closed and connected again — with a new session per collar (no TLS state kept: a full
  * handshake), and with {@link HiveMqBrokerSession#next()} (the collar's client and TLS context kept: the broker
- * resumes the TLS 1.3 session), twice each way. Full handshakes are counted by the client's trust manager (a resumed
+ * resumes the TLS 1.3 session), twice each way; and last the bytes on the wire per connect + disconnect, full
+ * against resumed, through a counting relay ({@link ImpairedLink}, unimpaired). Full handshakes are counted by the client's trust manager (a resumed
  * TLS 1.3 handshake checks no server certificate).
  *
  * <pre>
