@@ -25,12 +25,14 @@ final class FaultInjector implements AutoCloseable {
     private final ImpairedLink link; // null without net: faults
     private final Supplier<List<VirtualCollar>> collars;
     private final PrintStream progress;
+    private final java.util.function.Consumer<VirtualCollar> killed;
     private final List<String> applied = Collections.synchronizedList(new ArrayList<>());
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(4,
             r -> Thread.ofPlatform().name("fleet-faults").daemon(true).unstarted(r));
 
     FaultInjector(List<Fault> faults, double speedup, SimulatedClock clock, LocalIotCore cloud, ImpairedLink link,
-            Supplier<List<VirtualCollar>> collars, PrintStream progress) {
+            Supplier<List<VirtualCollar>> collars, PrintStream progress,
+            java.util.function.Consumer<VirtualCollar> killed) {
         this.faults = List.copyOf(faults);
         this.speedup = speedup;
         this.clock = clock;
@@ -38,6 +40,7 @@ final class FaultInjector implements AutoCloseable {
         this.link = link;
         this.collars = collars;
         this.progress = progress;
+        this.killed = killed;
     }
 
     /** Schedules every fault, counted from now (the simulated clock's origin). */
@@ -115,6 +118,7 @@ final class FaultInjector implements AutoCloseable {
         onThread(c, () -> {
             if (c.inFlight() > 0 || tries >= 2000) {
                 int inFlight = c.inFlight();
+                killed.accept(c);
                 c.killAndRestart();
                 note(String.format(Locale.ROOT, "%s: %s killed with %d publish(es) awaiting PUBACK, restarted",
                         when, c.thing, inFlight));

@@ -37,6 +37,9 @@ final class FleetConnector implements VirtualCollar.Fleet {
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connecting = new AtomicInteger();
     private final Map<String, KeyManagerFactory> keys = new HashMap<>();
+    // each collar's last session: its next connection reuses the client's TLS context (resumption, see
+    // HiveMqBrokerSession#next); dropped when the collar's process is killed (a new process has no TLS cache)
+    private final Map<String, HiveMqBrokerSession> lastSessions = new java.util.concurrent.ConcurrentHashMap<>();
     private TrustManagerFactory trust;
 
     FleetConnector(FleetSimulation.Options options, FleetMetrics metrics, LocalIotCore cloud, ImpairedLink link) {
@@ -63,13 +66,13 @@ final class FleetConnector implements VirtualCollar.Fleet {
         if (cloud != null || options.ca() != null) {
             LocalCertificateAuthority ca = cloud != null ? cloud.certificateAuthority()
                     : LocalCertificateAuthority.load(options.ca(), java.time.Clock.systemUTC());
-            trust = ca.trustManagerFactory();
+            trust = CollarTls.trustOnce(ca.trustManagerFactory());
             for (int i = options.first(); i < options.end(); i++) {
                 // the embedded cloud registers each certificate (thing, collar policy, attachments) as AWS would;
                 // a separate cloud given --ca runs CA-only and needs no registration
                 String thing = FleetSimulation.thingName(i);
                 IssuedCredential credential = cloud != null ? cloud.issueCollar(thing) : ca.issueCollar(thing);
-                keys.put(thing, credential.keyManagerFactory());
+                keys.put(thing, CollarTls.keyManagers(credential));
             }
         } else {
             Path ca = null;
@@ -79,10 +82,10 @@ final class FleetConnector implements VirtualCollar.Fleet {
                 if (!Files.isDirectory(dir)) {
                     throw new IOException("no credentials for " + thing + " in " + options.credentials());
                 }
-                keys.put(thing, IssuedCredential.readFrom(dir).keyManagerFactory());
+                keys.put(thing, CollarTls.keyManagers(IssuedCredential.readFrom(dir)));
                 ca = dir.resolve(IssuedCredential.CA_FILE);
             }
-            trust = trustOf(ca);
+            trust = CollarTls.trustOnce(trustOf(ca));
         }
         progress.printf(Locale.ROOT, "credentials for %d collars ready in %.1f s%n", keys.size(),
                 (System.nanoTime() - t0) / 1e9);
@@ -118,8 +121,11 @@ final class FleetConnector implements VirtualCollar.Fleet {
         }
         String host = options.endpoint() == null ? cloud.endpoint() : options.endpoint();
         int port = link != null ? link.port() : options.endpoint() == null ? cloud.port() : options.port();
-        var inner = new HiveMqBrokerSession(new HiveMqBrokerSession.Options(host, port, collar.thing,
-                keys.get(collar.thing), trust, Duration.ofSeconds(1200), Duration.ofSeconds(30), bind));
+        HiveMqBrokerSession previous = lastSessions.get(collar.thing);
+        var inner = previous != null ? previous.next()
+                : new HiveMqBrokerSession(new HiveMqBrokerSession.Options(host, port, collar.thing,
+                        keys.get(collar.thing), trust, Duration.ofSeconds(1200), Duration.ofSeconds(30), bind));
+        lastSessions.put(collar.thing, inner);
         CollarSession session = CollarSession.pending(inner, metrics);
         inner.connectAsync(session.relay).whenComplete((ok, error) -> {
             connecting.decrementAndGet();
@@ -132,6 +138,11 @@ final class FleetConnector implements VirtualCollar.Fleet {
             collar.wake();
             pump();
         });
+    }
+
+    /** The collar's process was killed: its next connect is a full handshake, as a restarted agent's would be. */
+    void forgetSession(VirtualCollar collar) {
+        lastSessions.remove(collar.thing);
     }
 
     private boolean loopbackTarget() {

@@ -212,7 +212,7 @@ public final class FleetSimulation {
             }
             addCollarFactories(outboxes, connector, classifier);
             faults = new FaultInjector(options.faults(), options.speedup(), clock, cloud, link, this::collarsNow,
-                    progress);
+                    progress, connector::forgetSession);
             faults.schedule();
             Thread ramp = Thread.ofPlatform().name("fleet-ramp").daemon(true).start(this::ramp);
             long heapAfterConnect = watch(ramp);

@@ -31,6 +31,13 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code Uplink} decides), outcomes on the listener from the event loop — the listener must not block. A PUBACK with
  * an error code is reported through {@link BrokerSession.Listener#published} with that code, like a successful one;
  * {@link BrokerSession.Listener#publishFailed} means no PUBACK at all.
+ *
+ * <p><b>Reconnects resume TLS.</b> {@link #next()} makes the session for the collar's next connection on the same
+ * MQTT client, and so the same TLS context (the HiveMQ client builds one per client and keeps it): its session cache
+ * holds the broker's TLS 1.3 ticket, so the next handshake is a resumption — no certificates sent or checked, no
+ * signatures, one key exchange — as a collar process that keeps its TLS context across outages would do. Only the
+ * newest session of a chain owns the client: closing an older one does not touch the newer connection. A session
+ * whose client is still connected or connecting gets a fresh client (a full handshake) instead of sharing it.
  */
 public final class HiveMqBrokerSession implements BrokerSession {
     /**
@@ -56,36 +63,79 @@ public final class HiveMqBrokerSession implements BrokerSession {
         }
     }
 
+    /** One MQTT client (and its TLS context) shared by a chain of sessions; the newest session owns it. */
+    private static final class SharedClient {
+        final Mqtt5AsyncClient client;
+        volatile HiveMqBrokerSession owner;
+
+        SharedClient(Options options) {
+            MqttClientSslConfig ssl = MqttClientSslConfig.builder().trustManagerFactory(options.trust())
+                    .keyManagerFactory(options.keys()).build();
+            var transport = MqttClientTransportConfig.builder().serverHost(options.host())
+                    .serverPort(options.port()).sslConfig(ssl);
+            if (options.localBind() != null) {
+                transport = transport.localAddress(options.localBind());
+            }
+            client = MqttClient.builder().useMqttVersion5().identifier(options.clientId())
+                    .transportConfig(transport.build())
+                    .addDisconnectedListener(ctx -> {
+                        HiveMqBrokerSession s = owner;
+                        if (s != null) {
+                            s.disconnected(ctx.getCause());
+                        }
+                    })
+                    .buildAsync();
+            client.publishes(MqttGlobalPublishFilter.ALL, p -> {
+                HiveMqBrokerSession s = owner;
+                Listener l = s == null ? null : s.listener;
+                if (l != null) {
+                    l.message(p.getTopic().toString(), p.getPayloadAsBytes());
+                }
+            });
+        }
+    }
+
     private final Options options;
+    private final SharedClient shared;
     private final Mqtt5AsyncClient client;
     private volatile Listener listener;
     private volatile boolean connected;
 
     public HiveMqBrokerSession(Options options) {
+        this(options, new SharedClient(options));
+    }
+
+    private HiveMqBrokerSession(Options options, SharedClient shared) {
         this.options = options;
-        MqttClientSslConfig ssl = MqttClientSslConfig.builder().trustManagerFactory(options.trust())
-                .keyManagerFactory(options.keys()).build();
-        var transport = MqttClientTransportConfig.builder().serverHost(options.host()).serverPort(options.port())
-                .sslConfig(ssl);
-        if (options.localBind() != null) {
-            transport = transport.localAddress(options.localBind());
+        this.shared = shared;
+        this.client = shared.client;
+        shared.owner = this;
+    }
+
+    /**
+     * The session for this collar's next connection: on the same client and TLS context (a resumed handshake) when
+     * this session's connection has ended, else on a new client. From then on this session no longer owns the
+     * shared client: its {@link #close()} leaves the newer connection alone.
+     */
+    public HiveMqBrokerSession next() {
+        if (shared.owner == this && client.getState() == com.hivemq.client.mqtt.MqttClientState.DISCONNECTED) {
+            listener = null;
+            connected = false;
+            return new HiveMqBrokerSession(options, shared);
         }
-        client = MqttClient.builder().useMqttVersion5().identifier(options.clientId())
-                .transportConfig(transport.build())
-                .addDisconnectedListener(ctx -> {
-                    Listener l = listener;
-                    if (connected && l != null) {
-                        connected = false;
-                        l.connectionLost(ctx.getCause());
-                    }
-                })
-                .buildAsync();
-        client.publishes(MqttGlobalPublishFilter.ALL, p -> {
-            Listener l = listener;
-            if (l != null) {
-                l.message(p.getTopic().toString(), p.getPayloadAsBytes());
-            }
-        });
+        return new HiveMqBrokerSession(options);
+    }
+
+    private void disconnected(Throwable cause) {
+        Listener l = listener;
+        if (connected && l != null) {
+            connected = false;
+            l.connectionLost(cause);
+        }
+    }
+
+    private boolean owns() {
+        return shared.owner == this;
     }
 
     @Override
@@ -96,7 +146,9 @@ public final class HiveMqBrokerSession implements BrokerSession {
             throw new BrokerException("connect to " + options.host() + ":" + options.port() + " as "
                     + options.clientId() + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            client.disconnect();
+            if (owns()) {
+                client.disconnect();
+            }
             throw new BrokerException("connect to " + options.host() + ":" + options.port() + " timed out", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,6 +163,10 @@ public final class HiveMqBrokerSession implements BrokerSession {
      */
     public java.util.concurrent.CompletableFuture<Void> connectAsync(Listener listener) {
         this.listener = Objects.requireNonNull(listener);
+        if (!owns()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("this session was superseded by the collar's next one"));
+        }
         return client.connectWith().cleanStart(true).keepAlive((int) options.keepAlive().toSeconds()).send()
                 .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ack, error) -> {
@@ -125,7 +181,7 @@ public final class HiveMqBrokerSession implements BrokerSession {
                                 l.connectionLost(new java.io.IOException("connection lost right after CONNACK"));
                             }
                         }
-                    } else if (error instanceof TimeoutException) {
+                    } else if (error instanceof TimeoutException && owns()) {
                         client.disconnect();
                     }
                 })
@@ -178,7 +234,7 @@ public final class HiveMqBrokerSession implements BrokerSession {
 
     @Override
     public boolean isConnected() {
-        return client.getState().isConnected();
+        return owns() && client.getState().isConnected();
     }
 
     @Override
@@ -186,7 +242,7 @@ public final class HiveMqBrokerSession implements BrokerSession {
         connected = false;
         listener = null;
         try {
-            if (client.getState().isConnectedOrReconnect()) {
+            if (owns() && client.getState().isConnectedOrReconnect()) {
                 client.disconnect().get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {

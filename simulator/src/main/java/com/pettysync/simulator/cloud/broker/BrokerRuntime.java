@@ -47,7 +47,8 @@ public final class BrokerRuntime {
         this.bindAddress = bindAddress;
         this.port = port;
         this.ca = ca;
-        this.extension = new CloudExtension(new ClientAuthorization(ca, collarPolicy, registry), collarPolicy.rule(),
+        this.extension = new CloudExtension(new ClientAuthorization(ca, collarPolicy, registry, clock),
+                collarPolicy.rule(),
                 clock, publishesPerSecond, shadows, jobs,
                 registry == null ? null : new FleetProvisioningService(new RegistryFleetProvisioning(registry, ca),
                         clock), sink, refusals);

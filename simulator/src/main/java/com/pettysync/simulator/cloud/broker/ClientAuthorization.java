@@ -9,6 +9,7 @@ import com.pettysync.simulator.cloud.registry.Policy;
 import com.pettysync.simulator.cloud.registry.RegisteredCertificate;
 import com.pettysync.simulator.cloud.registry.Registry;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the {@link Grant} is cached for the connection's life) with cloud-contract's {@link IotPolicy}, in one of two
  * modes.
  *
- * <p><b>Registry mode</b> (the default, as AWS IoT): the client certificate must chain to the local CA, be
+ * <p><b>Registry mode</b> (the default, as AWS IoT): the client certificate must chain to the local CA
+ * ({@link IssuerCheck}: its signature is verified on every connect), be
  * registered in the {@link Registry} and ACTIVE; the thing-name policy variable resolves to the client ID only when
  * the certificate is attached to the thing of that name; the default versions of the policies attached to the
  * certificate, evaluated together ({@link IotPolicy#allowsAll}), must allow {@code iot:Connect} on
@@ -54,14 +56,20 @@ final class ClientAuthorization {
         }
     }
 
-    private final LocalCertificateAuthority ca;
+    /** Distinct policy documents kept parsed at most; the cache is cleared when full. */
+    static final int MAX_PARSED_POLICIES = 1024;
+
+    private final IssuerCheck issuer;
     private final IotPolicy collarPolicy;
     private final Registry registry;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    // policy document text -> parsed policy: a document is immutable text (a new version is a new text), so the
+    // many certificates attached to the same policy parse it once, not once per connect
+    private final Map<String, IotPolicy> parsed = new ConcurrentHashMap<>();
 
-    /** {@code registry} null = CA-only mode. */
-    ClientAuthorization(LocalCertificateAuthority ca, IotPolicy collarPolicy, Registry registry) {
-        this.ca = ca;
+    /** {@code registry} null = CA-only mode; {@code clock} decides certificate validity. */
+    ClientAuthorization(LocalCertificateAuthority ca, IotPolicy collarPolicy, Registry registry, Clock clock) {
+        this.issuer = new IssuerCheck(ca.certificate(), clock);
         this.collarPolicy = collarPolicy;
         this.registry = registry;
     }
@@ -72,7 +80,7 @@ final class ClientAuthorization {
             return Admission.refused("a client certificate is required");
         }
         X509Certificate cert = certificate.get();
-        if (!ca.verifies(cert)) {
+        if (!issuer.issued(cert)) {
             return Admission.refused("the certificate was not issued by this IoT Core's CA or has expired");
         }
         Admission a = registry == null ? admitByCa(clientId, cert) : admitByRegistry(clientId, cert);
@@ -118,7 +126,7 @@ final class ClientAuthorization {
                 ? ThingName.of(clientId) : null;
         List<IotPolicy> policies = new ArrayList<>();
         for (Policy p : registry.policies().attachedTo(cert.arn())) {
-            policies.add(IotPolicy.fromDocument(registry.arns().region(), registry.arns().account(), p.document()));
+            policies.add(parsedPolicy(p.document()));
         }
         if (!IotPolicy.allowsAll(policies, IotPolicy.Action.CONNECT, thing, clientId, clientId)) {
             return Admission.refused("the policies attached to certificate " + cert.id() + " (" + policies.size()
@@ -126,6 +134,18 @@ final class ClientAuthorization {
                     + (thing == null ? " (the certificate is not attached to a thing of that name)" : ""));
         }
         return new Admission(new Grant(cert.id(), false, thing, List.copyOf(policies)), null);
+    }
+
+    private IotPolicy parsedPolicy(String document) {
+        IotPolicy p = parsed.get(document);
+        if (p == null) {
+            p = IotPolicy.fromDocument(registry.arns().region(), registry.arns().account(), document);
+            if (parsed.size() >= MAX_PARSED_POLICIES) {
+                parsed.clear();
+            }
+            parsed.put(document, p);
+        }
+        return p;
     }
 
     /** Whether {@code clientId}'s connection may publish to {@code topic}. */
