@@ -85,12 +85,12 @@ final class ScaleCommand implements Callable<Integer> {
             description = "TLS handshakes in progress at once per fleet process (default ${DEFAULT-VALUE})")
     int maxConnecting;
 
-    @Option(names = "--broker-jvm", defaultValue = "-XX:+UseSerialGC -Xss512k -Xmx4g",
-            description = "JVM options of a broker process (default ${DEFAULT-VALUE})")
+    @Option(names = "--broker-jvm", defaultValue = "",
+            description = "JVM options of a broker process (default: sized for its collars by scale.ProcessSizing)")
     String brokerJvm;
 
-    @Option(names = "--fleet-jvm", defaultValue = "-XX:+UseSerialGC -Xss512k -Xmx2g",
-            description = "JVM options of a fleet process (default ${DEFAULT-VALUE})")
+    @Option(names = "--fleet-jvm", defaultValue = "",
+            description = "JVM options of a fleet process (default: sized for its collars by scale.ProcessSizing)")
     String fleetJvm;
 
     @picocli.CommandLine.Spec

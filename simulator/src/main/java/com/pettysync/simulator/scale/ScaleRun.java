@@ -288,7 +288,8 @@ public final class ScaleRun {
                     served += (int) (shardEnd(i, shards) - shardStart(i, shards));
                 }
             }
-            children.add(start("broker-" + b, "broker", served, options.brokerJvm(), List.of("cloud", "--dir",
+            children.add(start("broker-" + b, "broker", served, ProcessSizing.orSized(options.brokerJvm(),
+                    ProcessSizing.brokerJvm(served)), List.of("cloud", "--dir",
                     // CA-only: the shards issue their collars' certificates in memory from the shared CA, so no
                     // broker's registry knows them (registering 28,000 across processes is not what is measured)
                     dir.toString(), "--ca-dir", out.resolve("ca").toString(), "--no-registry-authentication",
@@ -317,7 +318,8 @@ public final class ScaleRun {
                     options.drainTimeout().toSeconds() + "s", "--threads", "1", "--start", START.toString(),
                     "--stop-file", out.resolve("stop").toString()));
             children.add(start("shard-" + i, "fleet", (int) (shardEnd(i, shards) - shardStart(i, shards)),
-                    options.fleetJvm(), args, out));
+                    ProcessSizing.orSized(options.fleetJvm(),
+                            ProcessSizing.fleetJvm((int) (shardEnd(i, shards) - shardStart(i, shards)))), args, out));
         }
         Watch watch = watch(out, fleetStart, deadline);
         stopBrokers();
@@ -349,8 +351,10 @@ public final class ScaleRun {
         Path log = out.resolve(name + ".log");
         Files.writeString(log, String.join(" ", cmd.subList(cmd.indexOf("com.pettysync.cli.Pettysync"), cmd.size()))
                 + "\n");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(ProcessSizing.ENVIRONMENT);
+        Process p = builder.start();
         progress.printf(Locale.ROOT, "started %s (pid %d, %d collars)%n", name, p.pid(), collars);
         return new Child(name, role, collars, p, log);
     }

@@ -1,0 +1,95 @@
+package com.pettysync.simulator.scale;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How big the processes of a scale run are: the JVM options and environment of a broker ({@code pettysync cloud})
+ * and of a fleet shard ({@code pettysync simulate --shard}), and what one collar may cost in each — one home for
+ * these numbers (the measured figures behind them are in the simulator README, "Memory per collar").
+ *
+ * <h2>What a collar costs, and why these options</h2>
+ * <ul>
+ * <li><b>Heap.</b> A collar's live objects (fleet: the agent's window aggregator, uplink and outbox view, the
+ * HiveMQ client and its Netty channel and TLS engine; broker: HiveMQ's connection, channel pipeline, TLS engine
+ * and session) are most of what it costs. Serial GC (one GC thread, no G1 remembered sets), a small fixed young
+ * generation ({@code -Xmn}: eden is touched whole between collections, so its size is resident memory) and tight
+ * free ratios (the old generation is kept within {@value #MAX_FREE_PERCENT} % above what is live, and given back
+ * after a full collection) keep the committed heap close to the live set. {@code -Xms} is small: the JVM's default
+ * initial heap (1/64 of the machine's memory) would be resident from the start. {@code -Xmx} is a cap sized from
+ * the collars the process holds ({@link #heapCapMib}), with headroom for a reconnect storm.</li>
+ * <li><b>Direct memory.</b> Netty's pooled buffers hold a TLS record only while it is read or written; idle
+ * connections hold none. {@code -XX:MaxDirectMemorySize} caps the pools.</li>
+ * <li><b>malloc arenas.</b> {@code MALLOC_ARENA_MAX=2}: glibc would otherwise give threads that allocate natively
+ * (SQLite, zlib, the JIT) up to 8 arenas per core, each growing and keeping its own free memory.</li>
+ * <li><b>Files.</b> One socket per collar in each process: a fleet shard's collars share one SQLite outbox database
+ * ({@code fleet.ShardOutboxStore}), so no per-collar files.</li>
+ * </ul>
+ */
+public final class ProcessSizing {
+    /** Resident memory a collar may cost in a fleet shard process, all of the process counted (issue 14). */
+    public static final int FLEET_RSS_KIB_PER_COLLAR = 60;
+    /** Resident memory a collar may cost in a broker process, all of the process counted (issue 14). */
+    public static final int BROKER_RSS_KIB_PER_COLLAR = 30;
+    /** Open files per collar in a fleet shard: its TLS socket (the outboxes share one database: 3 files a shard). */
+    public static final int FLEET_FILES_PER_COLLAR = 1;
+    /** Open files per collar in a broker: its TLS socket. */
+    public static final int BROKER_FILES_PER_COLLAR = 1;
+
+    /** Heap cap per collar, KiB: about twice the live heap measured per collar (README). */
+    static final int FLEET_HEAP_KIB_PER_COLLAR = 96;
+    static final int BROKER_HEAP_KIB_PER_COLLAR = 64;
+    /** Heap cap of a process with no collars yet, MiB (classes' static data, the HiveMQ/Netty/SQLite machinery). */
+    static final int FLEET_BASE_HEAP_MIB = 96;
+    static final int BROKER_BASE_HEAP_MIB = 128;
+    /** Young generation, MiB. */
+    static final int FLEET_YOUNG_MIB = 24;
+    static final int BROKER_YOUNG_MIB = 32;
+    static final int MIN_FREE_PERCENT = 10;
+    static final int MAX_FREE_PERCENT = 20;
+    static final int MAX_DIRECT_MIB = 128;
+
+    /** The environment every child process gets. */
+    public static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
+    private ProcessSizing() {
+    }
+
+    /** JVM options of a fleet shard holding {@code collars} collars. */
+    public static List<String> fleetJvm(int collars) {
+        return options(heapCapMib(FLEET_BASE_HEAP_MIB, FLEET_HEAP_KIB_PER_COLLAR, collars), FLEET_YOUNG_MIB);
+    }
+
+    /** JVM options of a broker serving {@code collars} collars. */
+    public static List<String> brokerJvm(int collars) {
+        return options(heapCapMib(BROKER_BASE_HEAP_MIB, BROKER_HEAP_KIB_PER_COLLAR, collars), BROKER_YOUNG_MIB);
+    }
+
+    /** {@code given} when the user chose JVM options ({@code --fleet-jvm}/{@code --broker-jvm}), else the sized ones. */
+    public static List<String> orSized(List<String> given, List<String> sized) {
+        return given.isEmpty() ? sized : given;
+    }
+
+    /** The heap cap for {@code collars}: a base plus a budget per collar, in MiB. */
+    static int heapCapMib(int baseMib, int kibPerCollar, int collars) {
+        if (collars < 0) {
+            throw new IllegalArgumentException("collars must be >= 0");
+        }
+        return baseMib + (int) ((long) collars * kibPerCollar / 1024);
+    }
+
+    private static List<String> options(int heapCapMib, int youngMib) {
+        List<String> o = new ArrayList<>();
+        o.add("-XX:+UseSerialGC");
+        o.add("-Xss512k");
+        o.add("-Xms" + (youngMib + 16) + "m");
+        o.add("-Xmn" + youngMib + "m");
+        o.add(String.format(Locale.ROOT, "-Xmx%dm", heapCapMib));
+        o.add("-XX:MinHeapFreeRatio=" + MIN_FREE_PERCENT);
+        o.add("-XX:MaxHeapFreeRatio=" + MAX_FREE_PERCENT);
+        o.add("-XX:MaxDirectMemorySize=" + MAX_DIRECT_MIB + "m");
+        return List.copyOf(o);
+    }
+}
