@@ -20,8 +20,10 @@ import java.util.Map;
  * after a full collection) keep the committed heap close to the live set. {@code -Xms} is small: the JVM's default
  * initial heap (1/64 of the machine's memory) would be resident from the start. {@code -Xmx} is a cap sized from
  * the collars the process holds ({@link #heapCapMib}), with headroom for a reconnect storm.</li>
- * <li><b>Direct memory.</b> Netty's pooled buffers hold a TLS record only while it is read or written; idle
- * connections hold none. {@code -XX:MaxDirectMemorySize} caps the pools.</li>
+ * <li><b>Netty's buffer pools.</b> Pooled buffers hold a TLS record only while it is read or written; idle
+ * connections hold none, but the pools keep whole chunks per arena. Chunks of 1 MiB instead of 4 and 2 arenas
+ * of each kind took ≈ 20 MB off a broker and ≈ 25 MB off a shard at 3,000 collars; {@code -XX:MaxDirectMemorySize}
+ * caps the direct pools.</li>
  * <li><b>malloc arenas.</b> {@code MALLOC_ARENA_MAX=2}: glibc would otherwise give threads that allocate natively
  * (SQLite, zlib, the JIT) up to 8 arenas per core, each growing and keeping its own free memory.</li>
  * <li><b>Files.</b> One socket per collar in each process: a fleet shard's collars share one SQLite outbox database
@@ -57,6 +59,10 @@ public final class ProcessSizing {
     static final int MIN_FREE_PERCENT = 10;
     static final int MAX_FREE_PERCENT = 20;
     static final int MAX_DIRECT_MIB = 128;
+    /** Netty pool chunks of 8 KiB × 2^7 = 1 MiB (default 4 MiB): less pooled memory held for few buffers in use. */
+    static final int NETTY_MAX_ORDER = 7;
+    /** Netty heap and direct arenas (default 2 × cores): each holds its own chunks. */
+    static final int NETTY_ARENAS = 2;
 
     /** The environment every child process gets. */
     public static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
@@ -97,6 +103,9 @@ public final class ProcessSizing {
         o.add("-XX:MinHeapFreeRatio=" + MIN_FREE_PERCENT);
         o.add("-XX:MaxHeapFreeRatio=" + MAX_FREE_PERCENT);
         o.add("-XX:MaxDirectMemorySize=" + MAX_DIRECT_MIB + "m");
+        o.add("-Dio.netty.allocator.maxOrder=" + NETTY_MAX_ORDER);
+        o.add("-Dio.netty.allocator.numHeapArenas=" + NETTY_ARENAS);
+        o.add("-Dio.netty.allocator.numDirectArenas=" + NETTY_ARENAS);
         return List.copyOf(o);
     }
 }
