@@ -47,9 +47,10 @@ import java.util.Properties;
  * committed is lost, exactly as with the agent's own store.</li>
  * <li><b>Killed shard process</b> ({@code kill -9}, the JVM dies): every committed transaction survives (the WAL
  * writes are in the kernel's page cache); reopening the file with the same things re-offers every pending frame.</li>
- * <li><b>Not kept:</b> an operating-system crash or power cut may lose the last transactions ({@code synchronous=NORMAL}
- * does not fsync each commit; the collar's own {@code OutboxStore} does). A storage error (full disk, corrupt file)
- * is not degraded to memory as the agent does: it is thrown, and the simulation fails loudly.</li>
+ * <li><b>Not kept:</b> an operating-system crash or power cut may lose the last transactions
+ * ({@code synchronous=NORMAL} does not fsync each commit; the collar's own {@code OutboxStore} does). A storage
+ * error (full disk, corrupt file) is not degraded to memory as the agent does: it is thrown, and the simulation
+ * fails loudly.</li>
  * </ul>
  *
  * <h2>File</h2>
@@ -249,8 +250,9 @@ public final class ShardOutboxStore implements AutoCloseable {
                             }
                         }
                         boolean markAfter = kind != FrameKind.TELEMETRY && mark;
-                        try (PreparedStatement ps = db.prepareStatement("UPDATE collar SET "
-                                + (kind == FrameKind.TELEMETRY ? "seq" : "eseq") + " = ?, dropped = ? WHERE collar = ?")) {
+                        String counterColumn = kind == FrameKind.TELEMETRY ? "seq" : "eseq";
+                        try (PreparedStatement ps = db.prepareStatement("UPDATE collar SET " + counterColumn
+                                + " = ?, dropped = ? WHERE collar = ?")) {
                             ps.setLong(1, counter + 1);
                             ps.setInt(2, markAfter ? 1 : 0);
                             ps.setLong(3, collar);

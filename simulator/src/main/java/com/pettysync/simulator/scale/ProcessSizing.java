@@ -80,7 +80,7 @@ public final class ProcessSizing {
         return options(heapCapMib(BROKER_BASE_HEAP_MIB, BROKER_HEAP_KIB_PER_COLLAR, collars), BROKER_YOUNG_MIB);
     }
 
-    /** {@code given} when the user chose JVM options ({@code --fleet-jvm}/{@code --broker-jvm}), else the sized ones. */
+    /** {@code given} when the user chose JVM options ({@code --fleet-jvm}, {@code --broker-jvm}), else sized. */
     public static List<String> orSized(List<String> given, List<String> sized) {
         return given.isEmpty() ? sized : given;
     }
