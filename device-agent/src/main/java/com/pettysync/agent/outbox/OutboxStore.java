@@ -99,7 +99,7 @@ import org.tinylog.Logger;
  *
  * <p>Thread safety: all methods are synchronized; one SQLite connection serves them.
  */
-public final class OutboxStore implements AutoCloseable {
+public final class OutboxStore implements Outbox {
     public static final String DB_FILE = "outbox.db";
     public static final String RESERVE_FILE = "counters.reserve";
     static final long RESERVE_BLOCK = 1024;
@@ -196,6 +196,7 @@ public final class OutboxStore implements AutoCloseable {
      *
      * @throws RuntimeException whatever {@code builder} throws; the outbox is then unchanged
      */
+    @Override
     public synchronized OutboxEntry append(FrameKind kind, FrameBuilder builder) {
         checkOpen();
         maybeRecover();
@@ -210,6 +211,7 @@ public final class OutboxStore implements AutoCloseable {
     }
 
     /** Up to {@code limit} pending frames with {@code id > afterId}, oldest first. */
+    @Override
     public synchronized List<OutboxEntry> pendingAfter(long afterId, int limit) {
         checkOpen();
         maybeRecover();
@@ -236,6 +238,7 @@ public final class OutboxStore implements AutoCloseable {
      * Up to {@code limit} pending frames of {@code kind} with {@code id > afterId}, oldest first (the uplink's
      * event lane: events go before any backlog telemetry).
      */
+    @Override
     public synchronized List<OutboxEntry> pendingAfter(long afterId, int limit, FrameKind kind) {
         checkOpen();
         maybeRecover();
@@ -260,6 +263,7 @@ public final class OutboxStore implements AutoCloseable {
     }
 
     /** Removes frame {@code id} after its PUBACK. Idempotent: an unknown or already removed id is ignored. */
+    @Override
     public synchronized void acknowledge(long id) {
         checkOpen();
         if (db != null) {
@@ -285,6 +289,7 @@ public final class OutboxStore implements AutoCloseable {
      * however many PUBACKs arrived together, which spares an SD card while a backlog drains. Idempotent like
      * {@link #acknowledge}.
      */
+    @Override
     public synchronized void acknowledgeAll(java.util.Collection<Long> ids) {
         checkOpen();
         if (ids.isEmpty()) {
@@ -327,6 +332,7 @@ public final class OutboxStore implements AutoCloseable {
     }
 
     /** The id of the newest pending frame, or 0 when the outbox is empty. */
+    @Override
     public synchronized long newestId() {
         checkOpen();
         if (db != null) {
@@ -342,6 +348,7 @@ public final class OutboxStore implements AutoCloseable {
     }
 
     /** Frames waiting for a PUBACK. */
+    @Override
     public synchronized int size() {
         if (db != null) {
             try {
@@ -353,6 +360,7 @@ public final class OutboxStore implements AutoCloseable {
         return memory.size();
     }
 
+    @Override
     public synchronized OutboxHealth health() {
         return new OutboxHealth(db != null, size(), droppedTotal, fault, movedAside);
     }
@@ -361,6 +369,7 @@ public final class OutboxStore implements AutoCloseable {
      * Bumped whenever frames with lower ids than those already seen may have appeared (the store went back to disk,
      * or a corrupt database was replaced): a reader that walks {@link #pendingAfter} with a cursor starts over.
      */
+    @Override
     public synchronized long generation() {
         return generation;
     }

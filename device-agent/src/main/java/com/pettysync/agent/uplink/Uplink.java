@@ -3,7 +3,7 @@ package com.pettysync.agent.uplink;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.drivers.retry.Backoff;
 import com.pettysync.agent.outbox.OutboxEntry;
-import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.outbox.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
 import org.tinylog.Logger;
 
 /**
- * Moves frames from the {@link OutboxStore} to the broker, and keeps the connection up.
+ * Moves frames from the {@link Outbox} to the broker, and keeps the connection up.
  *
  * <h2>Guarantee</h2>
  * A frame is removed from the outbox only when the broker answered its publish with a PUBACK whose reason code is
@@ -157,7 +157,7 @@ public final class Uplink {
     private record Lost(BrokerSession session, Throwable cause) implements Event {
     }
 
-    private final OutboxStore outbox;
+    private final Outbox outbox;
     private final Supplier<BrokerSession> sessions;
     private final Function<OutboxEntry, String> topicOf;
     private final Settings settings;
@@ -247,7 +247,7 @@ public final class Uplink {
     private long messagesReceived;
     private long bytesReceived;
 
-    public Uplink(OutboxStore outbox, Supplier<BrokerSession> sessions, Function<OutboxEntry, String> topicOf,
+    public Uplink(Outbox outbox, Supplier<BrokerSession> sessions, Function<OutboxEntry, String> topicOf,
             Settings settings, Clock clock, RandomGenerator random, Hooks hooks) {
         this.outbox = Objects.requireNonNull(outbox);
         this.sessions = Objects.requireNonNull(sessions);

@@ -3,7 +3,7 @@ package com.pettysync.agent.window;
 import com.pettysync.agent.outbox.FrameBuilder;
 import com.pettysync.agent.outbox.FrameKind;
 import com.pettysync.agent.outbox.OutboxEntry;
-import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.outbox.Outbox;
 import com.pettysync.contract.frame.ContractViolation;
 import com.pettysync.contract.telemetry.DeviceStatus;
 import com.pettysync.contract.telemetry.Firmware;
@@ -36,7 +36,7 @@ import org.tinylog.Logger;
  * {@code charging}, {@code lost_mode}, the sensor faults of the inputs, and {@code outbox_dropped} from the outbox.
  */
 public final class WindowAggregator {
-    private final OutboxStore outbox;
+    private final Outbox outbox;
     private final WindowInputs.Source source;
     private final ClockSource.Probe clockSource;
     private final Clock clock;
@@ -46,13 +46,13 @@ public final class WindowAggregator {
     private long t0;
     private int dur;
 
-    public WindowAggregator(OutboxStore outbox, WindowInputs.Source source, ClockSource.Probe clockSource, Clock clock,
+    public WindowAggregator(Outbox outbox, WindowInputs.Source source, ClockSource.Probe clockSource, Clock clock,
             IntSupplier windowS, BooleanSupplier lostMode, Firmware firmware) {
         this(outbox, source, clockSource, clock, windowS, lostMode, () -> firmware);
     }
 
     /** @param firmware read at each frame: the build and model version in service (they change over the air) */
-    public WindowAggregator(OutboxStore outbox, WindowInputs.Source source, ClockSource.Probe clockSource, Clock clock,
+    public WindowAggregator(Outbox outbox, WindowInputs.Source source, ClockSource.Probe clockSource, Clock clock,
             IntSupplier windowS, BooleanSupplier lostMode, Supplier<Firmware> firmware) {
         this.outbox = outbox;
         this.source = source;

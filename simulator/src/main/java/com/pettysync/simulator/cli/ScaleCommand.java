@@ -53,8 +53,8 @@ final class ScaleCommand implements Callable<Integer> {
             + "(default 0: 90 %% of the open-file limit over a socket + --outbox-files-per-collar per collar)")
     int perShard;
 
-    @Option(names = "--outbox-files-per-collar", defaultValue = "3", description = "files each collar's outbox keeps "
-            + "open in a fleet process: 3 with a SQLite outbox per collar (default ${DEFAULT-VALUE})")
+    @Option(names = "--outbox-files-per-collar", defaultValue = "0", description = "files each collar's outbox keeps "
+            + "open in a fleet process: 0 with the shard's one outbox database (default ${DEFAULT-VALUE})")
     int outboxFiles;
 
     @Option(names = "--dry-run", description = "print the plan (processes, collars each, ports, source addresses, "
@@ -103,12 +103,12 @@ final class ScaleCommand implements Callable<Integer> {
             description = "TLS handshakes in progress at once per fleet process (default ${DEFAULT-VALUE})")
     int maxConnecting;
 
-    @Option(names = "--broker-jvm", defaultValue = "-XX:+UseSerialGC -Xss512k -Xmx4g",
-            description = "JVM options of a broker process (default ${DEFAULT-VALUE})")
+    @Option(names = "--broker-jvm", defaultValue = "",
+            description = "JVM options of a broker process (default: sized for its collars by scale.ProcessSizing)")
     String brokerJvm;
 
-    @Option(names = "--fleet-jvm", defaultValue = "-XX:+UseSerialGC -Xss512k -Xmx2g",
-            description = "JVM options of a fleet process (default ${DEFAULT-VALUE})")
+    @Option(names = "--fleet-jvm", defaultValue = "",
+            description = "JVM options of a fleet process (default: sized for its collars by scale.ProcessSizing)")
     String fleetJvm;
 
     @picocli.CommandLine.Spec

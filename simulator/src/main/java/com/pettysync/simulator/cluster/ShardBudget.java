@@ -11,7 +11,7 @@ package com.pettysync.simulator.cluster;
  */
 public record ShardBudget(int collars, int perCollarKib) {
     /** The fleet's memory target per collar (issue 14: ≤ 60 KiB RSS per virtual collar). */
-    public static final int FLEET_RSS_PER_COLLAR_KIB = 60;
+    public static final int FLEET_RSS_PER_COLLAR_KIB = com.pettysync.simulator.scale.ProcessSizing.FLEET_RSS_KIB_PER_COLLAR;
     /**
      * The shard JVM without collars: runtime, classes of the agent, the MQTT client's Netty loop, SQLite, thread
      * stacks. A budget with headroom over the 226 MiB peak RSS of a 20-collar shard from the image (2026-12-06).
@@ -19,7 +19,8 @@ public record ShardBudget(int collars, int perCollarKib) {
     public static final int JVM_BASE_MIB = 384;
 
     /** The broker's memory target per collar (issue 14: ≤ 30 KiB RSS per connection). */
-    public static final int BROKER_RSS_PER_COLLAR_KIB = 30;
+    public static final int BROKER_RSS_PER_COLLAR_KIB =
+            com.pettysync.simulator.scale.ProcessSizing.BROKER_RSS_KIB_PER_COLLAR;
     /**
      * A {@code pettysync cloud} process without connections (HiveMQ CE, the sink, the registry), with headroom over
      * the 253 MiB peak RSS of the in-pod cloud of a 20-collar shard from the image (2026-12-06).

@@ -60,7 +60,7 @@ public final class FleetSimulation {
      * @param shardIndex     this process's shard (0-based)
      * @param shardCount     number of shards
      * @param out            report directory (and the local cloud's state under {@code cloud/})
-     * @param outboxDir      where the collars' outbox databases go
+     * @param outboxDir      where the shard's outbox database goes (one {@link ShardOutboxStore} for all collars)
      * @param maxConnecting  connects in progress at once (a TLS handshake is the costly part)
      * @param schedulers     collar-logic threads
      * @param sourceAddresses loopback source addresses to spread connections over (0: one per 20,000 collars)
@@ -156,6 +156,7 @@ public final class FleetSimulation {
     private boolean producingEnded; // guarded by collars
     private LocalIotCore cloud;
     private IngestSink remoteSink; // the frame store of a local cloud in another process (--frames)
+    private ShardOutboxStore outboxStore; // every collar's outbox, one SQLite database
     private SimulatedClock clock;
     private long startNanos;
     private double connectSeconds = -1;
@@ -210,6 +211,8 @@ public final class FleetSimulation {
             if (options.pipelineCollars() > options.first()) {
                 classifier = VocalizationClassifier.bundled(); // one interpreter for every full-pipeline collar
             }
+            outboxStore = ShardOutboxStore.open(outboxes.resolve("outboxes.db"),
+                    com.pettysync.agent.config.AgentConfig.Outbox.DEFAULT_CAPACITY, clock);
             addCollarFactories(outboxes, connector, classifier);
             faults = new FaultInjector(options.faults(), options.speedup(), clock, cloud, link, this::collarsNow,
                     progress, connector::forgetSession);
@@ -238,6 +241,9 @@ public final class FleetSimulation {
             if (link != null) {
                 link.close();
             }
+            if (outboxStore != null) {
+                outboxStore.close();
+            }
             if (options.outboxDir() == null) {
                 deleteTree(outboxes);
             }
@@ -265,8 +271,8 @@ public final class FleetSimulation {
             String thing = thingName(i);
             double lat = 52.52 + (index % 100) * 0.001;
             double lon = 13.405 + (index / 100 % 100) * 0.001;
-            // built by the ramp thread when its turn comes (opening 1,000 outboxes takes seconds)
-            collarFactories.add(() -> new VirtualCollar(thing, index, outboxes.resolve(thing), clock,
+            // built by the ramp thread when its turn comes
+            collarFactories.add(() -> new VirtualCollar(thing, index, () -> outboxStore.open(thing), clock,
                     index < options.pipelineCollars()
                             // the full signal pipeline: register twins -> real drivers -> edge-ml (TFLite)
                             ? new TwinWindowSource(thing, lat, lon, classifier)

@@ -2,7 +2,7 @@ package com.pettysync.simulator.fleet;
 
 import com.pettysync.agent.config.AgentConfig;
 import com.pettysync.agent.outbox.FrameKind;
-import com.pettysync.agent.outbox.OutboxStore;
+import com.pettysync.agent.outbox.Outbox;
 import com.pettysync.agent.uplink.BrokerException;
 import com.pettysync.agent.uplink.TelemetryRelease;
 import com.pettysync.agent.uplink.Uplink;
@@ -12,15 +12,16 @@ import com.pettysync.agent.window.WindowAggregator;
 import com.pettysync.agent.window.WindowInputs;
 import com.pettysync.contract.shadow.CollarConfig;
 import com.pettysync.contract.telemetry.Firmware;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Random;
 import java.util.function.Supplier;
 
 /**
  * One simulated collar running the agent's own code: device-agent's {@link WindowAggregator} (window closes on the
- * simulated clock, contract encoder, outbox counters), {@link OutboxStore} (SQLite, durable) and {@link Uplink}
- * (back-off with full jitter, token bucket, in-flight window, drain order) — nothing re-implemented. What differs
+ * simulated clock, contract encoder, outbox counters) and {@link Uplink} (back-off with full jitter, token bucket,
+ * in-flight window, drain order) over an {@link Outbox} — nothing re-implemented. The outbox is the collar's view of
+ * its fleet process's {@link ShardOutboxStore} (one SQLite database for every collar of the process: commit before
+ * offer, delete after PUBACK, re-offer after a restart; see that class for what survives a killed process). What differs
  * from the agent process is the driving: instead of an {@code UplinkLoop} thread per collar, a shared
  * {@link FleetScheduler} thread calls {@link #tick}, and connects happen asynchronously through
  * {@link CollarSession} so that thread never waits for a CONNACK.
@@ -38,7 +39,7 @@ public final class VirtualCollar {
 
     final String thing;
     final int index;
-    private final Path outboxDir;
+    private final Supplier<Outbox> openOutbox;
     private final SimulatedClock clock;
     private final WindowInputs.Source source;
     private final Uplink.Settings settings;
@@ -46,7 +47,7 @@ public final class VirtualCollar {
     private final Firmware firmware;
     FleetScheduler scheduler;
 
-    private OutboxStore outbox;
+    private Outbox outbox;
     private WindowAggregator aggregator;
     private Uplink uplink;
     private CollarSession prepared;
@@ -62,11 +63,11 @@ public final class VirtualCollar {
     /** This collar's clip bytes per voiceUpload mode and energy account (the report's per-collar-day figures). */
     final CollarDayAccount day;
 
-    VirtualCollar(String thing, int index, Path outboxDir, SimulatedClock clock, WindowInputs.Source source,
-            Uplink.Settings settings, Firmware firmware, Fleet fleet) {
+    VirtualCollar(String thing, int index, Supplier<Outbox> openOutbox, SimulatedClock clock,
+            WindowInputs.Source source, Uplink.Settings settings, Firmware firmware, Fleet fleet) {
         this.thing = thing;
         this.index = index;
-        this.outboxDir = outboxDir;
+        this.openOutbox = openOutbox;
         this.clock = clock;
         this.source = source;
         this.settings = settings;
@@ -81,9 +82,9 @@ public final class VirtualCollar {
         day.sample(clock.instant(), uplink.status());
     }
 
-    /** Starts the agent's parts from what is on disk (first start, or after a kill). */
+    /** Starts the agent's parts from what its outbox holds (first start, or after a kill). */
     private void boot() {
-        outbox = OutboxStore.open(outboxDir, OutboxStore.Options.withCapacity(10_000), clock);
+        outbox = openOutbox.get();
         // fw.model: the classifier's own version for a full-pipeline collar (as on the collar), else the fleet's
         Firmware fw = source.modelVersion() > 0 ? new Firmware(firmware.build(), source.modelVersion()) : firmware;
         aggregator = new WindowAggregator(outbox, source, () -> ClockSource.NTP, clock, () -> 300, () -> false, fw);
@@ -224,8 +225,8 @@ public final class VirtualCollar {
 
     /**
      * Kill fault: the collar's process dies mid-publish — no more ticks of this uplink, the connection drops with
-     * publishes still unacknowledged, the outbox is closed as a killed process leaves it (SQLite, synchronous=FULL:
-     * every committed frame survives); then the agent starts again from its data directory.
+     * publishes still unacknowledged, the outbox is closed as a killed process leaves it (every committed frame
+     * survives); then the agent starts again from what its outbox holds.
      */
     void killAndRestart() {
         kills++;

@@ -74,8 +74,10 @@ final class ChildProcesses {
         Path log = out.resolve(name + ".log");
         Files.writeString(log, String.join(" ", cmd.subList(cmd.indexOf("com.pettysync.cli.Pettysync"), cmd.size()))
                 + "\n");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(ProcessSizing.ENVIRONMENT);
+        Process p = builder.start();
         progress.printf(Locale.ROOT, "started %s (pid %d, %d collars)%n", name, p.pid(), collars);
         Child c = new Child(name, role, collars, p, log);
         children.add(c);

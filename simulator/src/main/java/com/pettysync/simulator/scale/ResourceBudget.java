@@ -2,8 +2,7 @@ package com.pettysync.simulator.scale;
 
 /**
  * What one broker process and one fleet process cost, per process and per collar: the figures {@link ScalePlan}
- * sizes a run with and checks against {@link MachineLimits}. Every such constant lives here, from the measured
- * 28,000-collar run (2026-11-24, simulator README) unless noted.
+ * sizes a run with and checks against {@link MachineLimits}. Every such constant lives here, measured as noted.
  *
  * @param brokerFilesBase        files a broker holds besides its collars' sockets (jars, SQLite stores, epoll, logs;
  *                               measured 109, rounded up)
@@ -17,11 +16,11 @@ package com.pettysync.simulator.scale;
  *                               0.06 per connection measured by {@code bench.ConnectionCeiling}, rounded up)
  * @param fleetMapsPerCollar     maps per collar in a fleet process: the client's 0.06 + 1 for a SQLite outbox's
  *                               WAL index (the {@code -shm} file is mmapped per connection)
- * @param brokerBaseRssKib       resident memory of an idle broker (490 MB for two measured)
- * @param brokerRssKibPerCollar  a broker's resident memory per connected collar above idle (24.9 KiB measured)
+ * @param brokerBaseRssKib       resident memory of an idle broker (191 MB measured)
+ * @param brokerRssKibPerCollar  a broker's resident memory per connected collar above idle (18.9 KiB measured)
  * @param fleetBaseRssKib        resident memory of a fleet process before its collars (a JVM with the agent's classes)
- * @param fleetRssKibPerCollar   a fleet process's resident memory per collar (397 KiB measured with a SQLite outbox
- *                               and its page cache per collar)
+ * @param fleetRssKibPerCollar   a fleet process's resident memory per added collar (41 KiB measured with the shard's
+ *                               one outbox database; 397 KiB with a SQLite outbox per collar)
  * @param orchestratorRssKib     the orchestrating JVM ({@code -Xmx1g}, mostly idle until the merge)
  * @param usableShare            share of a limit a plan may use (the rest: other processes, growth, estimates' error)
  */
@@ -30,11 +29,13 @@ public record ResourceBudget(int brokerFilesBase, int fleetFilesBase, int outbox
         long fleetBaseRssKib, double fleetRssKibPerCollar, long orchestratorRssKib, double usableShare) {
 
     /**
-     * Today's fleet: a SQLite outbox per collar. (The per-shard outbox and the JVM options being reworked will bring
-     * their own figures; they belong here.)
+     * Today's fleet: the collars of a fleet process share one SQLite outbox database ({@code fleet.ShardOutboxStore},
+     * no file per collar) and run with {@link ProcessSizing}'s JVM options. Measured at 3,000 collars per process
+     * (2026-12-06, simulator README "Memory per collar"): a shard 41 KiB per added collar over ≈ 175 MiB, a broker
+     * 18.9 KiB over its 191 MiB idle; rounded up here.
      */
-    public static final ResourceBudget MEASURED = new ResourceBudget(250, 250, 3, 1_000, 0.1, 1.1, 250 * 1024, 25,
-            200 * 1024, 400, 512 * 1024, 0.9);
+    public static final ResourceBudget MEASURED = new ResourceBudget(250, 250, 0, 1_000, 0.1, 0.1, 200 * 1024, 20,
+            180 * 1024, 45, 512 * 1024, 0.9);
 
     /** The MQTT client's maps per connection in a fleet process (0.06 measured, rounded up). */
     private static final double CLIENT_MAPS_PER_COLLAR = 0.1;

@@ -140,7 +140,9 @@ public final class ScaleRun {
                 plan.collars(), plan.brokers(), plan.shards(), options.duration(), trim(options.speedup()),
                 options.rampPerS(), plan.sourceAddresses(), budget, out);
         for (int b = 0; b < plan.brokers(); b++) {
-            children.start("broker-" + b, "broker", plan.brokerCollars(b), options.brokerJvm(), List.of("cloud",
+            children.start("broker-" + b, "broker", plan.brokerCollars(b),
+                    ProcessSizing.orSized(options.brokerJvm(), ProcessSizing.brokerJvm(plan.brokerCollars(b))),
+                    List.of("cloud",
                     "--dir", out.resolve("broker-" + b).toString(),
                     // CA-only: the shards issue their collars' certificates in memory from the shared CA, so no
                     // broker's registry knows them (registering 28,000 across processes is not what is measured)
@@ -155,7 +157,9 @@ public final class ScaleRun {
                 idle.values().stream().mapToLong(ProcessSampler.Sample::rssKb).sum() / 1024.0);
         long fleetStart = System.nanoTime();
         for (int i = 0; i < plan.shards(); i++) {
-            children.start("shard-" + i, "fleet", plan.shardCollars(i), options.fleetJvm(), shardArgs(out, i));
+            children.start("shard-" + i, "fleet", plan.shardCollars(i),
+                    ProcessSizing.orSized(options.fleetJvm(), ProcessSizing.fleetJvm(plan.shardCollars(i))),
+                    shardArgs(out, i));
         }
         ScaleWatch.Seen seen = new ScaleWatch(plan, options, children, progress).run(out.resolve("stop"), fleetStart,
                 deadline);

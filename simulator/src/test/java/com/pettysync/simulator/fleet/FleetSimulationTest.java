@@ -16,7 +16,7 @@ import picocli.CommandLine;
 
 /**
  * The fleet simulator end to end, through {@code pettysync simulate}: {@value #COLLARS} virtual collars (the agent's
- * own window aggregator, SQLite outbox and uplink over the dog model) against the embedded local IoT Core, with a
+ * own window aggregator and uplink over the shard's SQLite outbox store over the dog model) against the embedded local IoT Core, with a
  * broker restart, 20 % of the collars offline for 5 simulated minutes and a collar killed mid-publish. Every frame
  * made must be stored exactly once: 0 lost, 0 stored twice, 0 invalid, no seq gaps.
  *
