@@ -123,10 +123,12 @@ class FleetPublishOffsetTest {
         Uplink.Settings settings = new Uplink.Settings(10, 100, Duration.ofSeconds(1), Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofMinutes(5));
         List<VirtualCollar> collars = new ArrayList<>();
-        try (FleetScheduler scheduler = new FleetScheduler("offset-fleet", clock).start()) {
+        try (ShardOutboxStore store = ShardOutboxStore.open(outboxes.resolve("outboxes.db"),
+                com.pettysync.agent.config.AgentConfig.Outbox.DEFAULT_CAPACITY, clock);
+                FleetScheduler scheduler = new FleetScheduler("offset-fleet", clock).start()) {
             for (int i = 0; i < COLLARS; i++) {
                 String thing = FleetSimulation.thingName(i);
-                VirtualCollar c = new VirtualCollar(thing, i, outboxes.resolve(thing), clock,
+                VirtualCollar c = new VirtualCollar(thing, i, () -> store.open(thing), clock,
                         new DogModelWindowSource(new DogBehaviourModel(i, 52.5, 13.4)), settings,
                         new Firmware(1043, 1), fleet);
                 collars.add(c);
