@@ -323,7 +323,6 @@ final class CloudExtension implements ExtensionMain {
                 } else if (topic.startsWith("$aws/things/")) {
                     serve(topic, payload);
                 } else if (topic.startsWith("$aws/rules/")) {
-                    output.preventPublishDelivery(); // Basic Ingest: to the sink only, never to a subscriber
                     ingestBasic(clientId, topic, payload, output);
                 } else if (topic.startsWith("pettysync/")) {
                     ingestDirect(clientId, topic, payload, output);
@@ -336,9 +335,11 @@ final class CloudExtension implements ExtensionMain {
 
         /**
          * Hands {@code payload} to the group commit and releases the publish (its PUBACK) only once the payload's
-         * verdict is committed; refusals are set on {@code output} before it is released.
+         * verdict is committed; refusals are set on {@code output} before it is released. {@code output} is changed
+         * only after {@code async()} (a delivery prevented before it turned the PUBACK into an error with HiveMQ CE
+         * 2025.5, seen in {@code LocalIotCoreTest.basicIngestReachesTheSinkButNoSubscriber}).
          */
-        private void ingest(String clientId, String thing, Stream stream, byte[] payload,
+        private void ingest(String clientId, String thing, Stream stream, byte[] payload, boolean deliver,
                 PublishInboundOutput output) {
             GroupCommit writer = ingest;
             if (writer == null) {
@@ -354,6 +355,8 @@ final class CloudExtension implements ExtensionMain {
                     Logger.error("cloud: ingest failed for {} on {}: {}", clientId, stream, failure.getMessage());
                     refusals.count("ingest", PubackReason.UNSPECIFIED_ERROR.name(), clientId);
                     output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR, "the frame store failed");
+                } else if (!deliver) {
+                    output.preventPublishDelivery(); // acknowledged, never delivered to a subscriber
                 }
                 async.resume();
             });
@@ -397,13 +400,13 @@ final class CloudExtension implements ExtensionMain {
             try {
                 parsed = CollarTopic.parse(topic);
             } catch (TopicException e) {
-                Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
-                return;
+                parsed = null;
             }
             if (parsed instanceof BasicIngestTopic b && b.rule().equals(rule)) {
-                ingest(clientId, b.thing().value(), Stream.TELEMETRY, payload, output);
+                ingest(clientId, b.thing().value(), Stream.TELEMETRY, payload, false, output);
             } else {
                 Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
+                output.preventPublishDelivery(); // Basic Ingest never reaches a subscriber
             }
         }
 
@@ -421,7 +424,7 @@ final class CloudExtension implements ExtensionMain {
                     case VOICE -> Stream.VOICE;
                     case RAW -> Stream.RAW;
                 };
-                ingest(clientId, d.thing().value(), stream, payload, output);
+                ingest(clientId, d.thing().value(), stream, payload, true, output);
             }
         }
     }
