@@ -85,7 +85,7 @@ public final class IngestCeiling {
         int frames = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int inflight = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        int warmUp = Math.max(1, frames / 4);
+        int warmUp = frames; // a whole phase each: the JIT of broker and client settles before the measured rounds
         Path dir = Files.createTempDirectory("ingest-ceiling");
         double loadAtStart = ProcessCpu.loadAverage();
         try (LocalIotCore cloud = LocalIotCore.builder().directory(dir.resolve("cloud")).build().start()) {
