@@ -41,7 +41,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  *   <li><b>embeddedSink</b>: our embedded broker, the collars' telemetry topic: each PUBACK means validated and
  *       stored (group commits); afterwards the sink must hold every frame exactly once.</li>
  * </ol>
- * All three client sets stay connected; after a warm-up phase of each, the configurations run in turn, one at a
+ * All three client sets stay connected; after a warm-up phase of each (a whole phase), the configurations run in turn, one at a
  * time, for {@code rounds} rounds, the order rotated each round, so a change in the machine's load (other jobs)
  * falls on all three alike. Each connection keeps at most {@code inflight} publishes outstanding (the embedded
  * broker's 100 publishes/s per connection stays in force for both of its configurations). Reported per
@@ -50,7 +50,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  * then the ratio sink / bare (medians) against each bare broker. One human-readable table on stderr, one JSON line
  * on stdout.
  *
- * <p>Run: {@code ./mvnw -B -q -pl simulator -am -Pbench -DskipTests verify -Dbench.args="1000 20 10 3"}
+ * <p>Run: {@code ./mvnw -B -q -pl simulator -am -DskipTests -Dsimulator.bench verify -Dbench.args="1000 20 10 5"}
  * (collars, frames per collar per phase, in-flight window, rounds).
  */
 public final class IngestCeiling {
@@ -84,7 +84,7 @@ public final class IngestCeiling {
         int collars = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int frames = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int inflight = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int warmUp = frames; // a whole phase each: the JIT of broker and client settles before the measured rounds
         Path dir = Files.createTempDirectory("ingest-ceiling");
         double loadAtStart = ProcessCpu.loadAverage();
