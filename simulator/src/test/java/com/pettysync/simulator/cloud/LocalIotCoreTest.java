@@ -21,6 +21,9 @@ import com.pettysync.contract.telemetry.TelemetrySummary;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.ingest.CollarCounts;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -277,6 +280,31 @@ class LocalIotCoreTest {
         CollarCounts counts = cloud.sink().counts(thing);
         assertEquals(new CollarCounts(thing, 3, 0, 0, 1, 1, 1, 0), counts);
         assertTrue(cloud.sink().telemetryFrame(thing, 3).isPresent());
+    }
+
+    @Test
+    void aFrameStoreFailureIsNotAcknowledgedAndTheResendIsStoredOnce() throws Exception {
+        String thing = "collar-store-fails";
+        String topic = "pettysync/v1/" + thing + "/telemetry";
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + cloud.framesFile());
+                MqttTestClient c = collar(thing)) {
+            try (Statement s = other.createStatement()) {
+                s.execute("CREATE TRIGGER store_fails BEFORE INSERT ON telemetry WHEN NEW.thing = '" + thing + "'"
+                        + " BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END");
+            }
+            try {
+                assertEquals(Mqtt5PubAckReasonCode.UNSPECIFIED_ERROR, c.publish(topic, frame(4)));
+            } finally {
+                try (Statement s = other.createStatement()) {
+                    s.execute("DROP TRIGGER store_fails");
+                }
+            }
+            assertEquals(0, cloud.sink().counts(thing).telemetryStored(), "nothing stored, nothing acknowledged");
+            assertTrue(c.publish(topic, frame(4)).getCode() < 0x80, "the re-send is acknowledged");
+            assertTrue(c.publish(topic, frame(4)).getCode() < 0x80, "and a copy of it");
+        }
+        assertEquals(new CollarCounts(thing, 1, 0, 0, 1, 0, 0, 0), cloud.sink().counts(thing));
+        assertEquals(1, cloud.refusals().count("ingest", "UNSPECIFIED_ERROR"));
     }
 
     @Test

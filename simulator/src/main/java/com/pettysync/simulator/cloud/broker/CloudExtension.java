@@ -1,6 +1,8 @@
 package com.pettysync.simulator.cloud.broker;
 
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
@@ -37,6 +39,8 @@ import com.pettysync.contract.topic.TopicScheme;
 import com.pettysync.provisioning.ca.LocalCertificateAuthority;
 import com.pettysync.simulator.cloud.Outbound;
 import com.pettysync.simulator.cloud.TokenBucket;
+import com.pettysync.simulator.cloud.ingest.GroupCommit;
+import com.pettysync.simulator.cloud.ingest.IngestRefused;
 import com.pettysync.simulator.cloud.ingest.IngestSink;
 import com.pettysync.simulator.cloud.ingest.Stream;
 import com.pettysync.simulator.cloud.jobs.JobService;
@@ -46,6 +50,7 @@ import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,14 +82,23 @@ import org.tinylog.Logger;
  * <p>Services: a publish to {@code $aws/things/T/shadow/...} or {@code $aws/things/T/jobs/...} is handed to the
  * shadow or jobs service and the replies are published by the broker; a publish to {@code pettysync/v1/T/...} is
  * stored by the ingest sink <em>before</em> its PUBACK and also delivered to subscribers; a publish to
- * {@code $aws/rules/{rule}/...} is stored and never delivered to any subscriber (Basic Ingest). A sink failure
- * refuses the publish with 0x80 so the collar keeps the frame and re-sends it.
+ * {@code $aws/rules/{rule}/...} is stored and never delivered to any subscriber (Basic Ingest).
+ *
+ * <p>Ingest: the interceptor hands the payload to {@link GroupCommit} and returns at once (the SDK's async output);
+ * the PUBACK goes out when the payload's own group commit has committed — a success code means validated and stored
+ * (a duplicate or an invalid payload is acknowledged as before: counted, nothing to re-send). Not acknowledged, so the
+ * collar keeps the frame and re-sends it: the ingest queue full → PUBACK 0x97 Quota exceeded (the collar backs off);
+ * the store failed (the whole group commit rolled back), the writer stopped, or no verdict within
+ * {@link #INGEST_TIMEOUT} → PUBACK 0x80. The writer runs while the broker does (started and stopped with the
+ * extension; stopping stores what is queued).
  */
 final class CloudExtension implements ExtensionMain {
     static final String ROLE_ATTRIBUTE = "pettysync.role";
     static final String OPERATOR = "operator";
     /** AWS IoT Core's payload limit. */
     static final int MAX_PAYLOAD_BYTES = 128 * 1024;
+    /** How long a publish waits for its group commit before the broker answers PUBACK 0x80 (the collar re-sends). */
+    static final Duration INGEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClientAuthorization authorization;
     private final RuleName rule;
@@ -98,6 +112,7 @@ final class CloudExtension implements ExtensionMain {
     private final RefusalCounters refusals;
     private final Map<String, TokenBucket> rates = new ConcurrentHashMap<>();
     private volatile PublishService publishService;
+    private volatile GroupCommit ingest;
 
     CloudExtension(ClientAuthorization authorization, RuleName rule, Clock clock, int publishesPerSecond,
             ShadowService shadows, JobService jobs, FleetProvisioningService fleetProvisioning, IngestSink sink,
@@ -116,6 +131,7 @@ final class CloudExtension implements ExtensionMain {
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         publishService = Services.publishService();
+        ingest = new GroupCommit(sink).start();
         Authenticator authenticator = new Authenticator();
         Authorizer authorizer = new Authorizer();
         Interceptor interceptor = new Interceptor();
@@ -136,6 +152,12 @@ final class CloudExtension implements ExtensionMain {
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
         publishService = null;
+        GroupCommit writer = ingest;
+        if (writer != null) {
+            writer.close();
+            Logger.info("cloud: ingest writer stopped after {} payloads in {} group commits", writer.decided(),
+                    writer.batches());
+        }
     }
 
     /** Publishes {@code messages} (QoS 1) through the broker; drops them with a log line when it is stopped. */
@@ -301,15 +323,43 @@ final class CloudExtension implements ExtensionMain {
                 } else if (topic.startsWith("$aws/things/")) {
                     serve(topic, payload);
                 } else if (topic.startsWith("$aws/rules/")) {
-                    ingestBasic(topic, payload);
-                    output.preventPublishDelivery();
+                    ingestBasic(clientId, topic, payload, output);
                 } else if (topic.startsWith("pettysync/")) {
-                    ingestDirect(topic, payload);
+                    ingestDirect(clientId, topic, payload, output);
                 }
             } catch (IllegalStateException e) {
-                Logger.error("cloud: ingest failed for {}: {}", topic, e.getMessage());
-                output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR, "the frame store failed");
+                Logger.error("cloud: serving {} failed: {}", topic, e.getMessage());
+                output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR, "the service's store failed");
             }
+        }
+
+        /**
+         * Hands {@code payload} to the group commit and releases the publish (its PUBACK) only once the payload's
+         * verdict is committed; refusals are set on {@code output} before it is released. {@code output} is changed
+         * only after {@code async()} (a delivery prevented before it turned the PUBACK into an error with HiveMQ CE
+         * 2025.5, seen in {@code LocalIotCoreTest.basicIngestReachesTheSinkButNoSubscriber}).
+         */
+        private void ingest(String clientId, String thing, Stream stream, byte[] payload, boolean deliver,
+                PublishInboundOutput output) {
+            GroupCommit writer = ingest;
+            if (writer == null) {
+                refuse(output, clientId, "ingest", PubackReason.UNSPECIFIED_ERROR, "the ingest writer is stopped");
+                return;
+            }
+            Async<PublishInboundOutput> async = output.async(INGEST_TIMEOUT, TimeoutFallback.FAILURE,
+                    AckReasonCode.UNSPECIFIED_ERROR, "the frame store did not answer in time");
+            writer.submit(thing, stream, payload).whenComplete((verdict, failure) -> {
+                if (failure instanceof IngestRefused r && r.reason() == IngestRefused.Reason.BUSY) {
+                    refuse(output, clientId, "ingest", PubackReason.QUOTA_EXCEEDED, r.getMessage());
+                } else if (failure != null) {
+                    Logger.error("cloud: ingest failed for {} on {}: {}", clientId, stream, failure.getMessage());
+                    refusals.count("ingest", PubackReason.UNSPECIFIED_ERROR.name(), clientId);
+                    output.preventPublishDelivery(AckReasonCode.UNSPECIFIED_ERROR, "the frame store failed");
+                } else if (!deliver) {
+                    output.preventPublishDelivery(); // acknowledged, never delivered to a subscriber
+                }
+                async.resume();
+            });
         }
 
         /**
@@ -317,7 +367,12 @@ final class CloudExtension implements ExtensionMain {
          * and what the collar does about it live in one place), as HiveMQ's code of the same name.
          */
         private void refuse(PublishInboundOutput output, String clientId, PubackReason code, String why) {
-            refusals.count("publish", code.name(), clientId);
+            refuse(output, clientId, "publish", code, why);
+        }
+
+        private void refuse(PublishInboundOutput output, String clientId, String operation, PubackReason code,
+                String why) {
+            refusals.count(operation, code.name(), clientId);
             Logger.info("cloud: refused publish of {}: {}", clientId, why);
             output.preventPublishDelivery(AckReasonCode.valueOf(code.name()), why);
         }
@@ -340,22 +395,22 @@ final class CloudExtension implements ExtensionMain {
             }
         }
 
-        private void ingestBasic(String topic, byte[] payload) {
+        private void ingestBasic(String clientId, String topic, byte[] payload, PublishInboundOutput output) {
             CollarTopic parsed;
             try {
                 parsed = CollarTopic.parse(topic);
             } catch (TopicException e) {
-                Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
-                return;
+                parsed = null;
             }
             if (parsed instanceof BasicIngestTopic b && b.rule().equals(rule)) {
-                sink.accept(b.thing().value(), Stream.TELEMETRY, payload);
+                ingest(clientId, b.thing().value(), Stream.TELEMETRY, payload, false, output);
             } else {
                 Logger.info("cloud: Basic Ingest topic {} matches no rule: dropped", topic);
+                output.preventPublishDelivery(); // Basic Ingest never reaches a subscriber
             }
         }
 
-        private void ingestDirect(String topic, byte[] payload) {
+        private void ingestDirect(String clientId, String topic, byte[] payload, PublishInboundOutput output) {
             CollarTopic parsed;
             try {
                 parsed = CollarTopic.parse(topic);
@@ -369,7 +424,7 @@ final class CloudExtension implements ExtensionMain {
                     case VOICE -> Stream.VOICE;
                     case RAW -> Stream.RAW;
                 };
-                sink.accept(d.thing().value(), stream, payload);
+                ingest(clientId, d.thing().value(), stream, payload, true, output);
             }
         }
     }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts of everything the local IoT Core refused, by kind ({@code connect:NOT_AUTHORIZED},
- * {@code publish:QUOTA_EXCEEDED}, {@code subscribe:NOT_AUTHORIZED}, …) and by client ID. Thread-safe, lock-free.
+ * {@code publish:QUOTA_EXCEEDED}, {@code subscribe:NOT_AUTHORIZED}, {@code ingest:QUOTA_EXCEEDED} (the ingest queue
+ * was full), {@code ingest:UNSPECIFIED_ERROR} (the frame store failed), …) and by client ID. Thread-safe, lock-free.
  */
 public final class RefusalCounters {
     private final Map<String, LongAdder> byKind = new ConcurrentHashMap<>();
@@ -18,7 +19,10 @@ public final class RefusalCounters {
         byClient.computeIfAbsent(clientId == null ? "" : clientId, k -> new LongAdder()).increment();
     }
 
-    /** How many refusals of {@code operation} ({@code connect}, {@code publish}, {@code subscribe}) for {@code reason}. */
+    /**
+     * How many refusals of {@code operation} ({@code connect}, {@code publish}, {@code subscribe}, {@code ingest}) for
+     * {@code reason}.
+     */
     public long count(String operation, String reason) {
         LongAdder a = byKind.get(operation + ":" + reason);
         return a == null ? 0 : a.sum();

@@ -30,14 +30,20 @@ import org.tinylog.Logger;
  * {@code cloud-contract}, drops duplicates, stores decoded frames in SQLite and counts what was invalid, duplicate or
  * missing per collar.
  *
- * <p>Guarantees: when {@link #accept} returns {@link Verdict#STORED} the frame is committed to the database (WAL,
- * {@code synchronous=NORMAL}: survives a killed process; a power cut may lose the last commits, which the broker
- * has already acknowledged — the caveat of synchronous=NORMAL, accepted for a local stand-in). Each key
- * — (thing, seq) for telemetry, (thing, eseq) for events, (thing, clip_id, part) for voice, (thing, capture_id,
- * chunk) for raw chunks — is stored at most once,
- * so at-least-once delivery from the collars becomes exactly-once in the store. Invalid payloads never reach the
- * frame tables; they are counted and their reason kept in {@code rejects}. No input makes {@code accept} throw
- * except a database failure ({@link IllegalStateException}).
+ * <p>Guarantee: when {@link #accept} returns a verdict, or {@link #acceptAll} returns its list of verdicts, what it
+ * decided is committed to the database — a {@link Verdict#STORED} frame, a {@link Verdict#DUPLICATE}'s count, an
+ * {@link Verdict#INVALID} payload's reject row. Each key — (thing, seq) for telemetry, (thing, eseq) for events,
+ * (thing, clip_id, part) for voice, (thing, capture_id, chunk) for raw chunks — is stored at most once, so
+ * at-least-once delivery from the collars becomes exactly-once in the store. Invalid payloads never reach the frame
+ * tables; they are counted and their reason kept in {@code rejects}.
+ *
+ * <p>Failure model: a database failure throws {@link IllegalStateException} and returns no verdict; for
+ * {@link #acceptAll} the whole batch is rolled back (none of it stored, however far it got), so a caller that
+ * acknowledges only returned verdicts acknowledges nothing that is not in the store, and the senders' re-sends are
+ * stored once. No payload makes either method throw. Durability is SQLite's WAL with {@code synchronous=NORMAL}: a
+ * commit survives a killed process; a power cut may lose the last commits, which the broker has already acknowledged
+ * — the caveat of synchronous=NORMAL, accepted for a local stand-in. The live counters ({@link #storedSinceOpen()})
+ * count committed verdicts only, except inside {@link #atomically}, which does not roll them back.
  *
  * <pre>
  * telemetry(thing TEXT, seq INTEGER, t0 INTEGER, received_at INTEGER, frame BLOB, json TEXT)  PK (thing, seq)
@@ -56,7 +62,8 @@ import org.tinylog.Logger;
  * delivery report. {@code duplicates_daily} counts dropped copies by the UTC day of the copy's own time ({@code day} =
  * days since 1970-01-01), so a day's report shows them. When the last part of a PCM clip arrives, its parts are joined
  * into one WAV ({@link ClipJoin}) in {@code clips} in the same call; the parts stay in {@code voice} (de-duplication
- * keys) until the archive moves the day. Thread-safe: one connection behind one lock.
+ * keys) until the archive moves the day. Thread-safe: one connection behind one lock; the broker reaches it through
+ * {@link GroupCommit} (one writer thread, many frames per transaction), a bundle import through {@link #accept}.
  */
 public final class IngestSink implements AutoCloseable {
     private final Connection db;
@@ -157,23 +164,85 @@ public final class IngestSink implements AutoCloseable {
         replayArrivals = true;
     }
 
-    /** Validates, de-duplicates and stores one payload that {@code thing} sent on {@code stream}. */
+    /**
+     * Validates, de-duplicates and stores one payload that {@code thing} sent on {@code stream}, in its own
+     * transaction (or in the one {@link #atomically} holds open).
+     */
     public synchronized Verdict accept(String thing, Stream stream, byte[] payload) {
-        long now = replayArrivals ? frameTimeMillis : clock.millis();
         try {
-            return switch (stream) {
-                case TELEMETRY -> storeTelemetry(thing, payload, now);
-                case EVENTS -> storeEvent(thing, payload, now);
-                case VOICE -> storeVoice(thing, payload, now);
-                case RAW -> storeRaw(thing, payload, now);
-            };
-        } catch (ContractViolation v) {
-            return reject(thing, stream, payload.length, v.path(), v.rule(), now);
-        } catch (RuntimeException e) {
-            // a codec must only throw ContractViolation; anything else is still the payload's fault, never ours
-            return reject(thing, stream, payload.length, "frame", "undecodable: " + e, now);
+            Verdict v = decide(new Arrival(thing, stream, payload));
+            count(v);
+            return v;
         } catch (SQLException e) {
             throw new IllegalStateException("frame store write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validates, de-duplicates and stores {@code arrivals} in one transaction (a group commit) and returns their
+     * verdicts in the same order, each as {@link #accept} would have given it one by one in that order (a copy of a
+     * key earlier in the batch is a {@link Verdict#DUPLICATE}). Returns only after the commit; on a database failure
+     * the whole batch is rolled back and {@link IllegalStateException} thrown. Not inside {@link #atomically}.
+     */
+    public synchronized List<Verdict> acceptAll(List<Arrival> arrivals) {
+        List<Verdict> verdicts = new ArrayList<>(arrivals.size());
+        boolean committed = false;
+        try {
+            if (!db.getAutoCommit()) {
+                throw new IllegalStateException("acceptAll cannot run inside atomically: it commits by itself");
+            }
+            db.setAutoCommit(false);
+            for (Arrival a : arrivals) {
+                verdicts.add(decide(a));
+            }
+            db.commit();
+            committed = true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("frame store group commit of " + arrivals.size() + " payloads failed: "
+                    + e.getMessage(), e);
+        } finally {
+            endTransaction(committed);
+        }
+        verdicts.forEach(this::count);
+        return verdicts;
+    }
+
+    /** The verdict for one payload, written (not committed) to the database. */
+    private Verdict decide(Arrival a) throws SQLException {
+        long now = replayArrivals ? frameTimeMillis : clock.millis();
+        try {
+            return switch (a.stream()) {
+                case TELEMETRY -> storeTelemetry(a.thing(), a.payload(), now);
+                case EVENTS -> storeEvent(a.thing(), a.payload(), now);
+                case VOICE -> storeVoice(a.thing(), a.payload(), now);
+                case RAW -> storeRaw(a.thing(), a.payload(), now);
+            };
+        } catch (ContractViolation v) {
+            return reject(a.thing(), a.stream(), a.payload().length, v.path(), v.rule(), now);
+        } catch (RuntimeException e) {
+            // a codec must only throw ContractViolation; anything else is still the payload's fault, never ours
+            return reject(a.thing(), a.stream(), a.payload().length, "frame", "undecodable: " + e, now);
+        }
+    }
+
+    private void count(Verdict v) {
+        switch (v) {
+            case STORED -> storedSinceOpen.increment();
+            case DUPLICATE -> duplicatesSinceOpen.increment();
+            case INVALID -> {
+            }
+        }
+    }
+
+    /** Rolls back unless {@code committed}, and returns the connection to autocommit. */
+    private void endTransaction(boolean committed) {
+        try {
+            if (!committed && !db.getAutoCommit()) {
+                db.rollback();
+            }
+            db.setAutoCommit(true);
+        } catch (SQLException e) {
+            Logger.warn("ingest: ending a transaction failed: {}", e.getMessage());
         }
     }
 
@@ -314,14 +383,7 @@ public final class IngestSink implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("frame store commit failed: " + e.getMessage(), e);
         } finally {
-            try {
-                if (!done) {
-                    db.rollback();
-                }
-                db.setAutoCommit(true);
-            } catch (SQLException e) {
-                Logger.warn("ingest: ending a transaction failed: {}", e.getMessage());
-            }
+            endTransaction(done);
         }
     }
 
@@ -347,29 +409,24 @@ public final class IngestSink implements AutoCloseable {
 
     private Verdict stored(String thing, int rows) throws SQLException {
         if (rows == 1) {
-            storedSinceOpen.increment();
             return Verdict.STORED;
         }
-        duplicatesSinceOpen.increment();
         countDuplicate.setString(1, thing);
         countDuplicate.executeUpdate();
         return Verdict.DUPLICATE;
     }
 
-    private Verdict reject(String thing, Stream stream, int size, String path, String rule, long now) {
+    private Verdict reject(String thing, Stream stream, int size, String path, String rule, long now)
+            throws SQLException {
         Logger.info("ingest: invalid {} frame from {} ({} bytes): {}: {}", stream.name().toLowerCase(), thing, size,
                 path, rule);
-        try {
-            insertReject.setString(1, thing);
-            insertReject.setString(2, stream.name());
-            insertReject.setLong(3, now);
-            insertReject.setInt(4, size);
-            insertReject.setString(5, path);
-            insertReject.setString(6, rule);
-            insertReject.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("frame store write failed: " + e.getMessage(), e);
-        }
+        insertReject.setString(1, thing);
+        insertReject.setString(2, stream.name());
+        insertReject.setLong(3, now);
+        insertReject.setInt(4, size);
+        insertReject.setString(5, path);
+        insertReject.setString(6, rule);
+        insertReject.executeUpdate();
         return Verdict.INVALID;
     }
 
