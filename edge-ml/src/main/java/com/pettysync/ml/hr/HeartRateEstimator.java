@@ -120,7 +120,7 @@ public final class HeartRateEstimator {
                     double hz = motionHz(track, start);
                     motionRates[k] = beatRateInMotion(seg, hz, motion[k]);
                     nearMotion[k] = !Double.isNaN(motionRates[k]) && nearMotion(motionRates[k], hz);
-                    if (!Double.isNaN(motionRates[k]) && pulseMayBeTwice(seg, motionRates[k])) {
+                    if (!Double.isNaN(motionRates[k]) && pulseMayBeTwice(seg)) {
                         octaveUp = true; // may be half the pulse: dropped, and doubt cast on the window's rates near the motion
                         motionRates[k] = Double.NaN;
                     }
@@ -278,24 +278,12 @@ public final class HeartRateEstimator {
     /**
      * Whether the segment's pulse may be at twice {@code bpm}, the beat path's rate (which then followed a residual
      * of the artefact, e.g. at the cadence while the pulse sits on its second harmonic): the autocorrelation at half
-     * the beat period is above {@link #HALF_PERIOD_CORRELATION}, or the segment's power at twice the rate exceeds its
-     * power at the rate (a pulse's second harmonic is weaker than its fundamental).
+     * the beat period is above {@link #HALF_PERIOD_CORRELATION}. (Comparing the power at twice the rate with that at
+     * the rate is no test: a pulse with a strong dicrotic wave has a second harmonic above its fundamental.)
      */
-    private static boolean pulseMayBeTwice(double[] seg, double bpm) {
+    private static boolean pulseMayBeTwice(double[] seg) {
         Segment s = beats(seg);
-        if (s == null) {
-            return false;
-        }
-        double[] p = com.pettysync.ml.dsp.Fft.hannPower(seg, 0, seg.length, 2048);
-        double binHz = SAMPLE_RATE_HZ / 2048;
-        int k = (int) Math.round(bpm / 60 / binHz);
-        double atRate = 0;
-        double atTwice = 0;
-        for (int j = -2; j <= 2; j++) {
-            atRate = Math.max(atRate, p[k + j]);
-            atTwice = Math.max(atTwice, p[2 * k + j]);
-        }
-        return s.halfLag > HALF_PERIOD_CORRELATION || atTwice > atRate;
+        return s != null && s.halfLag > HALF_PERIOD_CORRELATION;
     }
 
     /** Whether {@code bpm} lies within {@link #MOTION_CLEARANCE} of a multiple of half the motion's frequency. */
