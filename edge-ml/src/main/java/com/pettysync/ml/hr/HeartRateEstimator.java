@@ -121,7 +121,8 @@ public final class HeartRateEstimator {
                     motionRates[k] = beatRateInMotion(seg, hz, motion[k]);
                     nearMotion[k] = !Double.isNaN(motionRates[k]) && nearMotion(motionRates[k], hz);
                     if (!Double.isNaN(motionRates[k]) && pulseMayBeTwice(seg)) {
-                        octaveUp = true; // may be half the pulse: dropped, and doubt cast on the window's rates near the motion
+                        // may be half the pulse: dropped, and doubt cast on the window's rates near the motion
+                        octaveUp = true;
                         motionRates[k] = Double.NaN;
                     }
                     Segment b = Double.isNaN(motionRates[k]) ? null : beats(seg);

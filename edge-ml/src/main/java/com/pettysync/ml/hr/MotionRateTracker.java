@@ -25,8 +25,8 @@ import com.pettysync.ml.dsp.Fft;
  * coast through a crossing with the cadence but such a frame is never reported.
  *
  * <p>A frame's rate is trustworthy when the track there is a local maximum with no mask within
- * {@link #CLEAR_BPM} (not the shoulder of a masked peak, nor a breathing side band of a motion line), is the frame's strongest unmasked peak (within
- * {@link #PEAK_RATIO}), holds at least {@link #MIN_CONCENTRATION} of the unmasked power, outweighs its own second
+ * {@link #CLEAR_BPM} (not the shoulder of a masked peak, nor a breathing side band of a motion line), is the
+ * frame's strongest unmasked peak (within {@link #PEAK_RATIO}), holds at least {@link #MIN_CONCENTRATION} of the unmasked power, outweighs its own second
  * harmonic, and is not the second harmonic of a pulse hidden under the motion (power at 1.5 b, the third harmonic
  * of b / 2, while b / 2 is masked); otherwise the frame reports nothing. Stateless and thread-safe.
  */
