@@ -23,7 +23,10 @@ import java.util.Optional;
  *       −300 … +300 ms is fitted by ridge least squares and subtracted; then the rate comes from
  *       {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the artefact may
  *       be non-linear), or, where it reports nothing, from the beat path if that is strongly periodic and clear of
- *       the motion's frequencies. Moving segments count only when at least two agree within 8 %.
+ *       the motion's frequencies (near them only when very clean under moderate motion). A beat-path rate whose
+ *       segment shows the pulse may be at twice it is dropped, and with it the window's rates near the motion.
+ *       Moving segments count only when at least two agree within 8 % with the window's reference rate (the median
+ *       of those clear of the motion, else of all), and none lies an octave from it.
  * </ol>
  * Returns empty when fewer than {@link #MIN_BEATS} beats are covered: no rate rather than a wrong one. Stateless
  * and thread-safe.
@@ -41,6 +44,10 @@ public final class HeartRateEstimator {
     private static final int MIN_MOTION_FRAMES = 1;
     /** Largest relative distance of a moving segment's rate from the median of the window's moving segments. */
     private static final double MOTION_AGREEMENT = 0.08;
+    /** Autocorrelation at half the beat period above which the pulse may be at twice the beat path's rate. */
+    private static final double HALF_PERIOD_CORRELATION = 0.3;
+    /** Relative distance from twice or half the window's rate within which another segment's rate is a conflict. */
+    private static final double OCTAVE_CONFLICT = 0.15;
     /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
     private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
     private static final double MOTION_CLEARANCE = 0.06;
@@ -97,6 +104,8 @@ public final class HeartRateEstimator {
         double motionBeats = 0;
         double[] motionRates = new double[segments];
         double[] motionQuality = new double[segments];
+        boolean[] nearMotion = new boolean[segments];
+        boolean octaveUp = false; // a segment's beat path shows the pulse may be at twice its rate
         Arrays.fill(motionRates, Double.NaN);
         for (int k = 0; k < segments; k++) {
             int start = k * SEGMENT;
@@ -108,7 +117,14 @@ public final class HeartRateEstimator {
                 motionQuality[k] = motionPeriodicity(track, start);
                 if (Double.isNaN(motionRates[k])) {
                     double[] seg = Arrays.copyOfRange(clean, start, start + SEGMENT);
-                    motionRates[k] = beatRateAwayFromMotion(seg, motionHz(track, start), motion[k]);
+                    double hz = motionHz(track, start);
+                    motionRates[k] = beatRateInMotion(seg, hz, motion[k]);
+                    nearMotion[k] = !Double.isNaN(motionRates[k]) && nearMotion(motionRates[k], hz);
+                    if (!Double.isNaN(motionRates[k]) && pulseMayBeTwice(seg)) {
+                        // may be half the pulse: dropped, and doubt cast on the window's rates near the motion
+                        octaveUp = true;
+                        motionRates[k] = Double.NaN;
+                    }
                     Segment b = Double.isNaN(motionRates[k]) ? null : beats(seg);
                     motionQuality[k] = b == null ? 0 : b.periodicity;
                 }
@@ -132,15 +148,25 @@ public final class HeartRateEstimator {
             segmentBpm.add(60_000.0 / (sum / s.intervals.length));
             periodicitySum += s.periodicity * sum;
         }
-        // moving segments: only rates that agree with the window's other moving segments (within
-        // MOTION_AGREEMENT of their median) and only when at least two do — nothing rather than a wrong rate
-        double[] valid = Arrays.stream(motionRates).filter(v -> !Double.isNaN(v)).sorted().toArray();
-        if (valid.length >= 2) {
-            double median = valid.length % 2 == 1 ? valid[valid.length / 2]
-                    : (valid[valid.length / 2 - 1] + valid[valid.length / 2]) / 2;
+        // moving segments: a rate counts when it agrees (within MOTION_AGREEMENT) with the window's reference rate
+        // (motionReference), when at least two agree, and, where some segment's beat path showed the pulse may be at
+        // twice its rate, not when it lies near the motion's frequencies — nothing rather than a wrong rate
+        if (octaveUp) {
             for (int k = 0; k < segments; k++) {
+                if (nearMotion[k]) {
+                    motionRates[k] = Double.NaN;
+                }
+            }
+        }
+        double reference = motionReference(motionRates, nearMotion);
+        if (!Double.isNaN(reference)) {
+            int agreeing = 0;
+            for (double bpm : motionRates) {
+                agreeing += agrees(bpm, reference) ? 1 : 0;
+            }
+            for (int k = 0; k < segments && agreeing >= 2; k++) {
                 double bpm = motionRates[k];
-                if (Double.isNaN(bpm) || Math.abs(bpm - median) > MOTION_AGREEMENT * median) {
+                if (!agrees(bpm, reference)) {
                     continue;
                 }
                 double ms = SEGMENT * 1000.0 / SAMPLE_RATE_HZ;
@@ -166,6 +192,51 @@ public final class HeartRateEstimator {
     }
 
     /**
+     * The window's reference rate: the median of the moving segments' {@code rates} clear of the motion's
+     * frequencies (the tracker's, the beat path's away from the motion), or of all of them where none is clear; NaN
+     * when there is none, or when any rate lies within {@link #OCTAVE_CONFLICT} of twice or half the median (the
+     * pulse and a harmonic or sub-harmonic, of it or of the motion, are both in the window: which is which is
+     * unknown).
+     */
+    private static double motionReference(double[] rates, boolean[] nearMotion) {
+        double median = median(rates, nearMotion, false);
+        if (Double.isNaN(median)) {
+            median = median(rates, nearMotion, true);
+        }
+        if (Double.isNaN(median)) {
+            return Double.NaN;
+        }
+        for (double bpm : rates) {
+            if (!Double.isNaN(bpm) && (Math.abs(bpm - 2 * median) <= OCTAVE_CONFLICT * 2 * median
+                    || Math.abs(bpm - median / 2) <= OCTAVE_CONFLICT * median / 2)) {
+                return Double.NaN;
+            }
+        }
+        return median;
+    }
+
+    /** Median of the rates (NaN: none) clear of the motion, or with {@code withNear} of all of them; NaN if none. */
+    private static double median(double[] rates, boolean[] nearMotion, boolean withNear) {
+        double[] v = new double[rates.length];
+        int n = 0;
+        for (int k = 0; k < rates.length; k++) {
+            if (!Double.isNaN(rates[k]) && (withNear || !nearMotion[k])) {
+                v[n++] = rates[k];
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(v, 0, n);
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** Whether {@code bpm} (NaN: none) lies within {@link #MOTION_AGREEMENT} of {@code reference}. */
+    private static boolean agrees(double bpm, double reference) {
+        return !Double.isNaN(bpm) && Math.abs(bpm - reference) <= MOTION_AGREEMENT * reference;
+    }
+
+    /**
      * Median of the tracker's trustworthy frames centred in the segment at {@code start}; NaN unless at least
      * {@link #MIN_MOTION_FRAMES} of them are.
      */
@@ -186,26 +257,45 @@ public final class HeartRateEstimator {
     }
 
     /**
-     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic and either at
-     * least {@link #MOTION_CLEARANCE} away from every multiple of half the motion's main frequency (where a residual
-     * of the artefact would lock it) or very clean ({@link #CLEAN_PERIODICITY}) under moderate motion
-     * ({@link #LINEAR_TRUST_MG}): this keeps the rate where the
-     * artefact was linear enough for the canceller, even when the pulse sits close to the cadence. NaN otherwise.
+     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic
+     * ({@link #MIN_BEAT_PERIODICITY_MOVING}) and, where it lies {@link #nearMotion near the motion's frequencies}
+     * (where a residual of the artefact would lock it), only when very clean ({@link #CLEAN_PERIODICITY}) under
+     * moderate motion ({@link #LINEAR_TRUST_MG}): the artefact was then linear enough for the canceller. Such a
+     * rate sets the window's reference only where no rate is clear of the motion ({@link #motionReference}). NaN
+     * otherwise.
      */
-    private static double beatRateAwayFromMotion(double[] seg, double motionHz, double motionMg) {
+    private static double beatRateInMotion(double[] seg, double motionHz, double motionMg) {
         Segment s = beats(seg);
         if (s == null || s.periodicity < MIN_BEAT_PERIODICITY_MOVING || motionHz <= 0) {
             return Double.NaN;
         }
         double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
-        double half = motionHz * 30; // half the motion frequency, in bpm
-        for (int h = 1; h <= 16; h++) {
-            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm
-                    && (s.periodicity < CLEAN_PERIODICITY || motionMg > LINEAR_TRUST_MG)) {
-                return Double.NaN; // near the motion and not clean: a residual of the artefact may have locked it
-            }
+        if (nearMotion(bpm, motionHz) && (s.periodicity < CLEAN_PERIODICITY || motionMg > LINEAR_TRUST_MG)) {
+            return Double.NaN;
         }
         return bpm;
+    }
+
+    /**
+     * Whether the segment's pulse may be at twice {@code bpm}, the beat path's rate (which then followed a residual
+     * of the artefact, e.g. at the cadence while the pulse sits on its second harmonic): the autocorrelation at half
+     * the beat period is above {@link #HALF_PERIOD_CORRELATION}. (Comparing the power at twice the rate with that at
+     * the rate is no test: a pulse with a strong dicrotic wave has a second harmonic above its fundamental.)
+     */
+    private static boolean pulseMayBeTwice(double[] seg) {
+        Segment s = beats(seg);
+        return s != null && s.halfLag > HALF_PERIOD_CORRELATION;
+    }
+
+    /** Whether {@code bpm} lies within {@link #MOTION_CLEARANCE} of a multiple of half the motion's frequency. */
+    private static boolean nearMotion(double bpm, double motionHz) {
+        double half = motionHz * 30; // half the motion frequency, in bpm
+        for (int h = 1; h <= 16; h++) {
+            if (Math.abs(bpm - h * half) < MOTION_CLEARANCE * bpm) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Median main motion frequency (Hz) of the tracker's frames centred in the segment at {@code start}. */
@@ -244,7 +334,8 @@ public final class HeartRateEstimator {
         return window(ir, null);
     }
 
-    private record Segment(double[] intervals, boolean[] contiguous, double periodicity) {}
+    /** halfLag: autocorrelation at half the period over that at the period (0 where half is below 0.2 s). */
+    private record Segment(double[] intervals, boolean[] contiguous, double periodicity, double halfLag) {}
 
     private static Segment beats(double[] x) {
         int n = x.length;
@@ -327,7 +418,7 @@ public final class HeartRateEstimator {
         for (int i = 0; i < c.length; i++) {
             c[i] = contiguous.get(i);
         }
-        return new Segment(out, c, periodicity);
+        return new Segment(out, c, periodicity, best / 2 >= minLag - 1 ? r[best / 2] / r[best] : 0);
     }
 
     /** Sub-sample peak time: vertex of the least-squares parabola through the 9 samples around {@code i}. */

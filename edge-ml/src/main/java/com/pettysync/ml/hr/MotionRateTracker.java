@@ -16,15 +16,17 @@ import com.pettysync.ml.dsp.Fft;
  * the PPG and of the three accelerometer axes. Masked: every spectral peak of the summed accelerometer power above
  * {@link #ACCEL_MASK} of the strongest and {@link #NOISE_FLOOR_FACTOR} times the band's median (sensor noise is
  * not gait), and harmonics 1 … 8 of the strongest (non-linear products of the gait),
- * each widened by ±{@link #MASK_HZ}. Score of a rate b (bpm, 40 … 240): the PPG power at b plus half the power
- * at 2b (the pulse's own second harmonic votes for its fundamental), divided by the frame's unmasked power.
+ * each widened by ±{@link #MASK_HZ}. Score of a rate b (bpm, {@link #MIN_BPM} … {@link #MAX_BPM}: a 40 … 240 bpm
+ * mean drifts beyond its ends within a window): the PPG power at b plus half the power at 2b, that vote capped at
+ * the power at b (the pulse's own second harmonic supports a fundamental that is there, not a sub-harmonic track
+ * half-way down), divided by the frame's unmasked power.
  * Tracking: Viterbi over frames, the rate moving at most {@link #MAX_STEP_BPM} per hop with a cost per bpm of
  * change; a masked rate gets the frame's median score (unknown, neither for nor against), so the track can
  * coast through a crossing with the cadence but such a frame is never reported.
  *
  * <p>A frame's rate is trustworthy when the track there is a local maximum with no mask within
- * {@link #CLEAR_BPM} (not the shoulder of a masked peak), is the frame's strongest unmasked peak (within
- * {@link #PEAK_RATIO}), holds at least {@link #MIN_CONCENTRATION} of the unmasked power, outweighs its own second
+ * {@link #CLEAR_BPM} (not the shoulder of a masked peak, nor a breathing side band of a motion line), is the
+ * frame's strongest unmasked peak (within {@link #PEAK_RATIO}), holds at least {@link #MIN_CONCENTRATION} of the unmasked power, outweighs its own second
  * harmonic, and is not the second harmonic of a pulse hidden under the motion (power at 1.5 b, the third harmonic
  * of b / 2, while b / 2 is masked); otherwise the frame reports nothing. Stateless and thread-safe.
  */
@@ -32,8 +34,8 @@ final class MotionRateTracker {
     static final int FRAME = 800;
     static final int HOP = 200;
     static final int NFFT = 2048;
-    static final int MIN_BPM = 40;
-    static final int MAX_BPM = 240;
+    static final int MIN_BPM = 36;
+    static final int MAX_BPM = 264;
     static final double ACCEL_MASK = 0.03;
     static final double MASK_HZ = 0.06;
     /** A motion peak must stand this many times above the median accelerometer power of the band. */
@@ -42,7 +44,7 @@ final class MotionRateTracker {
     static final double STEP_COST = 0.08;
     static final double PEAK_RATIO = 0.6;
     static final double MIN_CONCENTRATION = 0.05;
-    static final int CLEAR_BPM = 10;
+    static final int CLEAR_BPM = 16;
     static final double THIRD_RATIO = 0.05;
 
     private final double fs;
@@ -91,7 +93,7 @@ final class MotionRateTracker {
                     }
                 }
                 int widen = (int) Math.ceil(MASK_HZ / binHz);
-                motionHz[f] = max > 0 ? peak * binHz : 0;
+                motionHz[f] = max > 0 ? vertex(a, peak) * binHz : 0;
                 if (max > 0) {
                     double[] band = java.util.Arrays.copyOfRange(a, lo, hi + 1);
                     java.util.Arrays.sort(band);
@@ -119,7 +121,7 @@ final class MotionRateTracker {
                 masked[f][s] = maskBin[k];
                 double own = peakPower(p, k);
                 double octave = k2 < p.length && !maskBin[k2] ? 0.5 * peakPower(p, k2) : 0;
-                double v = own + octave;
+                double v = own + Math.min(own, octave); // a harmonic supports only a fundamental that is there
                 ownPeak[f][s] = own >= octave; // a fundamental outweighs its own second harmonic
                 // power at 1.5 b is the third harmonic of a pulse at b / 2 (a fundamental at b has none there):
                 // then b may be the second harmonic of a pulse hidden under the motion
@@ -178,6 +180,18 @@ final class MotionRateTracker {
             v = Math.max(v, p[j]);
         }
         return v;
+    }
+
+    /** Parabolic vertex of the log power around bin k (fractional bin; a Hann peak is near-Gaussian). */
+    private static double vertex(double[] p, int k) {
+        if (k == 0 || k == p.length - 1 || p[k - 1] <= 0 || p[k + 1] <= 0) {
+            return k;
+        }
+        double a = Math.log(p[k - 1]);
+        double b = Math.log(p[k]);
+        double c = Math.log(p[k + 1]);
+        double d = a - 2 * b + c;
+        return d < 0 ? k + Math.max(-0.5, Math.min(0.5, 0.5 * (a - c) / d)) : k;
     }
 
     /** Parabolic vertex around state s (fractional bpm). */

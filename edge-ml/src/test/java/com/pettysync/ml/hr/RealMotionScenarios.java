@@ -24,7 +24,31 @@ public enum RealMotionScenarios {
     }, 8.0),
     /** Running: true acceleration up to 3 g on a ±2 g IMU (clipped), the artefact not clipped, 120–240 bpm. */
     RUN_IMU_CLIPPED(r -> new Scenario(120 + 120 * r.nextDouble(), 2.0 + 1.2 * r.nextDouble(), 3 + 2 * r.nextDouble(),
-            100 + 150 * r.nextDouble(), 2000, 2200 + 800 * r.nextDouble(), 1500), 8.0);
+            100 + 150 * r.nextDouble(), 2000, 2200 + 800 * r.nextDouble(), 1500), 8.0),
+    /** A slow pulse (40–55 bpm, a large calm dog) while walking at 1.0–2.0 Hz. */
+    SLOW_PULSE_WALK(r -> new Scenario(40 + 15 * r.nextDouble(), 1.0 + 1.0 * r.nextDouble(), 2 + 2 * r.nextDouble(),
+            100 + 150 * r.nextDouble(), 4000, 300 + 400 * r.nextDouble(), 1200 + 800 * r.nextDouble()), 8.0),
+    /** A fast pulse (220–240 bpm) while running at 2.0–3.2 Hz on a clipping ±2 g IMU. */
+    FAST_PULSE_RUN(r -> new Scenario(220 + 20 * r.nextDouble(), 2.0 + 1.2 * r.nextDouble(), 3 + 2 * r.nextDouble(),
+            100 + 150 * r.nextDouble(), 2000, 2200 + 800 * r.nextDouble(), 1500), 8.0),
+    /** Cadence within ±4 % of half the pulse (pulse 90–240 bpm): the gait's second harmonic on the pulse. */
+    CADENCE_HALF_PULSE(r -> {
+        double bpm = 90 + 150 * r.nextDouble();
+        return new Scenario(bpm, bpm / 120 * (0.96 + 0.08 * r.nextDouble()), 2 + 2 * r.nextDouble(),
+                100 + 150 * r.nextDouble(), 4000, 400 + 400 * r.nextDouble(), 1500);
+    }, 8.0),
+    /** Cadence within ±4 % of twice the pulse (pulse 40–110 bpm): the pulse's second harmonic on the gait. */
+    CADENCE_TWICE_PULSE(r -> {
+        double bpm = 40 + 70 * r.nextDouble();
+        return new Scenario(bpm, bpm / 30 * (0.96 + 0.08 * r.nextDouble()), 2 + 2 * r.nextDouble(),
+                100 + 150 * r.nextDouble(), 4000, 400 + 400 * r.nextDouble(), 1500);
+    }, 8.0),
+    /** Cadence within ±4 % of the pulse over the whole range, 40–240 bpm. */
+    CADENCE_ON_PULSE_FULL_RANGE(r -> {
+        double bpm = 40 + 200 * r.nextDouble();
+        return new Scenario(bpm, bpm / 60 * (0.96 + 0.08 * r.nextDouble()), 2 + 2 * r.nextDouble(),
+                100 + 150 * r.nextDouble(), 4000, 400 + 400 * r.nextDouble(), 1500);
+    }, 8.0);
 
     public final Function<Random, Scenario> draw;
     public final double toleranceBpm;
