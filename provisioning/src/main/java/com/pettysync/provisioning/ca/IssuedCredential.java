@@ -110,7 +110,16 @@ public record IssuedCredential(X509Certificate certificate, PrivateKey privateKe
      * derivation, which dominated connecting thousands of simulated collars).
      */
     public KeyManagerFactory keyManagerFactory() {
-        X509ExtendedKeyManager manager = new SingleKeyManager(privateKey, new X509Certificate[] {certificate, issuer});
+        return keyManagerFactory(false);
+    }
+
+    /**
+     * Key managers presenting this certificate with its issuer, or with {@code leafOnly} the certificate alone (a
+     * client whose server holds the CA anyway, as AWS IoT does with a registered CA: a smaller handshake).
+     */
+    public KeyManagerFactory keyManagerFactory(boolean leafOnly) {
+        X509ExtendedKeyManager manager = new SingleKeyManager(privateKey, leafOnly
+                ? new X509Certificate[] {certificate} : new X509Certificate[] {certificate, issuer});
         return new KeyManagerFactory(new KeyManagerFactorySpi() {
             @Override
             protected void engineInit(KeyStore ks, char[] password) {

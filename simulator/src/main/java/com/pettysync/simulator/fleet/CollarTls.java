@@ -4,8 +4,6 @@ import com.pettysync.provisioning.ca.IssuedCredential;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -14,15 +12,12 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.KeyManagerFactorySpi;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.TrustManagerFactorySpi;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -50,23 +45,7 @@ public final class CollarTls {
 
     /** Key managers presenting {@code credential}'s certificate alone, signing with its key. */
     public static KeyManagerFactory keyManagers(IssuedCredential credential) {
-        X509ExtendedKeyManager manager = new LeafKeyManager(credential.privateKey(),
-                new X509Certificate[] {credential.certificate()});
-        return new KeyManagerFactory(new KeyManagerFactorySpi() {
-            @Override
-            protected void engineInit(KeyStore ks, char[] password) {
-            }
-
-            @Override
-            protected void engineInit(ManagerFactoryParameters spec) {
-            }
-
-            @Override
-            protected KeyManager[] engineGetKeyManagers() {
-                return new KeyManager[] {manager};
-            }
-        }, null, "pettysync-collar-leaf") {
-        };
+        return credential.keyManagerFactory(true);
     }
 
     /**
@@ -202,53 +181,6 @@ public final class CollarTls {
                 throw new CertificateException("cannot encode the server's certificate: " + e.getMessage(), e);
             }
             return new Key(List.copyOf(encoded), host, identification, authType);
-        }
-    }
-
-    /** Presents one key and its leaf certificate, whatever the peer asks for. */
-    private static final class LeafKeyManager extends X509ExtendedKeyManager {
-        private static final String ALIAS = "collar";
-        private final PrivateKey key;
-        private final X509Certificate[] chain;
-
-        LeafKeyManager(PrivateKey key, X509Certificate[] chain) {
-            this.key = key;
-            this.chain = chain;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {ALIAS};
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return ALIAS;
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return ALIAS;
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return ALIAS.equals(alias) ? chain.clone() : null;
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return ALIAS.equals(alias) ? key : null;
         }
     }
 }
