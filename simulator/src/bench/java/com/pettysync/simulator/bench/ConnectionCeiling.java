@@ -13,7 +13,6 @@ import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,12 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -355,21 +352,7 @@ public final class ConnectionCeiling {
                     return inner.getAcceptedIssuers();
                 }
             };
-            return new TrustManagerFactory(new TrustManagerFactorySpi() {
-                @Override
-                protected void engineInit(KeyStore ks) {
-                }
-
-                @Override
-                protected void engineInit(ManagerFactoryParameters spec) {
-                }
-
-                @Override
-                protected TrustManager[] engineGetTrustManagers() {
-                    return new TrustManager[] {counting};
-                }
-            }, null, "counting") {
-            };
+            return com.pettysync.simulator.fleet.CollarTls.trustManagers(counting);
         }
     }
 

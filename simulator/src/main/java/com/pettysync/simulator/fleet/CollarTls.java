@@ -65,6 +65,11 @@ public final class CollarTls {
             throw new IllegalArgumentException("no X509ExtendedTrustManager among the given trust managers");
         }
         TrustManager manager = new ServerChainCache(inner);
+        return trustManagers(manager);
+    }
+
+    /** A factory handing out {@code manager} alone (the JDK has no public way to wrap a ready trust manager). */
+    public static TrustManagerFactory trustManagers(TrustManager manager) {
         return new TrustManagerFactory(new TrustManagerFactorySpi() {
             @Override
             protected void engineInit(KeyStore ks) {
@@ -78,7 +83,7 @@ public final class CollarTls {
             protected TrustManager[] engineGetTrustManagers() {
                 return new TrustManager[] {manager};
             }
-        }, null, "pettysync-server-chain-once") {
+        }, null, "pettysync-single-trust-manager") {
         };
     }
 

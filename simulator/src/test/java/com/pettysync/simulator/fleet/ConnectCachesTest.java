@@ -15,18 +15,15 @@ import com.pettysync.simulator.cloud.registry.CertificateStatus;
 import com.pettysync.simulator.cloud.registry.Certificates;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,21 +228,7 @@ class ConnectCachesTest {
                     return inner.getAcceptedIssuers();
                 }
             };
-            return new TrustManagerFactory(new TrustManagerFactorySpi() {
-                @Override
-                protected void engineInit(KeyStore ks) {
-                }
-
-                @Override
-                protected void engineInit(ManagerFactoryParameters spec) {
-                }
-
-                @Override
-                protected TrustManager[] engineGetTrustManagers() {
-                    return new TrustManager[] {counting};
-                }
-            }, null, "counting") {
-            };
+            return CollarTls.trustManagers(counting);
         }
     }
 }
