@@ -18,8 +18,6 @@ import com.pettysync.simulator.cloud.registry.Registry;
 import com.pettysync.simulator.cloud.shadow.ShadowService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,7 +83,7 @@ public final class LocalIotCore implements AutoCloseable {
         this.caDirectory = b.caDirectory != null ? b.caDirectory.toAbsolutePath() : directory.resolve("ca");
         this.bindAddress = b.bindAddress;
         this.clock = b.clock;
-        this.port = b.port == 0 ? freePort(b.bindAddress) : b.port;
+        this.port = b.port == 0 ? ListenPorts.free(b.bindAddress) : b.port;
         this.ca = LocalCertificateAuthority.openOrCreate(caDirectory, clock);
         this.policy = IotPolicy.forCollars(REGION, ACCOUNT, b.rule);
         this.shadows = new ShadowService(clock);
@@ -95,7 +93,7 @@ public final class LocalIotCore implements AutoCloseable {
                 : ControlPlaneCredentials.loadOrCreate(directory.resolve(ControlPlaneCredentials.FILE));
         if (b.controlPlane) {
             this.artifacts = new ArtifactStore(directory.resolve("artifacts"), bindAddress,
-                    b.artifactStorePort == 0 ? freePort(bindAddress) : b.artifactStorePort, ca,
+                    b.artifactStorePort, ca,
                     controlPlaneCredentials, clock, REGION);
         } else {
             this.artifacts = null;
@@ -107,8 +105,7 @@ public final class LocalIotCore implements AutoCloseable {
         this.runtime = new BrokerRuntime(directory.resolve("broker"), bindAddress, port, ca, policy,
                 registryAuthentication ? registry : null, clock, b.publishesPerSecond, shadows, jobs, sink, refusals);
         if (b.controlPlane) {
-            int cpPort = b.controlPlanePort == 0 ? freePort(bindAddress) : b.controlPlanePort;
-            this.controlPlane = new ControlPlaneServer(new ControlPlaneServer.Options(bindAddress, cpPort,
+            this.controlPlane = new ControlPlaneServer(new ControlPlaneServer.Options(bindAddress, b.controlPlanePort,
                     controlPlaneCredentials, clock, b.controlPlaneRequestsPerSecond), registry, ca, jobs,
                     new ControlPlaneServer.JobDispatch() {
                         @Override
@@ -329,12 +326,6 @@ public final class LocalIotCore implements AutoCloseable {
         runtime.stop();
         sink.close();
         registry.close();
-    }
-
-    private static int freePort(String bindAddress) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bindAddress))) {
-            return s.getLocalPort();
-        }
     }
 
     /** Options of a local IoT Core. */

@@ -1,5 +1,6 @@
 package com.pettysync.simulator.scale;
 
+import com.pettysync.simulator.cloud.ListenPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +37,7 @@ public record MachineLimits(long openFiles, long maxMapCount, int ephemeralPortL
             throw new IOException("no 'Max open files' in /proc/self/limits");
         }
         long maps = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/vm/max_map_count")).get(0).trim());
-        String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim()
-                .split("\\s+");
+        ListenPorts.EphemeralRange range = ListenPorts.EphemeralRange.read();
         long available = -1;
         for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
             if (line.startsWith("MemAvailable:")) {
@@ -47,7 +47,7 @@ public record MachineLimits(long openFiles, long maxMapCount, int ephemeralPortL
         if (available < 0) {
             throw new IOException("no MemAvailable in /proc/meminfo");
         }
-        return new MachineLimits(files, maps, Integer.parseInt(range[0]), Integer.parseInt(range[1]), available,
+        return new MachineLimits(files, maps, range.low(), range.high(), available,
                 Runtime.getRuntime().availableProcessors());
     }
 }

@@ -62,12 +62,14 @@ public final class ArtifactStore implements ArtifactUrls, AutoCloseable {
     private final S3Signature signature;
     private final LocalCertificateAuthority ca;
     private final String bindAddress;
-    private final int port;
+    /** The port asked for, then (after the first start) the port bound: 0 lets the kernel choose at bind time. */
+    private volatile int port;
     private HttpsServer server;
     private ExecutorService executor;
 
     /**
-     * A store over {@code directory}, listening on {@code bindAddress:port} once started, accepting
+     * A store over {@code directory}, listening on {@code bindAddress:port} once started ({@code port} 0: a port the
+     * kernel chooses when the store binds, so no other socket can take it in between; kept across restarts), accepting
      * {@code credentials} (the local cloud's one key) signed for any region, its TLS certificate issued by {@code ca}.
      */
     public ArtifactStore(Path directory, String bindAddress, int port, LocalCertificateAuthority ca,
@@ -97,6 +99,7 @@ public final class ArtifactStore implements ArtifactUrls, AutoCloseable {
             s.createContext("/", this::serve);
             s.start();
             server = s;
+            port = s.getAddress().getPort();
             Logger.info("artifacts: S3-compatible artifact store on {} (SigV4, bucket {})", endpoint(),
                     DEFAULT_BUCKET);
             return this;
@@ -107,8 +110,11 @@ public final class ArtifactStore implements ArtifactUrls, AutoCloseable {
         }
     }
 
-    /** {@code https://localhost:PORT}: the S3 endpoint (path-style). */
+    /** {@code https://localhost:PORT}: the S3 endpoint (path-style); known once started. */
     public URI endpoint() {
+        if (port == 0) {
+            throw new IllegalStateException("the artifact store has not bound its port yet: start it first");
+        }
         return URI.create("https://localhost:" + port);
     }
 

@@ -56,7 +56,8 @@ public final class ControlPlaneServer implements AutoCloseable {
      * What the server is configured with.
      *
      * @param bindAddress       loopback address to listen on
-     * @param port              the HTTPS port (fixed; the owner picks a free one)
+     * @param port              the HTTPS port; 0 = a port the kernel chooses when the server binds (kept across
+     *                          restarts, read back with {@link #endpoint()})
      * @param credentials       the one accepted access key
      * @param clock             the clock requests' signing dates are checked against, and the rate limit's
      * @param requestsPerSecond per-API rate (token bucket, burst of the same size); 0 = unlimited
@@ -89,6 +90,8 @@ public final class ControlPlaneServer implements AutoCloseable {
     private final Router router = new Router();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> afterOperation = op -> { };
+    /** {@code options.port()}, then (after the first start) the port bound. */
+    private volatile int port;
     private HttpsServer server;
     private ExecutorService executor;
 
@@ -99,6 +102,7 @@ public final class ControlPlaneServer implements AutoCloseable {
     public ControlPlaneServer(Options options, Registry registry, LocalCertificateAuthority ca, JobService jobs,
             JobDispatch dispatch, Supplier<String> dataEndpoint) {
         this.options = options;
+        this.port = options.port();
         this.ca = ca;
         this.verifier = new SignatureVerifier(options.credentials(), options.clock());
         new ThingOperations(registry).register(router);
@@ -126,7 +130,7 @@ public final class ControlPlaneServer implements AutoCloseable {
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(cert.keyManagerFactory().getKeyManagers(), null, null);
             HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(options.bindAddress()),
-                    options.port()), 64);
+                    port), 64);
             s.setHttpsConfigurator(new HttpsConfigurator(tls));
             executor = Executors.newFixedThreadPool(THREADS, r -> Thread.ofPlatform().name("control-plane")
                     .daemon(true).unstarted(r));
@@ -134,18 +138,22 @@ public final class ControlPlaneServer implements AutoCloseable {
             s.createContext("/", this::serve);
             s.start();
             server = s;
+            port = s.getAddress().getPort();
             Logger.info("control: AWS IoT control plane on {} (SigV4, access key {})", endpoint(),
                     options.credentials().accessKeyId());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + options.bindAddress() + ":" + options.port(), e);
+            throw new UncheckedIOException("cannot listen on " + options.bindAddress() + ":" + port, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for the control plane: " + e.getMessage(), e);
         }
     }
 
-    /** {@code https://localhost:PORT}. */
+    /** {@code https://localhost:PORT}; known once started. */
     public URI endpoint() {
-        return URI.create("https://localhost:" + options.port());
+        if (port == 0) {
+            throw new IllegalStateException("the control plane has not bound its port yet: start it first");
+        }
+        return URI.create("https://localhost:" + port);
     }
 
     @Override

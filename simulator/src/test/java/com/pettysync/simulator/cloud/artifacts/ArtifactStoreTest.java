@@ -53,7 +53,7 @@ class ArtifactStoreTest {
     static void start() throws Exception {
         new Random(7).nextBytes(artifact);
         ca = LocalCertificateAuthority.openOrCreate(dir.resolve("ca"), Clock.systemUTC());
-        store = new ArtifactStore(dir.resolve("artifacts"), "127.0.0.1", freePort(), ca, credentials, clock,
+        store = new ArtifactStore(dir.resolve("artifacts"), "127.0.0.1", 0, ca, credentials, clock,
                 "us-east-1").start();
         s3 = client(credentials.secretAccessKey());
         SSLContext tls = SSLContext.getInstance("TLS");
@@ -76,12 +76,6 @@ class ArtifactStoreTest {
                 .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(() -> ca.trustManagerFactory()
                         .getTrustManagers()).build())
                 .build();
-    }
-
-    static int freePort() throws Exception {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private HttpResponse<byte[]> get(String url, String range) throws Exception {
