@@ -368,7 +368,7 @@ public final class LocalIotCore implements AutoCloseable {
             return this;
         }
 
-        /** The TLS port; 0 (default) picks a free one. */
+        /** The TLS port; 0 (default) picks a free one outside the ephemeral port range ({@link ListenPorts}). */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -412,7 +412,7 @@ public final class LocalIotCore implements AutoCloseable {
             return this;
         }
 
-        /** The control plane's HTTPS port; 0 (default) picks a free one. */
+        /** The control plane's HTTPS port; 0 (default): the kernel's choice when it binds. */
         public Builder controlPlanePort(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("control plane port must be 0..65535, got " + port);
@@ -421,7 +421,7 @@ public final class LocalIotCore implements AutoCloseable {
             return this;
         }
 
-        /** The artifact store's HTTPS port; 0 (default) picks a free one. */
+        /** The artifact store's HTTPS port; 0 (default): the kernel's choice when it binds. */
         public Builder artifactStorePort(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("artifact store port must be 0..65535, got " + port);
