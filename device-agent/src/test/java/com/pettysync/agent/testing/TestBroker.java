@@ -47,9 +47,7 @@ public final class TestBroker implements AutoCloseable {
     public TestBroker(Path root, TestPki pki) throws IOException {
         this.root = root;
         this.pki = pki;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            this.port = s.getLocalPort();
-        }
+        this.port = listenPort();
         Path conf = Files.createDirectories(root.resolve("conf"));
         Files.createDirectories(root.resolve("data"));
         Files.createDirectories(root.resolve("extensions"));
@@ -71,6 +69,25 @@ public final class TestBroker implements AutoCloseable {
                 </hivemq>
                 """.formatted(port, pki.serverKeystore, TestPki.STORE_PASSWORD, TestPki.STORE_PASSWORD,
                 pki.serverTruststore, TestPki.STORE_PASSWORD));
+    }
+
+    /**
+     * A free loopback port above Linux's default ephemeral range (32768–60999): the broker binds it only when it
+     * starts, and a port inside that range could meanwhile become the source port of any outgoing connection on
+     * the machine (the simulator's {@code ListenPorts} reads the machine's range; this test fixture assumes the
+     * default).
+     */
+    private static int listenPort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 64; i++) {
+            int candidate = 61000 + random.nextInt(65535 - 61000 + 1);
+            try (ServerSocket s = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another listener has it: draw again
+            }
+        }
+        throw new IOException("no free loopback port in 61000–65535 after 64 tries");
     }
 
     /** Starts (or restarts) the broker on the same port and folders. */
