@@ -55,6 +55,8 @@ public final class HeartRateEstimator {
     /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
     private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
     private static final double MOTION_CLEARANCE = 0.06;
+    /** Distance of the reference from the cadence and its second harmonic beyond which it is clear of the gait. */
+    private static final double CADENCE_CLEARANCE = 0.10;
     /** Periodicity at which the beat path is trusted even near the motion (the canceller removed the artefact). */
     private static final double CLEAN_PERIODICITY = 0.75;
     /** Above this motion the canceller is not trusted near the motion's frequencies (clipping, saturation). */
@@ -165,7 +167,11 @@ public final class HeartRateEstimator {
                 }
             }
         }
-        double reference = motionReference(motionRates, nearMotion);
+        double[] cadenceBpm = new double[segments];
+        for (int k = 0; k < segments && track != null; k++) {
+            cadenceBpm[k] = 60 * motionHz(track, k * SEGMENT);
+        }
+        double reference = motionReference(motionRates, nearMotion, cadenceBpm);
         double[] accepted = new double[segments];
         boolean[] fillable = new boolean[segments];
         int agreeing = 0;
@@ -180,7 +186,7 @@ public final class HeartRateEstimator {
             WindowRate.Estimate whole = WindowRate.estimate(track, accepted, stillRates, reference, fillable, SEGMENT,
                     ppg.length, SAMPLE_RATE_HZ);
             boolean enough = agreeing >= 2 || whole.visibleFrames() >= WindowRate.MIN_VISIBLE_FRAMES;
-            for (int k = 0; k < segments && enough && whole.boundBpm() <= WindowRate.TOLERANCE_BPM; k++) {
+            for (int k = 0; k < segments && enough && whole.trusted(); k++) {
                 double ms = SEGMENT * 1000.0 / SAMPLE_RATE_HZ;
                 double bpm = whole.rates()[k];
                 if (Double.isNaN(bpm)) {
@@ -218,9 +224,11 @@ public final class HeartRateEstimator {
      * frequencies (the tracker's, the beat path's away from the motion), or of all of them where none is clear; NaN
      * when there is none, or when any rate lies within {@link #OCTAVE_CONFLICT} of twice or half the median (the
      * pulse and a harmonic or sub-harmonic, of it or of the motion, are both in the window: which is which is
-     * unknown).
+     * unknown). A rate on its segment's cadence ({@link #MOTION_CLEARANCE}) is no such conflict when the median lies
+     * clear ({@link #CADENCE_CLEARANCE}) of the window's cadence and its second harmonic: that rate is then the
+     * artefact's residual at the cadence (the pulse's second harmonic on the gait), and the median the pulse.
      */
-    private static double motionReference(double[] rates, boolean[] nearMotion) {
+    private static double motionReference(double[] rates, boolean[] nearMotion, double[] cadenceBpm) {
         double median = median(rates, nearMotion, false);
         if (Double.isNaN(median)) {
             median = median(rates, nearMotion, true);
@@ -228,9 +236,18 @@ public final class HeartRateEstimator {
         if (Double.isNaN(median)) {
             return Double.NaN;
         }
-        for (double bpm : rates) {
-            if (!Double.isNaN(bpm) && (Math.abs(bpm - 2 * median) <= OCTAVE_CONFLICT * 2 * median
-                    || Math.abs(bpm - median / 2) <= OCTAVE_CONFLICT * median / 2)) {
+        double[] cadences = cadenceBpm.clone();
+        Arrays.sort(cadences);
+        double cadence = cadences[cadences.length / 2];
+        boolean clearOfCadence = Math.abs(median - cadence) > CADENCE_CLEARANCE * median
+                && Math.abs(median - 2 * cadence) > CADENCE_CLEARANCE * median;
+        for (int k = 0; k < rates.length; k++) {
+            double bpm = rates[k];
+            if (Double.isNaN(bpm) || clearOfCadence && Math.abs(bpm - cadenceBpm[k]) <= MOTION_CLEARANCE * bpm) {
+                continue;
+            }
+            if (Math.abs(bpm - 2 * median) <= OCTAVE_CONFLICT * 2 * median
+                    || Math.abs(bpm - median / 2) <= OCTAVE_CONFLICT * median / 2) {
                 return Double.NaN;
             }
         }

@@ -18,8 +18,9 @@ import java.util.Arrays;
  *       and last), so the mean covers the whole window instead of the reporting segments only.
  *   <li><b>Trust bound.</b> Away from any anchor the rate is unknown; each instant of the window contributes
  *       {@code min(DRIFT_PER_S × its distance beyond the nearest anchor's reach, MAX_DRIFT)} of the rate to the
- *       bound on the mean's error. When that bound exceeds {@link #TOLERANCE_BPM}, the motion part of the window
- *       gives no rate. The drift prior (0.4 % per second, 8 % at most within a window) is a steadily exercising
+ *       bound on the mean's error (an anchor reaches over its own 8 s). When that bound plus
+ *       {@link #ANCHOR_ERROR_BPM} for the anchors' own error exceeds {@link #TOLERANCE_BPM}, the motion part of the
+ *       window gives no rate. The drift prior (0.4 % per second, 8 % at most within a window) is a steadily exercising
  *       dog's: a rate that swings more than that within a minute is not a steady state any estimate over parts of
  *       the window can represent.
  * </ol>
@@ -30,8 +31,10 @@ final class WindowRate {
     static final double DRIFT_PER_S = 0.004;
     /** Largest difference between two parts of one window's rate, relative to the rate. */
     static final double MAX_DRIFT = 0.08;
-    /** The error a reported mean may have under motion: the bound on it must stay within this. */
+    /** The error a reported mean may have under motion. */
     static final double TOLERANCE_BPM = 8.0;
+    /** What the anchors' own error may add to the mean's (about their mean error under motion, 1–2 bpm). */
+    static final double ANCHOR_ERROR_BPM = 2.0;
     /** Visible tracker frames that let one accepted segment speak for the window (12 s of frames beyond it). */
     static final int MIN_VISIBLE_FRAMES = 6;
 
@@ -41,7 +44,12 @@ final class WindowRate {
      * @param visibleFrames tracker frames on which the band track saw the pulse
      * @param boundBpm      bound on the error of the mean of {@code rates} against the whole window's mean
      */
-    record Estimate(double[] rates, int visibleFrames, double boundBpm) {}
+    record Estimate(double[] rates, int visibleFrames, double boundBpm) {
+        /** Whether the drift bound leaves the mean within the tolerance, the anchors' own error included. */
+        boolean trusted() {
+            return boundBpm + ANCHOR_ERROR_BPM <= TOLERANCE_BPM;
+        }
+    }
 
     private WindowRate() {}
 

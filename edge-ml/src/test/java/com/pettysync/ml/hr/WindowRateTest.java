@@ -1,6 +1,7 @@
 package com.pettysync.ml.hr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -28,12 +29,12 @@ class WindowRateTest {
         accepted[0] = 226;
         accepted[1] = 228;
         WindowRate.Estimate e = WindowRate.estimate(null, accepted, none(), 227, allMoving(), SEGMENT, SAMPLES, 100);
-        assertTrue(e.boundBpm() > WindowRate.TOLERANCE_BPM, "bound " + e.boundBpm());
+        assertFalse(e.trusted(), "bound " + e.boundBpm());
         // the same two segments at a slow rate: the drift they leave open is small in bpm
         accepted[0] = 60;
         accepted[1] = 61;
         e = WindowRate.estimate(null, accepted, none(), 60, allMoving(), SEGMENT, SAMPLES, 100);
-        assertTrue(e.boundBpm() <= WindowRate.TOLERANCE_BPM, "bound " + e.boundBpm());
+        assertTrue(e.trusted(), "bound " + e.boundBpm());
     }
 
     @Test
@@ -43,7 +44,7 @@ class WindowRateTest {
         accepted[3] = 230;
         accepted[6] = 200;
         WindowRate.Estimate e = WindowRate.estimate(null, accepted, none(), 210, allMoving(), SEGMENT, SAMPLES, 100);
-        assertTrue(e.boundBpm() < 3, "bound " + e.boundBpm());
+        assertTrue(e.trusted() && e.boundBpm() < 3, "bound " + e.boundBpm());
         assertEquals(210, e.rates()[1], 1e-9, "a third of the way from 200 (at 4 s) to 230 (at 28 s), at 12 s");
         assertEquals(220, e.rates()[2], 1e-9);
         assertEquals(200, e.rates()[0], 1e-9, "accepted rates stay");
