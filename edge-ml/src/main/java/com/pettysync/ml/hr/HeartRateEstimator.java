@@ -21,13 +21,14 @@ import java.util.Optional;
  *       valid. A segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
  *   <li>Moving segments (up to {@link #MAX_MOTION_MG}): the part of the PPG linear in the three axes at lags
  *       −300 … +300 ms is fitted by ridge least squares and subtracted ({@link MotionCanceller}); then the rate
- *       comes from {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the artefact may
- *       be non-linear), or, where it reports nothing, from the beat path if that is strongly periodic and clear of
- *       the motion's frequencies (near them only when very clean under moderate motion). A beat-path rate whose
- *       segment shows the pulse may be at twice it is dropped, and with it the window's rates near the motion.
- *       Moving segments count only when at least two agree within 8 % with the window's reference rate (the median
- *       of those clear of the motion, else of all), or one does and the tracker sees the pulse near it for 12 s
- *       ({@link WindowRate}), and none lies an octave from it.
+ *       comes from {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the
+ *       artefact may be non-linear), or, where it reports nothing, from the beat path if that is strongly
+ *       periodic and clear of the motion's frequencies (near them only when very clean under moderate motion). A
+ *       beat-path rate whose segment shows the pulse may be at twice it is dropped, and with it the window's rates
+ *       near the motion. Moving segments count only when at least two agree within 8 % with the window's reference
+ *       rate (the median of those clear of the motion, else of all), or one does and the tracker sees the pulse
+ *       near it for 12 s ({@link WindowRate}), and none lies an octave from it (unless on the cadence while the
+ *       reference is clear of the gait: see {@code motionReference}).
  *   <li>The window's mean ({@link WindowRate}): moving segments without a rate get one interpolated from the
  *       accepted segments and the tracker frames where the pulse is visible, so the mean spans the whole window;
  *       where the part of the window far from any of them could move the mean by more than 8 bpm under a drift
