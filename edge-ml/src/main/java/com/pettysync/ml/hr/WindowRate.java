@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <p>Why: a window's rate drifts (exercise, breathing, arousal), so the mean of a few reporting 8 s segments is not
  * the window's mean; at 230 bpm a 4 % drift is 9 bpm. Two steps:
  * <ol>
- *   <li><b>Anchors.</b> Each accepted segment's rate at its centre, and each tracker frame where a Viterbi track
+ *   <li><b>Anchors.</b> Each accepted (and each still) segment's rate at its centre, and each tracker frame where a
+ *       Viterbi track
  *       restricted to the window's reference rate ± {@link HeartRateEstimator#MOTION_AGREEMENT} is
  *       <i>visible</i>: on the frame's strongest unmasked peak, with no motion line within
  *       {@link MotionRateTracker#CLEAR_BPM} (the tracker's own rule for a trustworthy peak, without its harmonic
@@ -20,9 +21,9 @@ import java.util.Arrays;
  *       {@code min(DRIFT_PER_S × its distance beyond the nearest anchor's reach, MAX_DRIFT)} of the rate to the
  *       bound on the mean's error (an anchor reaches over its own 8 s). When that bound plus
  *       {@link #ANCHOR_ERROR_BPM} for the anchors' own error exceeds {@link #TOLERANCE_BPM}, the motion part of the
- *       window gives no rate. The drift prior (0.4 % per second, 8 % at most within a window) is a steadily exercising
- *       dog's: a rate that swings more than that within a minute is not a steady state any estimate over parts of
- *       the window can represent.
+ *       window gives no rate. The drift prior (0.4 % per second, 8 % at most within a window) is a steadily
+ *       exercising dog's — and the test generator's (±4 % over the window), so against that generator the bound is
+ *       no independent check.
  * </ol>
  * Stateless.
  */
@@ -35,7 +36,7 @@ final class WindowRate {
     static final double TOLERANCE_BPM = 8.0;
     /** What the anchors' own error may add to the mean's (about their mean error under motion, 1–2 bpm). */
     static final double ANCHOR_ERROR_BPM = 2.0;
-    /** Visible tracker frames that let one accepted segment speak for the window (12 s of frames beyond it). */
+    /** Visible tracker frames (2 s apart) that let one accepted segment speak for the window. */
     static final int MIN_VISIBLE_FRAMES = 6;
 
     /**
