@@ -10,13 +10,12 @@ import java.util.Arrays;
  * the window's mean; at 230 bpm a 4 % drift is 9 bpm. Two steps:
  * <ol>
  *   <li><b>Anchors.</b> Each accepted (and each still) segment's rate at its centre, and each tracker frame where a
- *       Viterbi track
- *       restricted to the window's reference rate ± {@link HeartRateEstimator#MOTION_AGREEMENT} is
+ *       Viterbi track restricted to the window's reference rate ± {@link HeartRateEstimator#MOTION_AGREEMENT} is
  *       <i>visible</i>: on the frame's strongest unmasked peak, with no motion line within
  *       {@link MotionRateTracker#CLEAR_BPM} (the tracker's own rule for a trustworthy peak, without its harmonic
- *       tests: the band already says which octave the pulse is in). A moving segment without a
- *       rate gets the anchors' rate interpolated linearly across it (held at the nearest anchor beyond the first
- *       and last), so the mean covers the whole window instead of the reporting segments only.
+ *       tests: the band already says which octave the pulse is in). A moving segment without a rate gets the
+ *       anchors' rate interpolated linearly across it (held at the nearest anchor beyond the first and last), so
+ *       the mean covers the whole window instead of the reporting segments only.
  *   <li><b>Trust bound.</b> Away from any anchor the rate is unknown; each instant of the window contributes
  *       {@code min(DRIFT_PER_S × its distance beyond the nearest anchor's reach, MAX_DRIFT)} of the rate to the
  *       bound on the mean's error (an anchor reaches over its own 8 s). When that bound plus
