@@ -20,13 +20,19 @@ import java.util.Optional;
  *       least 0.6 periods apart, timed by parabolic interpolation; intervals within ±30 % of the period are
  *       valid. A segment with periodicity below 0.3 or fewer than 3 valid intervals is dropped.
  *   <li>Moving segments (up to {@link #MAX_MOTION_MG}): the part of the PPG linear in the three axes at lags
- *       −300 … +300 ms is fitted by ridge least squares and subtracted; then the rate comes from
- *       {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the artefact may
- *       be non-linear), or, where it reports nothing, from the beat path if that is strongly periodic and clear of
- *       the motion's frequencies (near them only when very clean under moderate motion). A beat-path rate whose
- *       segment shows the pulse may be at twice it is dropped, and with it the window's rates near the motion.
- *       Moving segments count only when at least two agree within 8 % with the window's reference rate (the median
- *       of those clear of the motion, else of all), and none lies an octave from it.
+ *       −300 … +300 ms is fitted by ridge least squares and subtracted ({@link MotionCanceller}); then the rate
+ *       comes from {@link MotionRateTracker} (spectral peak tracking with the motion's frequencies masked, so the
+ *       artefact may be non-linear), or, where it reports nothing, from the beat path if that is strongly
+ *       periodic and clear of the motion's frequencies (near them only when very clean under moderate motion). A
+ *       beat-path rate whose segment shows the pulse may be at twice it is dropped, and with it the window's rates
+ *       near the motion. Moving segments count only when at least two agree within 8 % with the window's reference
+ *       rate (the median of those clear of the motion, else of all), or one does and the tracker sees the pulse
+ *       near it for 12 s ({@link WindowRate}), and none lies an octave from it (unless on the cadence while the
+ *       reference is clear of the gait: see {@code motionReference}).
+ *   <li>The window's mean ({@link WindowRate}): moving segments without a rate get one interpolated from the
+ *       accepted segments and the tracker frames where the pulse is visible, so the mean spans the whole window;
+ *       where the part of the window far from any of them could move the mean by more than 8 bpm under a drift
+ *       prior, the moving segments give no rate.
  * </ol>
  * Returns empty when fewer than {@link #MIN_BEATS} beats are covered: no rate rather than a wrong one. Stateless
  * and thread-safe.
@@ -39,11 +45,10 @@ public final class HeartRateEstimator {
     public static final int MIN_BEATS = 5;
     private static final double LOW_HZ = 0.5;
     private static final double HIGH_HZ = 4.5;
-    private static final int[] LAGS = {-30, -25, -20, -15, -10, -5, 0, 5, 10, 15, 20, 25, 30};
     /** Trustworthy tracker frames a moving segment needs (of the four centred in it). */
     private static final int MIN_MOTION_FRAMES = 1;
     /** Largest relative distance of a moving segment's rate from the median of the window's moving segments. */
-    private static final double MOTION_AGREEMENT = 0.08;
+    static final double MOTION_AGREEMENT = 0.08;
     /** Autocorrelation at half the beat period above which the pulse may be at twice the beat path's rate. */
     private static final double HALF_PERIOD_CORRELATION = 0.3;
     /** Relative distance from twice or half the window's rate within which another segment's rate is a conflict. */
@@ -51,6 +56,8 @@ public final class HeartRateEstimator {
     /** Periodicity the beat path needs in a moving segment, and its distance from the motion's frequencies. */
     private static final double MIN_BEAT_PERIODICITY_MOVING = 0.7;
     private static final double MOTION_CLEARANCE = 0.06;
+    /** Distance of the reference from the cadence and its second harmonic beyond which it is clear of the gait. */
+    private static final double CADENCE_CLEARANCE = 0.10;
     /** Periodicity at which the beat path is trusted even near the motion (the canceller removed the artefact). */
     private static final double CLEAN_PERIODICITY = 0.75;
     /** Above this motion the canceller is not trusted near the motion's frequencies (clipping, saturation). */
@@ -89,7 +96,7 @@ public final class HeartRateEstimator {
                 if (motion[k] > MIN_MOTION_MG) {
                     moving = true;
                     double[] seg = Arrays.copyOfRange(ppg, start, start + SEGMENT);
-                    cancelMotion(seg, a); // at rest the fit would only project sensor noise into the pulse
+                    MotionCanceller.cancel(seg, a); // at rest the fit would only project sensor noise into the pulse
                     System.arraycopy(seg, 0, clean, start, SEGMENT);
                 }
             }
@@ -103,6 +110,8 @@ public final class HeartRateEstimator {
         double periodicitySum = 0;
         double motionBeats = 0;
         double[] motionRates = new double[segments];
+        double[] stillRates = new double[segments]; // the still segments' rates: anchors for the window's mean
+        Arrays.fill(stillRates, Double.NaN);
         double[] motionQuality = new double[segments];
         boolean[] nearMotion = new boolean[segments];
         boolean octaveUp = false; // a segment's beat path shows the pulse may be at twice its rate
@@ -145,7 +154,8 @@ public final class HeartRateEstimator {
                 }
             }
             covered += sum;
-            segmentBpm.add(60_000.0 / (sum / s.intervals.length));
+            stillRates[k] = 60_000.0 / (sum / s.intervals.length);
+            segmentBpm.add(stillRates[k]);
             periodicitySum += s.periodicity * sum;
         }
         // moving segments: a rate counts when it agrees (within MOTION_AGREEMENT) with the window's reference rate
@@ -158,28 +168,47 @@ public final class HeartRateEstimator {
                 }
             }
         }
-        double reference = motionReference(motionRates, nearMotion);
-        if (!Double.isNaN(reference)) {
-            int agreeing = 0;
-            for (double bpm : motionRates) {
-                agreeing += agrees(bpm, reference) ? 1 : 0;
-            }
-            for (int k = 0; k < segments && agreeing >= 2; k++) {
-                double bpm = motionRates[k];
-                if (!agrees(bpm, reference)) {
+        double[] cadenceBpm = new double[segments];
+        for (int k = 0; k < segments && track != null; k++) {
+            cadenceBpm[k] = 60 * motionHz(track, k * SEGMENT);
+        }
+        double reference = motionReference(motionRates, nearMotion, cadenceBpm);
+        double[] accepted = new double[segments];
+        boolean[] fillable = new boolean[segments];
+        int agreeing = 0;
+        for (int k = 0; k < segments; k++) {
+            accepted[k] = !Double.isNaN(reference) && agrees(motionRates[k], reference) ? motionRates[k] : Double.NaN;
+            agreeing += Double.isNaN(accepted[k]) ? 0 : 1;
+            fillable[k] = motion[k] > MIN_MOTION_MG && motion[k] <= MAX_MOTION_MG;
+        }
+        double fillBeats = 0;
+        double fillMs = 0;
+        if (agreeing > 0) {
+            WindowRate.Estimate whole = WindowRate.estimate(track, accepted, stillRates, reference, fillable, SEGMENT,
+                    ppg.length, SAMPLE_RATE_HZ);
+            boolean enough = agreeing >= 2 || whole.visibleFrames() >= WindowRate.MIN_VISIBLE_FRAMES;
+            for (int k = 0; k < segments && enough && whole.trusted(); k++) {
+                double ms = SEGMENT * 1000.0 / SAMPLE_RATE_HZ;
+                double bpm = whole.rates()[k];
+                if (Double.isNaN(bpm)) {
                     continue;
                 }
-                double ms = SEGMENT * 1000.0 / SAMPLE_RATE_HZ;
-                motionBeats += bpm * ms / 60_000.0;
-                covered += ms;
                 segmentBpm.add(bpm);
-                periodicitySum += motionQuality[k] * ms;
+                if (Double.isNaN(accepted[k])) { // interpolated: moves the mean, adds no evidence
+                    fillBeats += bpm * ms / 60_000.0;
+                    fillMs += ms;
+                } else {
+                    motionBeats += bpm * ms / 60_000.0;
+                    covered += ms;
+                    periodicitySum += motionQuality[k] * ms;
+                }
             }
         }
         if (intervals.size() + motionBeats < MIN_BEATS) {
             return Optional.empty();
         }
-        int meanBpm = clamp((int) Math.round(60_000.0 * (intervals.size() + motionBeats) / covered), 20, 400);
+        int meanBpm = clamp((int) Math.round(60_000.0 * (intervals.size() + motionBeats + fillBeats)
+                / (covered + fillMs)), 20, 400);
         int minBpm = Math.min(meanBpm, clamp((int) Math.floor(segmentBpm.stream().mapToDouble(d -> d).min()
                 .orElseThrow()), 20, 400));
         int maxBpm = Math.max(meanBpm, clamp((int) Math.ceil(segmentBpm.stream().mapToDouble(d -> d).max()
@@ -196,9 +225,11 @@ public final class HeartRateEstimator {
      * frequencies (the tracker's, the beat path's away from the motion), or of all of them where none is clear; NaN
      * when there is none, or when any rate lies within {@link #OCTAVE_CONFLICT} of twice or half the median (the
      * pulse and a harmonic or sub-harmonic, of it or of the motion, are both in the window: which is which is
-     * unknown).
+     * unknown). A rate on its segment's cadence ({@link #MOTION_CLEARANCE}) is no such conflict when the median lies
+     * clear ({@link #CADENCE_CLEARANCE}) of the window's cadence and its second harmonic: that rate is then the
+     * artefact's residual at the cadence (the pulse's second harmonic on the gait), and the median the pulse.
      */
-    private static double motionReference(double[] rates, boolean[] nearMotion) {
+    private static double motionReference(double[] rates, boolean[] nearMotion, double[] cadenceBpm) {
         double median = median(rates, nearMotion, false);
         if (Double.isNaN(median)) {
             median = median(rates, nearMotion, true);
@@ -206,9 +237,18 @@ public final class HeartRateEstimator {
         if (Double.isNaN(median)) {
             return Double.NaN;
         }
-        for (double bpm : rates) {
-            if (!Double.isNaN(bpm) && (Math.abs(bpm - 2 * median) <= OCTAVE_CONFLICT * 2 * median
-                    || Math.abs(bpm - median / 2) <= OCTAVE_CONFLICT * median / 2)) {
+        double[] cadences = cadenceBpm.clone();
+        Arrays.sort(cadences);
+        double cadence = cadences[cadences.length / 2];
+        boolean clearOfCadence = Math.abs(median - cadence) > CADENCE_CLEARANCE * median
+                && Math.abs(median - 2 * cadence) > CADENCE_CLEARANCE * median;
+        for (int k = 0; k < rates.length; k++) {
+            double bpm = rates[k];
+            if (Double.isNaN(bpm) || clearOfCadence && Math.abs(bpm - cadenceBpm[k]) <= MOTION_CLEARANCE * bpm) {
+                continue;
+            }
+            if (Math.abs(bpm - 2 * median) <= OCTAVE_CONFLICT * 2 * median
+                    || Math.abs(bpm - median / 2) <= OCTAVE_CONFLICT * median / 2) {
                 return Double.NaN;
             }
         }
@@ -455,86 +495,6 @@ public final class HeartRateEstimator {
             }
         }
         return Math.sqrt(s / a[0].length);
-    }
-
-    /** Subtracts the ridge least-squares fit of {@code seg} on lagged accelerometer axes. */
-    private static void cancelMotion(double[] seg, double[][] a) {
-        int n = seg.length;
-        int p = a.length * LAGS.length;
-        double[][] cols = new double[p][n];
-        int k = 0;
-        for (double[] axis : a) {
-            for (int lag : LAGS) {
-                for (int i = 0; i < n; i++) {
-                    int j = i - lag;
-                    cols[k][i] = j >= 0 && j < n ? axis[j] : 0;
-                }
-                k++;
-            }
-        }
-        double[][] ata = new double[p][p + 1];
-        double trace = 0;
-        for (int r = 0; r < p; r++) {
-            for (int c = r; c < p; c++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += cols[r][i] * cols[c][i];
-                }
-                ata[r][c] = s;
-                ata[c][r] = s;
-            }
-            double s = 0;
-            for (int i = 0; i < n; i++) {
-                s += cols[r][i] * seg[i];
-            }
-            ata[r][p] = s;
-            trace += ata[r][r];
-        }
-        if (trace <= 1e-9) {
-            return; // no motion at all
-        }
-        double ridge = 1e-3 * trace / p;
-        for (int r = 0; r < p; r++) {
-            ata[r][r] += ridge;
-        }
-        double[] w = solve(ata, p);
-        for (int i = 0; i < n; i++) {
-            double fit = 0;
-            for (int c = 0; c < p; c++) {
-                fit += w[c] * cols[c][i];
-            }
-            seg[i] -= fit;
-        }
-    }
-
-    /** Gaussian elimination with partial pivoting on an augmented p x (p+1) matrix. */
-    private static double[] solve(double[][] m, int p) {
-        for (int col = 0; col < p; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < p; r++) {
-                if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] t = m[col];
-            m[col] = m[pivot];
-            m[pivot] = t;
-            for (int r = col + 1; r < p; r++) {
-                double f = m[r][col] / m[col][col];
-                for (int c = col; c <= p; c++) {
-                    m[r][c] -= f * m[col][c];
-                }
-            }
-        }
-        double[] w = new double[p];
-        for (int r = p - 1; r >= 0; r--) {
-            double s = m[r][p];
-            for (int c = r + 1; c < p; c++) {
-                s -= m[r][c] * w[c];
-            }
-            w[r] = s / m[r][r];
-        }
-        return w;
     }
 
     private static int clamp(int v, int lo, int hi) {

@@ -59,7 +59,7 @@ final class MotionRateTracker {
      * frequency (Hz, 0 without motion).
      */
     record Track(int[] frameStart, double[] bpm, double[] concentration, double[] rawBpm, double[] ratio, boolean[] hidden,
-            double[] motionHz) {}
+            double[] motionHz, double[][] score, boolean[][] masked) {}
 
     Track track(double[] ppg, double[][] acc) {
         int frames = ppg.length < FRAME ? 0 : 1 + (ppg.length - FRAME) / HOP;
@@ -164,7 +164,7 @@ final class MotionRateTracker {
             ratio[f] = best > 0 ? score[f][s] / best : 0;
             hidden[f] = !peak || octaveHidden || !ownPeak[f][s];
         }
-        return new Track(starts, bpm, conc, raw, ratio, hidden, motionHz);
+        return new Track(starts, bpm, conc, raw, ratio, hidden, motionHz, score, masked);
     }
 
     private static void mark(boolean[] mask, int k, int widen) {
@@ -195,7 +195,7 @@ final class MotionRateTracker {
     }
 
     /** Parabolic vertex around state s (fractional bpm). */
-    private static double refine(double[] score, int s) {
+    static double refine(double[] score, int s) {
         if (s == 0 || s == score.length - 1) {
             return s;
         }
@@ -210,7 +210,12 @@ final class MotionRateTracker {
         return Math.abs(off) <= 1 ? s + off : s;
     }
 
-    private static int[] viterbi(double[][] score, boolean[][] masked) {
+    static int[] viterbi(double[][] score, boolean[][] masked) {
+        return viterbi(score, masked, 0, score.length == 0 ? 0 : score[0].length - 1);
+    }
+
+    /** The Viterbi path restricted to states {@code lo … hi} (indices into the score rows). */
+    static int[] viterbi(double[][] score, boolean[][] masked, int lo, int hi) {
         int frames = score.length;
         if (frames == 0) {
             return new int[0];
@@ -219,15 +224,15 @@ final class MotionRateTracker {
         double[][] cost = new double[frames][states];
         int[][] from = new int[frames][states];
         for (int f = 0; f < frames; f++) {
-            double[] e = emission(score[f], masked[f]);
-            for (int s = 0; s < states; s++) {
+            double[] e = emission(score[f], masked[f]); // the neutral score is the whole frame's, not the band's
+            for (int s = lo; s <= hi; s++) {
                 if (f == 0) {
                     cost[f][s] = e[s];
                     continue;
                 }
                 double best = Double.MAX_VALUE;
                 int arg = s;
-                for (int q = Math.max(0, s - MAX_STEP_BPM); q <= Math.min(states - 1, s + MAX_STEP_BPM); q++) {
+                for (int q = Math.max(lo, s - MAX_STEP_BPM); q <= Math.min(hi, s + MAX_STEP_BPM); q++) {
                     double c = cost[f - 1][q] + STEP_COST * Math.abs(s - q);
                     if (c < best) {
                         best = c;
@@ -239,8 +244,8 @@ final class MotionRateTracker {
             }
         }
         int[] path = new int[frames];
-        int s = 0;
-        for (int q = 1; q < states; q++) {
+        int s = lo;
+        for (int q = lo + 1; q <= hi; q++) {
             if (cost[frames - 1][q] < cost[frames - 1][s]) {
                 s = q;
             }
