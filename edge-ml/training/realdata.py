@@ -2,14 +2,20 @@
 
 Run from the repository root (root or sudo for apt-get update; needs `sox` and `dpkg-deb`):
     apt-get update && apt-get install -y sox
-    /usr/bin/python3 edge-ml/training/realdata.py            # about 1.1 GB of .deb downloads, 5-10 min
+    /usr/bin/python3 edge-ml/training/realdata.py            # about 2.5 GB of .deb downloads, 10-15 min
 Writes (all under edge-ml/training/data/, git-ignored):
     debs/<package>_<version>_<arch>.deb    what `apt-get download <package>` fetched (no install)
     tree/<package>/                       `dpkg-deb -x` of it
     clips/<package>/<n>.wav               16 kHz mono 16-bit, silence trimmed, at most MAX_SECONDS
     manifest.jsonl                        one JSON object per clip: package, version, path (inside the
                                           package), sha256 (of the original file), licence (from the package's
-                                          debian/copyright), label, label_confidence, role, seconds, clip
+                                          debian/copyright), label, label_confidence, role, seconds, clip;
+                                          for a file packed in an archive also archive (its path in the
+                                          package) and archive_path (the file's path inside it)
+
+Archives: some packages pack their audio, 0ad-data in a .zip, gcompris-qt-data in Qt .rcc resource files
+(archives.py reads both). Those listed in ARCHIVES are opened; a member's path is "<archive>!/<inner path>" and
+its licence is looked up per file in the package's machine-readable debian/copyright (member_licence).
 
 Labels: the five classes of the model (bark, growl, whine, howl, other) for role "clip"; role "noise" files are
 background for augmentation only and never a test example. `label_confidence` says how sure the label is
@@ -20,12 +26,17 @@ Packages reserved for an independent evaluation are refused (RESERVED below): th
 extracts or reads them, and stops if one is ever added to SOURCES. Identical files (same sha256) shipped in
 several places or packages are kept once, under the first package that has them.
 """
+import fnmatch
 import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import archives  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
@@ -41,6 +52,7 @@ RESERVED = frozenset({
 })
 
 # (package, role, path regex inside the package, label, label confidence, at most this many files).
+# A file packed inside an archive (ARCHIVES) has the path "<archive path>!/<path inside the archive>".
 # Rules are tried in order per file; the first match decides. Dog-audio is scarce outside the reserved set:
 # see MODEL_CARD.md. "bark.ogg" of GNOME-derived sound themes (budgie, gnome-control-center, ukui) is the same
 # recording as the reserved mate-media-common's alert, so it is excluded, not used.
@@ -50,6 +62,10 @@ SOURCES = [
     ("hyperrogue-music", "clip", r"seen-woof\.ogg$", "bark", 0.7, 5),
     ("pekka-kana-2-data", "clip", r"wolf_ko\.wav$", "whine", 0.4, 5),
     ("castle-game-engine-doc", "clip", r"werewolf_howling\.wav$", "howl", 0.6, 5),
+    ("gcompris-qt-data", "clip", r"explore_farm_animals\.rcc!/.*/animals/dog\.ogg$", "bark", 0.9, 1),
+    ("gcompris-qt-data", "clip", r"memory-sound\.rcc!/.*/LRBark_\d+_LA_cut\.ogg$", "bark", 0.9, 5),
+    ("0ad-data", "clip", r"public\.zip!/audio/voice/global/civ_dog_bark\.ogg$", "bark", 0.8, 1),
+    ("0ad-data", "clip", r"public\.zip!/audio/voice/global/civ_dog_move\.ogg$", "bark", 0.5, 1),
     # everything else a collar hears: other animals, speech, household and outdoor sounds, signals
     ("megaglest-data", "noise", r"tilesets/[^/]+/sounds/.*(wind|rain|water|river|wave|storm|leaves|forest)", "other", 1.0, 40),
     ("megaglest-data", "clip", r"tilesets/[^/]+/sounds/", "other", 1.0, 120),
@@ -73,8 +89,29 @@ SOURCES = [
     ("frozen-bubble-data", "clip", r"", "other", 1.0, 21),
     ("neverball-common", "clip", r"", "other", 1.0, 50),
     ("supertux-data", "clip", r"sounds/", "other", 1.0, 80),
+    # 0ad-data: a generic "animal death" could be any animal, a dog included: not labelled, not used
+    ("0ad-data", "skip", r"!/audio/actor/fauna/death/Animal_death_generic", "other", 1.0, 0),
+    ("0ad-data", "noise", r"!/audio/ambient/", "other", 1.0, 40),
+    ("0ad-data", "clip", r"!/audio/actor/fauna/", "other", 1.0, 60),
+    ("0ad-data", "clip", r"!/audio/voice/greek/", "other", 1.0, 10),
+    ("0ad-data", "clip", r"!/audio/voice/latin/", "other", 1.0, 10),
+    ("0ad-data", "clip", r"!/audio/voice/napatan/", "other", 1.0, 10),
+    ("0ad-data", "clip", r"!/audio/voice/persian/", "other", 1.0, 10),
+    ("0ad-data", "clip", r"!/audio/actor/(human|mounted|gate|ship)/", "other", 1.0, 20),
+    ("0ad-data", "clip", r"!/audio/resource/(construction|farming)/", "other", 1.0, 10),
+    ("0ad-data", "clip", r"!/audio/resource/", "other", 1.0, 15),
+    ("0ad-data", "clip", r"!/audio/interface/", "other", 1.0, 8),
+    ("0ad-data", "clip", r"!/audio/actor/singlesteps/", "other", 1.0, 8),
+    ("gcompris-qt-data", "clip", r"explore_farm_animals\.rcc!/.*/animals/", "other", 1.0, 10),
+    ("gcompris-qt-data", "clip", r"memory-sound\.rcc!/.*/LR[^/]*\.ogg$", "other", 1.0, 40),
+    ("gcompris-qt-data", "clip", r"\.rcc!/.*\.wav$", "other", 1.0, 30),
 ]
-EXCLUDE = re.compile(r"(^|/)bark\.og[ga]$|/music/", re.I)  # see SOURCES; long music tracks are not collar sounds
+# Archives opened per package (path regex inside the package); their audio members are matched like files.
+ARCHIVES = {
+    "0ad-data": r"/mods/public/public\.zip$",
+    "gcompris-qt-data": r"/rcc/[^/]+\.rcc$",
+}
+EXCLUDE = re.compile(r"(^|/)bark\.og[ga]$|/music/|explore_world_music|instruments\.rcc|melody\.rcc", re.I)  # see SOURCES; long music tracks are not collar sounds
 
 
 def refuse_reserved(packages):
@@ -121,6 +158,40 @@ def licence(tree, package):
     return " | ".join(names) if names else text.strip().splitlines()[0][:120]
 
 
+def copyright_stanzas(tree, package):
+    """(file patterns, licence) of each Files stanza of a machine-readable debian/copyright, in order."""
+    path = os.path.join(tree, "usr/share/doc", package, "copyright")
+    if not os.path.exists(path):
+        return []
+    stanzas = []
+    for block in re.split(r"\n\s*\n", open(path, errors="replace").read()):
+        files = re.search(r"^Files:(.*(?:\n[ \t]+.*)*)", block, re.M)
+        lic = re.search(r"^License:\s*(\S.*)$", block, re.M)
+        if files and lic:
+            stanzas.append((files.group(1).split(), lic.group(1).strip()))
+    return stanzas
+
+
+def member_licence(stanzas, inner, fallback):
+    """Licence of a file packed in an archive: the archive keeps the upstream source layout, so the DEP-5
+    stanzas (last match wins, `*` also matches `/`) apply to its path, or to the path without leading
+    directories (gcompris packs src/... as gcompris/src/...). A stanza more specific than `Files: *` wins;
+    without one, `Files: *`; without that, the package's list of licences."""
+    parts = inner.split("/")
+    general = None
+    for k in range(len(parts)):
+        candidate = "/".join(parts[k:])
+        found = None
+        for patterns, lic in stanzas:
+            if any(fnmatch.fnmatchcase(candidate, pat) for pat in patterns):
+                found = (patterns, lic)
+        if found and found[0] != ["*"]:
+            return found[1]
+        if found and general is None:
+            general = found[1]
+    return general or fallback
+
+
 def convert(src, dst):
     """16 kHz mono 16-bit; leading and trailing silence (below 0.3 %) trimmed; at most MAX_SECONDS."""
     os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -131,11 +202,33 @@ def convert(src, dst):
     return float(out) if out else 0.0
 
 
+def audio_files(package, tree, lic):
+    """(path inside the package, reader of the bytes, licence) of every audio file, loose or in ARCHIVES."""
+    out = []
+    opened = ARCHIVES.get(package)
+    stanzas = copyright_stanzas(tree, package) if opened else []
+    for dirpath, _, names in os.walk(tree):
+        for name in sorted(names):
+            full = os.path.join(dirpath, name)
+            if not os.path.isfile(full) or os.path.islink(full):
+                continue
+            rel = "/" + os.path.relpath(full, tree)
+            if AUDIO.search(name):
+                out.append((rel, lambda full=full: open(full, "rb").read(), lic))
+            elif opened and re.search(opened, rel) and not EXCLUDE.search(rel):
+                for inner, reader in archives.members(full):
+                    if AUDIO.search(inner):
+                        out.append((f"{rel}!/{inner}", reader, member_licence(stanzas, inner, lic)))
+    out.sort(key=lambda e: e[0])
+    return out
+
+
 def main():
     refuse_reserved([p for p, *_ in SOURCES])
     packages = list(dict.fromkeys(p for p, *_ in SOURCES))
     seen = set()
     rows = []
+    scratch = tempfile.mkdtemp(prefix="realdata-")
     for package in packages:
         try:
             tree, version = download(package)
@@ -143,43 +236,44 @@ def main():
             print(f"{package}: download failed ({e.stderr.strip()[:200]}), skipped", file=sys.stderr)
             continue
         lic = licence(tree, package)
-        files = []
-        for dirpath, _, names in os.walk(tree):
-            for name in sorted(names):
-                full = os.path.join(dirpath, name)
-                if AUDIO.search(name) and os.path.isfile(full) and not os.path.islink(full):
-                    files.append(full)
-        files.sort()
         used = {}
-        for full in files:
-            rel = "/" + os.path.relpath(full, tree)
+        for rel, reader, file_lic in audio_files(package, tree, lic):
             if EXCLUDE.search(rel):
                 continue
             rule = next((r for r in SOURCES if r[0] == package and re.search(r[2], rel)), None)
-            if rule is None:
+            if rule is None or rule[1] == "skip":
                 continue
             _, role, pattern, label, conf, cap = rule
             key = (role, pattern)
             if used.get(key, 0) >= cap:
                 continue
-            with open(full, "rb") as f:
-                digest = hashlib.sha256(f.read()).hexdigest()
+            content = reader()
+            digest = hashlib.sha256(content).hexdigest()
             if digest in seen:
                 continue
             seen.add(digest)
+            src = os.path.join(scratch, "in" + os.path.splitext(rel)[1])
+            with open(src, "wb") as f:
+                f.write(content)
             clip = os.path.join("clips", package, f"{len(rows):05d}.wav")
             try:
-                seconds = convert(full, os.path.join(DATA, clip))
+                seconds = convert(src, os.path.join(DATA, clip))
             except subprocess.CalledProcessError:
                 continue
+            finally:
+                os.remove(src)
             if seconds < MIN_SECONDS:
                 os.remove(os.path.join(DATA, clip))
                 continue
             used[key] = used.get(key, 0) + 1
-            rows.append({"package": package, "version": version, "path": rel, "sha256": digest, "licence": lic,
-                         "label": label, "label_confidence": conf, "role": role, "seconds": round(seconds, 3),
-                         "clip": clip})
+            row = {"package": package, "version": version, "path": rel, "sha256": digest, "licence": file_lic,
+                   "label": label, "label_confidence": conf, "role": role, "seconds": round(seconds, 3),
+                   "clip": clip}
+            if "!/" in rel:
+                row["archive"], row["archive_path"] = rel.split("!/", 1)
+            rows.append(row)
         print(f"{package} {version}: {sum(used.values())} files ({lic[:60]})")
+    os.rmdir(scratch)
     with open(os.path.join(DATA, "manifest.jsonl"), "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")

@@ -17,12 +17,12 @@ import java.nio.charset.StandardCharsets;
  *   "data" little-endian int16 samples
  * </pre>
  */
-final class WavFile {
+public final class WavFile {
     static final int TARGET_RATE = 16_000;
 
     private WavFile() {}
 
-    static short[] read16k(byte[] file, String name) {
+    public static short[] read16k(byte[] file, String name) {
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         if (file.length < 12 || !tag(file, 0, "RIFF") || !tag(file, 8, "WAVE")) {
             throw new BadInputException(name + ": not a WAV file (no RIFF/WAVE header)");
