@@ -1,31 +1,19 @@
 package com.pettysync.agent.outbox;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
+import java.util.Objects;
+import java.util.Optional;
 import org.tinylog.Logger;
 
 /**
@@ -97,14 +85,16 @@ import org.tinylog.Logger;
  *                      is created (first start, or after a corrupt one was moved aside).
  * </pre>
  *
+ * <p>Where each part lives (package-private, called under this store's lock): the SQL of {@code frame} and
+ * {@code counter} in {@link OutboxDatabase}, of {@code voice_clip} in {@link VoiceClipIndex}; the counters and
+ * {@code counters.reserve} in {@link Counters}; the degraded mode's frames in {@link MemoryFallback}. This class
+ * holds the policy: transactions, the drop policy and mark, degrading, recovering and moving a corrupt file aside.
+ *
  * <p>Thread safety: all methods are synchronized; one SQLite connection serves them.
  */
 public final class OutboxStore implements Outbox {
     public static final String DB_FILE = "outbox.db";
     public static final String RESERVE_FILE = "counters.reserve";
-    static final long RESERVE_BLOCK = 1024;
-    /** Counters are uints of 32 bits on the wire (contract §3). */
-    static final long MAX_COUNTER = 0xFFFF_FFFFL;
 
     /**
      * @param capacityFrames frames kept before the drop policy starts
@@ -124,38 +114,42 @@ public final class OutboxStore implements Outbox {
         }
     }
 
+    /** A database write that {@link #write} guards. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws SQLException;
+    }
+
+    /** What {@link #appendDurable}'s transaction committed. */
+    private record Committed(OutboxEntry entry, long dropped, boolean markAfter) {
+    }
+
     private final Path dir;
     private final Path dbFile;
     private final Options options;
     private final Clock clock;
+    private final Counters counters;
 
     private Connection db; // null while degraded
-    // authoritative copies of the counters (mirrors the database while durable)
-    private long nextSeq;
-    private long nextEseq;
-    private long reservedSeq;
-    private long reservedEseq;
-    private long nextClipId = 1;
-    private long reservedClip;
-    private boolean droppedMark;
+    private boolean droppedMark; // mirrors the database while durable
     private long droppedTotal;
     private long lastId;
 
     // degraded mode
-    private final TreeMap<Long, OutboxEntry> memory = new TreeMap<>();
-    private final Set<Long> removedWhileDegraded = new HashSet<>();
+    private final MemoryFallback memory;
     private Instant nextRetry = Instant.MIN;
     private String fault;
     private Path movedAside;
     private boolean closed;
     private long generation;
-    private boolean countersKnown;
 
     private OutboxStore(Path dir, Options options, Clock clock) {
         this.dir = dir;
         this.dbFile = dir.resolve(DB_FILE);
         this.options = options;
         this.clock = clock;
+        this.counters = Counters.readReserve(dir);
+        this.memory = new MemoryFallback(options.capacityFrames(), clock);
     }
 
     /**
@@ -163,28 +157,24 @@ public final class OutboxStore implements Outbox {
      * directory gives a degraded (memory) store, a corrupt file is moved aside; see the class comment.
      */
     public static OutboxStore open(Path dataDirectory, Options options, Clock clock) {
-        OutboxStore store = new OutboxStore(dataDirectory, options, clock);
         try {
             Files.createDirectories(dataDirectory);
         } catch (IOException e) {
             Logger.warn("cannot create data directory {}: {}", dataDirectory, oneLine(e));
         }
-        store.readReserve();
+        OutboxStore store = new OutboxStore(dataDirectory, options, clock);
         try {
             store.db = store.openDatabase();
             store.loadCounters(store.db);
             Logger.info("outbox open: {} frames pending in {}", store.size(), store.dbFile);
         } catch (SQLException e) {
-            store.closeQuietly(store.db);
+            OutboxDatabase.closeQuietly(store.db);
             store.db = null;
             // nothing is known about the ids in the unreachable database: number memory frames far above any
             // id it can hold (ids only need to grow), so the two sets never collide when they are merged
             store.lastId = Math.max(store.lastId, clock.millis() * 1000);
             // the reservation is an upper bound of every counter handed out, so continuing there never repeats
-            store.nextSeq = store.reservedSeq;
-            store.nextEseq = store.reservedEseq;
-            store.nextClipId = Math.max(1, store.reservedClip);
-            store.countersKnown = true;
+            store.counters.continueFromReserve();
             store.degrade(e, false);
         }
         return store;
@@ -213,25 +203,7 @@ public final class OutboxStore implements Outbox {
     /** Up to {@code limit} pending frames with {@code id > afterId}, oldest first. */
     @Override
     public synchronized List<OutboxEntry> pendingAfter(long afterId, int limit) {
-        checkOpen();
-        maybeRecover();
-        if (db != null) {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT id, kind, counter, created_ms, payload FROM frame WHERE id > ? ORDER BY id LIMIT ?")) {
-                ps.setLong(1, afterId);
-                ps.setInt(2, limit);
-                List<OutboxEntry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(entry(rs));
-                    }
-                }
-                return out;
-            } catch (SQLException e) {
-                onFailure(e);
-            }
-        }
-        return memory.tailMap(afterId, false).values().stream().limit(limit).toList();
+        return pending(afterId, limit, null);
     }
 
     /**
@@ -240,26 +212,20 @@ public final class OutboxStore implements Outbox {
      */
     @Override
     public synchronized List<OutboxEntry> pendingAfter(long afterId, int limit, FrameKind kind) {
+        return pending(afterId, limit, Objects.requireNonNull(kind, "kind"));
+    }
+
+    private List<OutboxEntry> pending(long afterId, int limit, FrameKind kindOrAll) {
         checkOpen();
         maybeRecover();
         if (db != null) {
-            try (PreparedStatement ps = db.prepareStatement("SELECT id, kind, counter, created_ms, payload FROM frame"
-                    + " WHERE kind = ? AND id > ? ORDER BY id LIMIT ?")) {
-                ps.setInt(1, kind.code);
-                ps.setLong(2, afterId);
-                ps.setInt(3, limit);
-                List<OutboxEntry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(entry(rs));
-                    }
-                }
-                return out;
+            try {
+                return OutboxDatabase.pendingAfter(db, afterId, limit, kindOrAll);
             } catch (SQLException e) {
                 onFailure(e);
             }
         }
-        return memory.tailMap(afterId, false).values().stream().filter(e -> e.kind() == kind).limit(limit).toList();
+        return memory.pendingAfter(afterId, limit, kindOrAll);
     }
 
     /** Removes frame {@code id} after its PUBACK. Idempotent: an unknown or already removed id is ignored. */
@@ -267,9 +233,8 @@ public final class OutboxStore implements Outbox {
     public synchronized void acknowledge(long id) {
         checkOpen();
         if (db != null) {
-            try (PreparedStatement ps = db.prepareStatement("DELETE FROM frame WHERE id = ?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
+            try {
+                OutboxDatabase.deleteFrame(db, id);
                 return;
             } catch (SQLException e) {
                 onFailure(e);
@@ -277,7 +242,6 @@ public final class OutboxStore implements Outbox {
         }
         if (db == null) {
             memory.remove(id);
-            removedWhileDegraded.add(id);
         } else {
             acknowledge(id); // recovered from corruption into a new database: the frame is gone anyway
         }
@@ -290,7 +254,7 @@ public final class OutboxStore implements Outbox {
      * {@link #acknowledge}.
      */
     @Override
-    public synchronized void acknowledgeAll(java.util.Collection<Long> ids) {
+    public synchronized void acknowledgeAll(Collection<Long> ids) {
         checkOpen();
         if (ids.isEmpty()) {
             return;
@@ -301,27 +265,12 @@ public final class OutboxStore implements Outbox {
         }
         if (db != null) {
             try {
-                db.setAutoCommit(false);
-                try (PreparedStatement ps = db.prepareStatement("DELETE FROM frame WHERE id = ?")) {
-                    for (long id : ids) {
-                        ps.setLong(1, id);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                    db.commit();
-                    return;
-                } catch (SQLException e) {
-                    try {
-                        db.rollback();
-                    } catch (SQLException r) {
-                        Logger.debug("outbox rollback failed: {}", oneLine(r));
-                    }
-                    throw e;
-                } finally {
-                    if (db != null) {
-                        db.setAutoCommit(true);
-                    }
-                }
+                Connection c = db;
+                OutboxDatabase.inTransaction(c, () -> {
+                    OutboxDatabase.deleteFrames(c, ids);
+                    return null;
+                });
+                return;
             } catch (SQLException e) {
                 onFailure(e);
             }
@@ -336,15 +285,13 @@ public final class OutboxStore implements Outbox {
     public synchronized long newestId() {
         checkOpen();
         if (db != null) {
-            try (Statement st = db.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM frame")) {
-                rs.next();
-                return rs.getLong(1);
+            try {
+                return OutboxDatabase.newestId(db);
             } catch (SQLException e) {
                 onFailure(e);
             }
         }
-        return memory.isEmpty() ? 0 : memory.lastKey();
+        return memory.newestId();
     }
 
     /** Frames waiting for a PUBACK. */
@@ -352,7 +299,7 @@ public final class OutboxStore implements Outbox {
     public synchronized int size() {
         if (db != null) {
             try {
-                return count(db);
+                return OutboxDatabase.count(db);
             } catch (SQLException e) {
                 onFailure(e);
             }
@@ -386,311 +333,98 @@ public final class OutboxStore implements Outbox {
         }
         closed = true;
         if (db != null) {
-            try (Statement st = db.createStatement()) {
-                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            try {
+                OutboxDatabase.checkpoint(db);
             } catch (SQLException e) {
                 Logger.warn("outbox checkpoint on close failed: {}", oneLine(e));
             }
-            closeQuietly(db);
+            OutboxDatabase.closeQuietly(db);
             db = null;
-        } else if (!memory.isEmpty()) {
+        } else if (memory.size() > 0) {
             Logger.warn("outbox closed while degraded: {} frames held only in memory are lost", memory.size());
         }
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /** Reads the counters of a just-opened database; a new database starts from the reservation file. */
+    private void loadCounters(Connection c) throws SQLException {
+        Map<String, Long> values = OutboxDatabase.readCounters(c);
+        counters.load(values);
+        droppedMark = droppedMark || values.getOrDefault(OutboxDatabase.DROPPED, 0L) != 0;
+        lastId = Math.max(lastId, OutboxDatabase.highestIdEverUsed(c));
+        OutboxDatabase.inTransaction(c, () -> {
+            writeCounters(c);
+            return null;
+        });
+    }
+
+    /** Writes this store's counters and dropped mark into {@code c} (inside the caller's transaction). */
+    private void writeCounters(Connection c) throws SQLException {
+        counters.writeAll(c);
+        OutboxDatabase.setCounter(c, OutboxDatabase.DROPPED, droppedMark ? 1 : 0);
     }
 
     // ---------------------------------------------------------------- durable path
 
     private OutboxEntry appendDurable(FrameKind kind, FrameBuilder builder) throws SQLException {
-        long counter = kind == FrameKind.TELEMETRY ? nextSeq : nextEseq;
-        checkCounter(counter);
-        reserveFor(kind, counter);
-        db.setAutoCommit(false);
-        boolean committed = false;
-        try {
-            int count = count(db);
+        long counter = counters.reserveNext(kind);
+        Connection c = db;
+        Committed done = OutboxDatabase.inTransaction(c, () -> {
+            int count = OutboxDatabase.count(c);
             boolean mark = droppedMark;
             long dropped = 0;
             while (count >= options.capacityFrames()) {
-                dropOldest(db);
+                OutboxDatabase.dropOldest(c);
                 count--;
                 dropped++;
                 mark = true;
             }
             byte[] payload = builder.build(counter, new FrameBuilder.Context(count, mark));
             Instant now = clock.instant();
-            long id;
-            try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO frame(kind, counter, created_ms, payload) VALUES (?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                ps.setInt(1, kind.code);
-                ps.setLong(2, counter);
-                ps.setLong(3, now.toEpochMilli());
-                ps.setBytes(4, payload);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-            }
+            long id = OutboxDatabase.insertFrame(c, kind, counter, now, payload);
             boolean markAfter = kind == FrameKind.TELEMETRY ? false : mark;
-            setCounter(db, kind == FrameKind.TELEMETRY ? "seq" : "eseq", counter + 1);
-            setCounter(db, "dropped", markAfter ? 1 : 0);
-            db.commit();
-            committed = true;
-            if (kind == FrameKind.TELEMETRY) {
-                nextSeq = counter + 1;
-            } else {
-                nextEseq = counter + 1;
-            }
-            droppedMark = markAfter;
-            droppedTotal += dropped;
-            lastId = Math.max(lastId, id);
-            if (dropped > 0) {
-                Logger.warn("outbox full ({} frames): dropped {} oldest frame(s)", options.capacityFrames(), dropped);
-            }
-            return new OutboxEntry(id, kind, counter, now, payload);
-        } finally {
-            if (!committed) {
-                try {
-                    db.rollback();
-                } catch (SQLException e) {
-                    Logger.debug("outbox rollback failed: {}", oneLine(e));
-                }
-            }
-            try {
-                db.setAutoCommit(true);
-            } catch (SQLException e) {
-                Logger.debug("outbox autocommit reset failed: {}", oneLine(e));
-            }
+            counters.writeNext(c, kind, counter);
+            OutboxDatabase.setCounter(c, OutboxDatabase.DROPPED, markAfter ? 1 : 0);
+            return new Committed(new OutboxEntry(id, kind, counter, now, payload), dropped, markAfter);
+        });
+        counters.advance(kind, counter);
+        droppedMark = done.markAfter();
+        droppedTotal += done.dropped();
+        lastId = Math.max(lastId, done.entry().id());
+        if (done.dropped() > 0) {
+            Logger.warn("outbox full ({} frames): dropped {} oldest frame(s)", options.capacityFrames(),
+                    done.dropped());
         }
-    }
-
-    private void dropOldest(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            int n = st.executeUpdate("DELETE FROM frame WHERE id = (SELECT id FROM frame ORDER BY kind, id LIMIT 1)");
-            if (n != 1) {
-                throw new IllegalStateException("outbox full but nothing to drop");
-            }
-        }
-    }
-
-    private static int count(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM frame")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static void setCounter(Connection c, String name, long value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO counter(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
-            ps.setString(1, name);
-            ps.setLong(2, value);
-            ps.executeUpdate();
-        }
-    }
-
-    private static OutboxEntry entry(ResultSet rs) throws SQLException {
-        return new OutboxEntry(rs.getLong(1), FrameKind.of(rs.getInt(2)), rs.getLong(3),
-                Instant.ofEpochMilli(rs.getLong(4)), rs.getBytes(5));
+        return done.entry();
     }
 
     private Connection openDatabase() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
         try {
-            try (Statement st = c.createStatement()) {
-                st.execute("PRAGMA busy_timeout = 2000");
-                try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
-                    String result = rs.next() ? rs.getString(1) : "no result";
-                    if (!"ok".equals(result)) {
-                        throw new SQLiteException("quick_check: " + result, SQLiteErrorCode.SQLITE_CORRUPT);
-                    }
-                }
-                try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
-                    String mode = rs.next() ? rs.getString(1) : "";
-                    if (!"wal".equalsIgnoreCase(mode)) {
-                        throw new SQLiteException("cannot switch to WAL (journal_mode " + mode + ")",
-                                SQLiteErrorCode.SQLITE_CANTOPEN);
-                    }
-                }
-                st.execute("PRAGMA synchronous = FULL");
-                if (options.maxPageCount() > 0) {
-                    st.execute("PRAGMA max_page_count = " + options.maxPageCount());
-                }
-                st.execute("CREATE TABLE IF NOT EXISTS frame (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                        + "kind INTEGER NOT NULL, counter INTEGER NOT NULL, created_ms INTEGER NOT NULL, "
-                        + "payload BLOB NOT NULL)");
-                st.execute("CREATE INDEX IF NOT EXISTS frame_kind ON frame(kind, id)");
-                st.execute("CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS voice_clip (clip_id INTEGER PRIMARY KEY, t0_ms INTEGER NOT NULL, "
-                        + "class INTEGER NOT NULL, conf_pct INTEGER NOT NULL, codec INTEGER NOT NULL, "
-                        + "sample_rate INTEGER NOT NULL, duration_ms INTEGER NOT NULL, bytes INTEGER NOT NULL, "
-                        + "parts INTEGER NOT NULL, parts_acked INTEGER NOT NULL, file TEXT NOT NULL, "
-                        + "created_ms INTEGER NOT NULL)");
-                st.execute("PRAGMA user_version = 1");
-            }
-            return c;
+            return OutboxDatabase.open(dbFile, options.maxPageCount());
         } catch (SQLException e) {
-            closeQuietly(c);
-            if (isCorrupt(e) && moveAside(e)) {
+            if (OutboxDatabase.isCorrupt(e) && moveAside(e)) {
                 return openDatabase();
             }
             throw e;
         }
     }
 
-    /** Reads the counters of a just-opened database; a new database starts from the reservation file. */
-    private void loadCounters(Connection c) throws SQLException {
-        Map<String, Long> values = new java.util.HashMap<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name, value FROM counter")) {
-            while (rs.next()) {
-                values.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        long dbSeq = values.getOrDefault("seq", -1L);
-        long dbEseq = values.getOrDefault("eseq", -1L);
-        long dbClip = values.getOrDefault("clip", -1L);
-        // a new database: continue from the counters in memory when this process knows them (it has been running),
-        // else from the reservation (an upper bound of every value handed out, so a gap but never a repeat)
-        nextSeq = Math.max(nextSeq, dbSeq >= 0 ? dbSeq : countersKnown ? nextSeq : reservedSeq);
-        nextEseq = Math.max(nextEseq, dbEseq >= 0 ? dbEseq : countersKnown ? nextEseq : reservedEseq);
-        nextClipId = Math.max(Math.max(1, nextClipId), dbClip >= 0 ? dbClip : countersKnown ? nextClipId : reservedClip);
-        countersKnown = true;
-        droppedMark = droppedMark || values.getOrDefault("dropped", 0L) != 0;
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT max(id), (SELECT seq FROM sqlite_sequence WHERE name='frame') "
-                        + "FROM frame")) {
-            rs.next();
-            lastId = Math.max(lastId, Math.max(rs.getLong(1), rs.getLong(2)));
-        } catch (SQLException e) {
-            // sqlite_sequence exists only after the first insert
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT max(id) FROM frame")) {
-                rs.next();
-                lastId = Math.max(lastId, rs.getLong(1));
-            }
-        }
-        c.setAutoCommit(false);
-        try {
-            setCounter(c, "seq", nextSeq);
-            setCounter(c, "eseq", nextEseq);
-            setCounter(c, "clip", nextClipId);
-            setCounter(c, "dropped", droppedMark ? 1 : 0);
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    // ---------------------------------------------------------------- counter reservation file
-
-    private void readReserve() {
-        Path f = dir.resolve(RESERVE_FILE);
-        if (!Files.isRegularFile(f)) {
-            return;
-        }
-        try {
-            Properties p = new Properties();
-            try (var in = Files.newBufferedReader(f, StandardCharsets.US_ASCII)) {
-                p.load(in);
-            }
-            reservedSeq = Long.parseLong(p.getProperty("seq", "0").trim());
-            reservedEseq = Long.parseLong(p.getProperty("eseq", "0").trim());
-            reservedClip = Long.parseLong(p.getProperty("clip", "0").trim());
-        } catch (IOException | NumberFormatException e) {
-            Logger.warn("counter reservation file {} unreadable ({}); counters start from the database", f,
-                    oneLine(e));
-        }
-    }
-
-    /** Makes sure {@code counter} is below the persisted reservation before it is handed out. */
-    private void reserveFor(FrameKind kind, long counter) {
-        long reserved = kind == FrameKind.TELEMETRY ? reservedSeq : reservedEseq;
-        if (counter < reserved) {
-            return;
-        }
-        long newSeq = kind == FrameKind.TELEMETRY ? counter + RESERVE_BLOCK : reservedSeq;
-        long newEseq = kind == FrameKind.EVENT ? counter + RESERVE_BLOCK : reservedEseq;
-        writeReserve(newSeq, newEseq, reservedClip);
-    }
-
-    /** Writes the reservation file (temp, fsync, rename); never below the counters in use. */
-    private boolean writeReserve(long newSeq, long newEseq, long newClip) {
-        newSeq = Math.max(newSeq, nextSeq);
-        newEseq = Math.max(newEseq, nextEseq);
-        newClip = Math.max(newClip, nextClipId);
-        Path f = dir.resolve(RESERVE_FILE);
-        Path tmp = dir.resolve(RESERVE_FILE + ".tmp");
-        try {
-            byte[] text = ("seq=" + newSeq + "\neseq=" + newEseq + "\nclip=" + newClip + "\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(text));
-                ch.force(true);
-            }
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            reservedSeq = newSeq;
-            reservedEseq = newEseq;
-            reservedClip = newClip;
-            return true;
-        } catch (IOException e) {
-            // not fatal: the database counter is still the primary record
-            Logger.warn("cannot write counter reservation {}: {}", f, oneLine(e));
-            return false;
-        }
-    }
-
-    private static void checkCounter(long counter) {
-        if (counter > MAX_COUNTER) {
-            throw new IllegalStateException("frame counter exhausted (2^32 frames)");
-        }
-    }
-
     // ---------------------------------------------------------------- degraded path
 
     private OutboxEntry appendInMemory(FrameKind kind, FrameBuilder builder) {
-        long counter = kind == FrameKind.TELEMETRY ? nextSeq : nextEseq;
-        checkCounter(counter);
-        reserveFor(kind, counter);
-        boolean mark = droppedMark;
-        int count = memory.size();
-        List<Long> drop = new ArrayList<>();
-        if (count >= options.capacityFrames()) {
-            // oldest telemetry first, then oldest events
-            List<Long> order = new ArrayList<>();
-            memory.values().stream().filter(e -> e.kind() == FrameKind.TELEMETRY).forEach(e -> order.add(e.id()));
-            memory.values().stream().filter(e -> e.kind() == FrameKind.EVENT).forEach(e -> order.add(e.id()));
-            Iterator<Long> it = order.iterator();
-            while (count >= options.capacityFrames() && it.hasNext()) {
-                drop.add(it.next());
-                count--;
-                mark = true;
-            }
-        }
-        byte[] payload = builder.build(counter, new FrameBuilder.Context(count, mark));
-        for (Long id : drop) {
-            memory.remove(id);
-            removedWhileDegraded.add(id);
-        }
-        droppedTotal += drop.size();
-        if (kind == FrameKind.TELEMETRY) {
-            nextSeq = counter + 1;
-            droppedMark = false;
-        } else {
-            nextEseq = counter + 1;
-            droppedMark = mark;
-        }
-        OutboxEntry e = new OutboxEntry(++lastId, kind, counter, clock.instant(), payload);
-        memory.put(e.id(), e);
-        return e;
+        long counter = counters.reserveNext(kind);
+        MemoryFallback.Appended done = memory.append(kind, counter, lastId + 1, droppedMark, builder);
+        droppedTotal += done.dropped();
+        counters.advance(kind, counter);
+        droppedMark = kind == FrameKind.TELEMETRY ? false : droppedMark || done.dropped() > 0;
+        lastId = done.entry().id();
+        return done.entry();
     }
 
     private void onFailure(SQLException e) {
-        if (isCorrupt(e)) {
-            closeQuietly(db);
+        if (OutboxDatabase.isCorrupt(e)) {
+            OutboxDatabase.closeQuietly(db);
             db = null;
             if (!moveAside(e)) {
                 degrade(e, false);
@@ -701,7 +435,7 @@ public final class OutboxStore implements Outbox {
                 loadCounters(db);
                 return;
             } catch (SQLException again) {
-                closeQuietly(db);
+                OutboxDatabase.closeQuietly(db);
                 db = null;
                 degrade(again, false);
                 return;
@@ -713,19 +447,9 @@ public final class OutboxStore implements Outbox {
     private void degrade(SQLException cause, boolean copyFrames) {
         fault = oneLine(cause);
         if (copyFrames && db != null) {
-            try (Statement st = db.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT id, kind, counter, created_ms, payload FROM frame")) {
-                while (rs.next()) {
-                    OutboxEntry e = entry(rs);
-                    memory.put(e.id(), e);
-                    lastId = Math.max(lastId, e.id());
-                }
-            } catch (SQLException e) {
-                Logger.warn("outbox degraded and its frames are unreadable for now ({}); they are sent after "
-                        + "recovery", oneLine(e));
-            }
+            lastId = Math.max(lastId, memory.holdAll(db));
         }
-        closeQuietly(db);
+        OutboxDatabase.closeQuietly(db);
         db = null;
         nextRetry = clock.instant().plus(options.retryEvery());
         generation++;
@@ -741,53 +465,21 @@ public final class OutboxStore implements Outbox {
         try {
             c = openDatabase();
             loadCounters(c);
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM frame WHERE id = ?");
-                    PreparedStatement ins = c.prepareStatement("INSERT OR IGNORE INTO frame(id, kind, counter, "
-                            + "created_ms, payload) VALUES (?, ?, ?, ?, ?)")) {
-                for (long id : removedWhileDegraded) {
-                    del.setLong(1, id);
-                    del.addBatch();
-                }
-                del.executeBatch();
-                for (OutboxEntry e : memory.values()) {
-                    ins.setLong(1, e.id());
-                    ins.setInt(2, e.kind().code);
-                    ins.setLong(3, e.counter());
-                    ins.setLong(4, e.createdAt().toEpochMilli());
-                    ins.setBytes(5, e.payload());
-                    ins.addBatch();
-                }
-                ins.executeBatch();
-            }
-            int count = count(c);
-            while (count > options.capacityFrames()) {
-                dropOldest(c);
-                count--;
-                droppedTotal++;
-                droppedMark = true;
-            }
-            setCounter(c, "seq", nextSeq);
-            setCounter(c, "eseq", nextEseq);
-            setCounter(c, "clip", nextClipId);
-            setCounter(c, "dropped", droppedMark ? 1 : 0);
-            c.commit();
-            c.setAutoCommit(true);
+            Connection opened = c;
+            OutboxDatabase.inTransaction(opened, () -> {
+                int dropped = memory.writeBack(opened);
+                droppedTotal += dropped;
+                droppedMark = droppedMark || dropped > 0;
+                writeCounters(opened);
+                return null;
+            });
             Logger.info("outbox back on disk: {} frames written back from memory", memory.size());
             db = c;
             generation++;
             memory.clear();
-            removedWhileDegraded.clear();
             fault = null;
         } catch (SQLException e) {
-            if (c != null) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // closing discards the transaction anyway
-                }
-            }
-            closeQuietly(c);
+            OutboxDatabase.closeQuietly(c); // closing discards a transaction left open
             fault = oneLine(e);
             Logger.debug("outbox still degraded: {}", fault);
         }
@@ -803,15 +495,7 @@ public final class OutboxStore implements Outbox {
     public synchronized long allocateClipId() {
         checkOpen();
         maybeRecover();
-        long id = Math.max(1, nextClipId);
-        if (db == null || id > MAX_COUNTER) {
-            return 0;
-        }
-        if (id >= reservedClip && !writeReserve(reservedSeq, reservedEseq, id + RESERVE_BLOCK)) {
-            return 0;
-        }
-        nextClipId = id + 1;
-        return id;
+        return db == null ? 0 : counters.allocateClip();
     }
 
     /**
@@ -820,101 +504,46 @@ public final class OutboxStore implements Outbox {
      * frames: the store may degrade or move a corrupt database aside); the caller then deletes the file.
      */
     public synchronized boolean insertClip(VoiceClipEntry c) {
-        checkOpen();
-        if (db == null) {
-            return false;
-        }
-        try {
-            db.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = db.prepareStatement("INSERT INTO voice_clip(clip_id, t0_ms, class, "
-                        + "conf_pct, codec, sample_rate, duration_ms, bytes, parts, parts_acked, file, created_ms) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setLong(1, c.clipId());
-                    ps.setLong(2, c.t0Ms());
-                    ps.setInt(3, c.vocalClass());
-                    ps.setInt(4, c.confPct());
-                    ps.setInt(5, c.codec().code());
-                    ps.setInt(6, c.sampleRate());
-                    ps.setInt(7, c.durationMs());
-                    ps.setLong(8, c.bytes());
-                    ps.setInt(9, c.parts());
-                    ps.setInt(10, c.partsAcked());
-                    ps.setString(11, c.file());
-                    ps.setLong(12, c.createdAt().toEpochMilli());
-                    ps.executeUpdate();
-                }
-                nextClipId = Math.max(nextClipId, c.clipId() + 1);
-                setCounter(db, "clip", nextClipId);
-                db.commit();
-                return true;
-            } catch (SQLException e) {
-                try {
-                    db.rollback();
-                } catch (SQLException ignored) {
-                    // closing discards the transaction anyway
-                }
-                throw e;
-            } finally {
-                try {
-                    db.setAutoCommit(true);
-                } catch (SQLException e) {
-                    Logger.debug("outbox autocommit reset failed: {}", oneLine(e));
-                }
-            }
-        } catch (SQLException e) {
-            onFailure(e);
-            return false;
-        }
+        return write(() -> {
+            long next = counters.nextClipAfter(c.clipId());
+            VoiceClipIndex.insert(db, c, next);
+            counters.clipIndexed(next);
+        });
     }
 
     /** Up to {@code limit} indexed clips, oldest (lowest id) first; empty while the store is degraded. */
-    public synchronized java.util.Optional<List<VoiceClipEntry>> clips(int limit) {
+    public synchronized Optional<List<VoiceClipEntry>> clips(int limit) {
         checkOpen();
         maybeRecover();
         if (db == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        try (PreparedStatement ps = db.prepareStatement("SELECT clip_id, t0_ms, class, conf_pct, codec, sample_rate, "
-                + "duration_ms, bytes, parts, parts_acked, file, created_ms FROM voice_clip ORDER BY clip_id LIMIT ?")) {
-            ps.setInt(1, limit);
-            List<VoiceClipEntry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new VoiceClipEntry(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
-                            com.pettysync.contract.voice.VoiceCodec.ofCode(rs.getInt(5), "codec"), rs.getInt(6),
-                            rs.getInt(7), rs.getLong(8), rs.getInt(9), rs.getInt(10), rs.getString(11),
-                            Instant.ofEpochMilli(rs.getLong(12))));
-                }
-            }
-            return java.util.Optional.of(out);
+        try {
+            return Optional.of(VoiceClipIndex.list(db, limit));
         } catch (SQLException e) {
             onFailure(e);
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
     /** Records that parts {@code 0 … partsAcked-1} of a clip were acknowledged; false if not written. */
     public synchronized boolean setClipPartsAcked(long clipId, int partsAcked) {
-        return updateClip("UPDATE voice_clip SET parts_acked = max(parts_acked, ?) WHERE clip_id = ?", partsAcked,
-                clipId);
+        return write(() -> VoiceClipIndex.setPartsAcked(db, clipId, partsAcked));
     }
 
     /** Removes a clip from the index (idempotent); false if not written. */
     public synchronized boolean deleteClip(long clipId) {
-        return updateClip("DELETE FROM voice_clip WHERE clip_id = ?", clipId);
+        return write(() -> VoiceClipIndex.delete(db, clipId));
     }
 
-    private boolean updateClip(String sql, long... args) {
+    /** Runs {@code w} on the database; false when degraded or it failed (the failure handled as for frames). */
+    private boolean write(Write w) {
         checkOpen();
         if (db == null) {
             return false;
         }
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setLong(i + 1, args[i]);
-            }
-            ps.executeUpdate();
+        try {
+            w.run();
             return true;
         } catch (SQLException e) {
             onFailure(e);
@@ -923,14 +552,6 @@ public final class OutboxStore implements Outbox {
     }
 
     // ---------------------------------------------------------------- corruption
-
-    static boolean isCorrupt(SQLException e) {
-        if (e instanceof SQLiteException se) {
-            int primary = se.getResultCode().code & 0xFF;
-            return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
-        }
-        return false;
-    }
 
     private boolean moveAside(SQLException cause) {
         Path target = dir.resolve(DB_FILE + ".corrupt-" + clock.millis());
@@ -959,16 +580,6 @@ public final class OutboxStore implements Outbox {
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("outbox closed");
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                Logger.debug("outbox close: {}", oneLine(e));
-            }
         }
     }
 

@@ -277,13 +277,13 @@ class OutboxStoreTest {
             s.append(FrameKind.TELEMETRY, frame("T"));
             Path reserve = dir.resolve(OutboxStore.RESERVE_FILE);
             String first = Files.readString(reserve);
-            assertTrue(first.contains("seq=" + OutboxStore.RESERVE_BLOCK), first);
-            for (int i = 1; i < OutboxStore.RESERVE_BLOCK; i++) {
+            assertTrue(first.contains("seq=" + Counters.RESERVE_BLOCK), first);
+            for (int i = 1; i < Counters.RESERVE_BLOCK; i++) {
                 s.append(FrameKind.TELEMETRY, (c, ctx) -> new byte[1]);
             }
             assertEquals(first, Files.readString(reserve));
             s.append(FrameKind.TELEMETRY, (c, ctx) -> new byte[1]);
-            assertTrue(Files.readString(reserve).contains("seq=" + 2 * OutboxStore.RESERVE_BLOCK));
+            assertTrue(Files.readString(reserve).contains("seq=" + 2 * Counters.RESERVE_BLOCK));
         }
     }
 }
