@@ -1,6 +1,9 @@
 package com.pettysync.agent.outbox;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -129,6 +132,18 @@ final class OutboxDatabase {
     static void checkpoint(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    /** Moves the database file {@code dbFile}, with its {@code -wal} and {@code -shm} when present, to {@code target}. */
+    static void moveFiles(Path dbFile, Path target) throws IOException {
+        Files.move(dbFile, target, StandardCopyOption.REPLACE_EXISTING);
+        for (String suffix : List.of("-wal", "-shm")) {
+            Path side = dbFile.resolveSibling(dbFile.getFileName() + suffix);
+            if (Files.exists(side)) {
+                Files.move(side, target.resolveSibling(target.getFileName() + suffix),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package com.pettysync.agent.outbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -556,13 +555,7 @@ public final class OutboxStore implements Outbox {
     private boolean moveAside(SQLException cause) {
         Path target = dir.resolve(DB_FILE + ".corrupt-" + clock.millis());
         try {
-            Files.move(dbFile, target, StandardCopyOption.REPLACE_EXISTING);
-            for (String suffix : List.of("-wal", "-shm")) {
-                Path side = dir.resolve(DB_FILE + suffix);
-                if (Files.exists(side)) {
-                    Files.move(side, dir.resolve(target.getFileName() + suffix), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            OutboxDatabase.moveFiles(dbFile, target);
             movedAside = target;
             fault = "corrupt database moved aside to " + target.getFileName() + ": " + oneLine(cause);
             Logger.error("outbox database corrupt ({}); moved aside to {} and starting a new one", oneLine(cause),
