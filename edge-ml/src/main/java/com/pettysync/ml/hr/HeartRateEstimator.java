@@ -297,7 +297,9 @@ public final class HeartRateEstimator {
     }
 
     /**
-     * The beat path's rate on the linearly cancelled segment, trusted only when strongly periodic
+     * The beat path's rate on the linearly cancelled segment, from the autocorrelation period rather than the mean
+     * of the peak intervals (under motion a residual of the artefact adds or shifts peaks, and the intervals that
+     * pass the ±30 % test are a biased subset; the period uses every sample). Trusted only when strongly periodic
      * ({@link #MIN_BEAT_PERIODICITY_MOVING}) and, where it lies {@link #nearMotion near the motion's frequencies}
      * (where a residual of the artefact would lock it), only when very clean ({@link #CLEAN_PERIODICITY}) under
      * moderate motion ({@link #LINEAR_TRUST_MG}): the artefact was then linear enough for the canceller. Such a
@@ -309,7 +311,7 @@ public final class HeartRateEstimator {
         if (s == null || s.periodicity < MIN_BEAT_PERIODICITY_MOVING || motionHz <= 0) {
             return Double.NaN;
         }
-        double bpm = 60_000.0 / Arrays.stream(s.intervals).average().orElseThrow();
+        double bpm = 60 * SAMPLE_RATE_HZ / s.period;
         if (nearMotion(bpm, motionHz) && (s.periodicity < CLEAN_PERIODICITY || motionMg > LINEAR_TRUST_MG)) {
             return Double.NaN;
         }
@@ -374,8 +376,11 @@ public final class HeartRateEstimator {
         return window(ir, null);
     }
 
-    /** halfLag: autocorrelation at half the period over that at the period (0 where half is below 0.2 s). */
-    private record Segment(double[] intervals, boolean[] contiguous, double periodicity, double halfLag) {}
+    /**
+     * halfLag: autocorrelation at half the period over that at the period (0 where half is below 0.2 s); period: the
+     * autocorrelation peak's lag in samples, refined by a parabola through it and its neighbours.
+     */
+    private record Segment(double[] intervals, boolean[] contiguous, double periodicity, double halfLag, double period) {}
 
     private static Segment beats(double[] x) {
         int n = x.length;
@@ -398,10 +403,8 @@ public final class HeartRateEstimator {
         }
         int best = -1;
         for (int lag = minLag; lag <= maxLag; lag++) {
-            if (r[lag] > r[lag - 1] && r[lag] >= r[lag + 1] && (best < 0 || r[lag] > r[best] * 1.0)) {
-                if (best < 0 || r[lag] > r[best]) {
-                    best = lag;
-                }
+            if (r[lag] > r[lag - 1] && r[lag] >= r[lag + 1] && (best < 0 || r[lag] > r[best])) {
+                best = lag;
             }
         }
         if (best < 0) {
@@ -458,7 +461,9 @@ public final class HeartRateEstimator {
         for (int i = 0; i < c.length; i++) {
             c[i] = contiguous.get(i);
         }
-        return new Segment(out, c, periodicity, best / 2 >= minLag - 1 ? r[best / 2] / r[best] : 0);
+        double curvature = r[best - 1] - 2 * r[best] + r[best + 1];
+        double period = curvature < 0 ? best + 0.5 * (r[best - 1] - r[best + 1]) / curvature : best;
+        return new Segment(out, c, periodicity, best / 2 >= minLag - 1 ? r[best / 2] / r[best] : 0, period);
     }
 
     /** Sub-sample peak time: vertex of the least-squares parabola through the 9 samples around {@code i}. */
