@@ -3,12 +3,9 @@ package com.pettysync.simulator.cloud.jobs;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pettysync.simulator.cloud.Outbound;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,11 +89,10 @@ public final class JobService {
     private static final Pattern JOB_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     private final ObjectMapper json = new ObjectMapper();
-    private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final Clock clock;
     private final PresignedPlaceholders placeholders;
-    /** thing → executions in queue order. */
-    private final Map<String, List<Execution>> executions = new LinkedHashMap<>();
+    private final ThingQueues queues = new ThingQueues();
+    private final JobsTopicReplies replies;
     /** job id → job, in creation order. */
     private final Map<String, Job> jobsById = new LinkedHashMap<>();
 
@@ -109,39 +105,7 @@ public final class JobService {
     public JobService(Clock clock, ArtifactUrls artifactUrls) {
         this.clock = clock;
         this.placeholders = new PresignedPlaceholders(artifactUrls);
-    }
-
-    private static final class Job {
-        String jobId;
-        JsonNode document;
-        boolean presigned;
-        JobConfig config;
-        List<String> targets;
-        int released;
-        JobStatus status = JobStatus.IN_PROGRESS;
-        boolean forceCanceled;
-        String reasonCode;
-        String comment;
-        long createdAt;
-        long lastUpdatedAt;
-        Long completedAt;
-        RolloutRate rate;
-        final List<Execution> executions = new ArrayList<>();
-    }
-
-    private static final class Execution {
-        String jobId;
-        String thing;
-        Job job;
-        Status status = Status.QUEUED;
-        Map<String, String> statusDetails = new LinkedHashMap<>();
-        long queuedAt;
-        Long startedAt;
-        long lastUpdatedAt;
-        long versionNumber = 1;
-        long executionNumber = 1;
-        Instant stepDeadline;
-        Instant inProgressDeadline;
+        this.replies = new JobsTopicReplies(clock, placeholders, queues);
     }
 
     /**
@@ -170,24 +134,16 @@ public final class JobService {
             throw new IllegalArgumentException("job " + jobId + " already exists");
         }
         for (String thing : things) {
-            if (find(thing, jobId) != null) {
+            if (queues.find(thing, jobId) != null) {
                 throw new IllegalArgumentException("job " + jobId + " already exists for " + thing);
             }
         }
         boolean presigned = placeholders.check(documentJson, config.presignedUrlExpiry());
-        Job job = new Job();
-        job.jobId = jobId;
-        job.document = doc;
-        job.presigned = presigned;
-        job.config = config;
-        job.targets = List.copyOf(new java.util.LinkedHashSet<>(things));
-        job.createdAt = now();
-        job.lastUpdatedAt = job.createdAt;
-        job.rate = new RolloutRate(config.rollout(), clock.instant());
+        Job job = new Job(jobId, doc, presigned, config, things, clock.instant());
         jobsById.put(jobId, job);
         List<Outbound> out = new ArrayList<>();
         release(job, out);
-        complete(job);
+        job.completeIfDone(now());
         return out;
     }
 
@@ -200,21 +156,16 @@ public final class JobService {
         if (job.status != JobStatus.IN_PROGRESS || job.released >= job.targets.size()) {
             return;
         }
-        int budget = job.rate.releasable(clock.instant(), job.released, count(job, Status.SUCCEEDED));
+        int budget = job.rate.releasable(clock.instant(), job.released, job.count(Status.SUCCEEDED));
         int n = (int) Math.min(budget, job.targets.size() - job.released);
         long now = now();
         for (int i = 0; i < n; i++) {
             String thing = job.targets.get(job.released++);
-            Execution before = nextPending(thing);
-            Execution e = new Execution();
-            e.jobId = job.jobId;
-            e.thing = thing;
-            e.job = job;
-            e.queuedAt = now;
-            e.lastUpdatedAt = now;
-            executions.computeIfAbsent(thing, k -> new ArrayList<>()).add(e);
+            Execution before = queues.nextPending(thing);
+            Execution e = new Execution(job, thing, now);
+            queues.add(e);
             job.executions.add(e);
-            out.addAll(notifications(thing, before));
+            out.addAll(replies.notifications(thing, before));
         }
         job.rate.released(n);
         if (n > 0) {
@@ -254,11 +205,16 @@ public final class JobService {
         job.lastUpdatedAt = now();
         for (Execution e : job.executions) {
             if (e.status == Status.QUEUED || (force && e.status == Status.IN_PROGRESS)) {
-                Execution before = nextPending(e.thing);
-                change(e, Status.CANCELED, null);
-                out.addAll(notifications(e.thing, before));
+                changeAndNotify(e, Status.CANCELED, null, out);
             }
         }
+    }
+
+    /** Changes {@code e} and adds the notifications of its thing. */
+    private void changeAndNotify(Execution e, Status status, Integer stepTimeoutMinutes, List<Outbound> out) {
+        Execution before = queues.nextPending(e.thing);
+        e.change(status, stepTimeoutMinutes, clock);
+        out.addAll(replies.notifications(e.thing, before));
     }
 
     /**
@@ -270,96 +226,29 @@ public final class JobService {
         List<Outbound> out = new ArrayList<>();
         for (Job job : jobsById.values()) {
             for (Execution e : job.executions) {
-                if (e.status == Status.IN_PROGRESS && ((e.stepDeadline != null && !now.isBefore(e.stepDeadline))
-                        || (e.inProgressDeadline != null && !now.isBefore(e.inProgressDeadline)))) {
-                    Execution before = nextPending(e.thing);
-                    change(e, Status.TIMED_OUT, null);
-                    out.addAll(notifications(e.thing, before));
+                if (e.timedOut(now)) {
+                    changeAndNotify(e, Status.TIMED_OUT, null, out);
                 }
             }
             checkAbort(job, out);
             release(job, out);
-            complete(job);
+            job.completeIfDone(now());
         }
         return out;
     }
 
     private void checkAbort(Job job, List<Outbound> out) {
-        if (job.status != JobStatus.IN_PROGRESS || job.config.abort().isEmpty()) {
-            return;
-        }
-        int executed = 0;
-        for (Execution e : job.executions) {
-            if (e.status.terminal()) {
-                executed++;
-            }
-        }
-        for (JobConfig.AbortCriterion c : job.config.abort()) {
-            int failures = 0;
-            for (Execution e : job.executions) {
-                if (c.failureType().counts(e.status)) {
-                    failures++;
-                }
-            }
-            if (c.met(failures, executed)) {
-                cancel(job, false, ABORTED, String.format(java.util.Locale.ROOT,
-                        "abort criterion %s >= %.2f%% of >= %d executed met: %d of %d", c.failureType(),
-                        c.thresholdPercentage(), c.minNumberOfExecutedThings(), failures, executed), out);
-                return;
-            }
-        }
-    }
-
-    private void complete(Job job) {
-        if (job.status == JobStatus.COMPLETED || job.released < job.targets.size() && job.status == JobStatus.IN_PROGRESS) {
-            return;
-        }
-        for (Execution e : job.executions) {
-            if (!e.status.terminal()) {
-                return;
-            }
-        }
-        if (job.status == JobStatus.IN_PROGRESS) {
-            job.status = JobStatus.COMPLETED;
-        }
-        if (job.completedAt == null) {
-            job.completedAt = now();
-        }
+        job.abortCriterionMet().ifPresent(comment -> cancel(job, false, ABORTED, comment, out));
     }
 
     /** The job {@code jobId}, if it exists. */
     public synchronized Optional<JobView> job(String jobId) {
-        Job job = jobsById.get(jobId);
-        if (job == null) {
-            return Optional.empty();
-        }
-        Map<Status, Integer> counts = new java.util.EnumMap<>(Status.class);
-        for (Status st : Status.values()) {
-            counts.put(st, count(job, st));
-        }
-        long last = job.lastUpdatedAt;
-        for (Execution e : job.executions) {
-            last = Math.max(last, e.lastUpdatedAt);
-        }
-        return Optional.of(new JobView(job.jobId, job.status, job.forceCanceled, job.reasonCode, job.comment,
-                job.config, counts, job.targets.size(), job.targets.size() - job.released, job.rate.currentRate(),
-                job.createdAt, last, job.completedAt));
-    }
-
-    private static int count(Job job, Status status) {
-        int n = 0;
-        for (Execution e : job.executions) {
-            if (e.status == status) {
-                n++;
-            }
-        }
-        return n;
+        return Optional.ofNullable(jobsById.get(jobId)).map(Job::view);
     }
 
     /** The execution of {@code jobId} on {@code thing}, if any. */
     public synchronized Optional<ExecutionView> execution(String thing, String jobId) {
-        Execution e = find(thing, jobId);
-        return e == null ? Optional.empty() : Optional.of(view(e));
+        return Optional.ofNullable(queues.find(thing, jobId)).map(Execution::view);
     }
 
     /** Every execution of {@code jobId}, one per targeted thing (empty for an unknown job). */
@@ -368,15 +257,10 @@ public final class JobService {
         Job job = jobsById.get(jobId);
         if (job != null) {
             for (Execution e : job.executions) {
-                out.add(view(e));
+                out.add(e.view());
             }
         }
         return out;
-    }
-
-    private static ExecutionView view(Execution e) {
-        return new ExecutionView(e.jobId, e.thing, e.status, Map.copyOf(e.statusDetails), e.versionNumber,
-                e.executionNumber, e.queuedAt, e.startedAt, e.lastUpdatedAt);
     }
 
     /**
@@ -384,10 +268,10 @@ public final class JobService {
      * replies and notifications to publish (none for topics that are not requests).
      */
     public synchronized List<Outbound> handle(String thing, String rest, byte[] payload) {
-        String base = "$aws/things/" + thing + "/jobs/";
+        String base = JobsTopicReplies.base(thing);
         JsonNode req;
         try {
-            req = payload.length == 0 ? nodes.objectNode() : json.readTree(payload);
+            req = payload.length == 0 ? replies.object() : json.readTree(payload);
         } catch (java.io.IOException e) {
             req = null;
         }
@@ -395,8 +279,8 @@ public final class JobService {
                 ? req.get("clientToken").asText() : null;
         String[] parts = rest.split("/");
         if (rest.equals("get")) {
-            return req == null || !req.isObject() ? List.of(rejected(base + "get/rejected", "InvalidRequest",
-                    "Invalid JSON", token, null)) : List.of(Outbound.json(base + "get/accepted", write(list(thing, token))));
+            return req == null || !req.isObject() ? List.of(replies.invalidJson(base + "get/rejected", token))
+                    : List.of(replies.accepted(base + "get/accepted", replies.listing(thing), token));
         }
         if (rest.equals("start-next")) {
             return startNext(thing, base, req, token);
@@ -413,69 +297,59 @@ public final class JobService {
     private List<Outbound> startNext(String thing, String base, JsonNode req, String token) {
         String rejectedTopic = base + "start-next/rejected";
         if (req == null || !req.isObject()) {
-            return List.of(rejected(rejectedTopic, "InvalidRequest", "Invalid JSON", token, null));
+            return List.of(replies.invalidJson(rejectedTopic, token));
         }
         Map<String, String> details;
         Integer stepTimeout;
         try {
-            details = details(req.get("statusDetails"));
-            stepTimeout = stepTimeout(req.get("stepTimeoutInMinutes"));
+            details = Execution.statusDetails(req.get("statusDetails"));
+            stepTimeout = Execution.stepTimeoutMinutes(req.get("stepTimeoutInMinutes"));
         } catch (IllegalArgumentException e) {
-            return List.of(rejected(rejectedTopic, "InvalidRequest", e.getMessage(), token, null));
+            return List.of(replies.rejected(rejectedTopic, "InvalidRequest", e.getMessage(), token, null));
         }
-        Execution before = nextPending(thing);
+        Execution before = queues.nextPending(thing);
         Execution e = before;
-        ObjectNode reply = nodes.objectNode();
-        reply.put("timestamp", now());
-        if (token != null) {
-            reply.put("clientToken", token);
-        }
+        ObjectNode reply = replies.stamped(replies.object(), token);
         List<Outbound> out = new ArrayList<>();
         if (e != null) {
             if (e.status == Status.QUEUED) {
                 if (details != null) {
                     e.statusDetails = new LinkedHashMap<>(details);
                 }
-                change(e, Status.IN_PROGRESS, stepTimeout);
+                e.change(Status.IN_PROGRESS, stepTimeout, clock);
             }
-            reply.set("execution", executionNode(e, true));
+            reply.set("execution", replies.executionNode(e, true));
         }
-        out.add(Outbound.json(base + "start-next/accepted", write(reply)));
-        out.addAll(notifications(thing, before));
+        out.add(replies.message(base + "start-next/accepted", reply));
+        out.addAll(replies.notifications(thing, before));
         return out;
     }
 
     private List<Outbound> describe(String thing, String base, String jobId, JsonNode req, String token) {
         String prefix = base + jobId + "/get/";
         if (req == null || !req.isObject()) {
-            return List.of(rejected(prefix + "rejected", "InvalidRequest", "Invalid JSON", token, null));
+            return List.of(replies.invalidJson(prefix + "rejected", token));
         }
-        Execution e = jobId.equals("$next") ? nextPending(thing) : find(thing, jobId);
+        Execution e = jobId.equals("$next") ? queues.nextPending(thing) : queues.find(thing, jobId);
         if (e == null && !jobId.equals("$next")) {
-            return List.of(rejected(prefix + "rejected", "ResourceNotFound",
-                    "Job Execution " + jobId + " not found for thing " + thing, token, null));
+            return List.of(replies.notFound(prefix + "rejected", thing, jobId, token));
         }
         boolean withDoc = !req.has("includeJobDocument") || req.get("includeJobDocument").asBoolean(true);
-        ObjectNode reply = nodes.objectNode();
+        ObjectNode reply = replies.object();
         if (e != null) {
-            reply.set("execution", executionNode(e, withDoc));
+            reply.set("execution", replies.executionNode(e, withDoc));
         }
-        reply.put("timestamp", now());
-        if (token != null) {
-            reply.put("clientToken", token);
-        }
-        return List.of(Outbound.json(prefix + "accepted", write(reply)));
+        return List.of(replies.accepted(prefix + "accepted", reply, token));
     }
 
     private List<Outbound> update(String thing, String base, String jobId, JsonNode req, String token) {
         String rejectedTopic = base + jobId + "/update/rejected";
         if (req == null || !req.isObject()) {
-            return List.of(rejected(rejectedTopic, "InvalidRequest", "Invalid JSON", token, null));
+            return List.of(replies.invalidJson(rejectedTopic, token));
         }
-        Execution e = find(thing, jobId);
+        Execution e = queues.find(thing, jobId);
         if (e == null) {
-            return List.of(rejected(rejectedTopic, "ResourceNotFound",
-                    "Job Execution " + jobId + " not found for thing " + thing, token, null));
+            return List.of(replies.notFound(rejectedTopic, thing, jobId, token));
         }
         Status status;
         Map<String, String> details;
@@ -493,240 +367,49 @@ public final class JobService {
             if (!status.settableByDevice()) {
                 throw new IllegalArgumentException("A device cannot set status " + status);
             }
-            details = details(req.get("statusDetails"));
-            stepTimeout = stepTimeout(req.get("stepTimeoutInMinutes"));
+            details = Execution.statusDetails(req.get("statusDetails"));
+            stepTimeout = Execution.stepTimeoutMinutes(req.get("stepTimeoutInMinutes"));
             JsonNode exec = req.get("executionNumber");
             if (exec != null && !(exec.isIntegralNumber() && exec.asLong() == e.executionNumber)) {
                 throw new IllegalArgumentException("Invalid executionNumber");
             }
         } catch (IllegalArgumentException x) {
-            return List.of(rejected(rejectedTopic, "InvalidRequest", x.getMessage(), token, null));
+            return List.of(replies.rejected(rejectedTopic, "InvalidRequest", x.getMessage(), token, null));
         }
         JsonNode expected = req.get("expectedVersion");
         if (expected != null && !expected.isNull()
                 && !(expected.canConvertToLong() && expected.asLong() == e.versionNumber)) {
-            return List.of(rejected(rejectedTopic, "VersionMismatch",
+            return List.of(replies.rejected(rejectedTopic, "VersionMismatch",
                     "Job execution version mismatch: expected " + expected.asText() + ", current "
-                            + e.versionNumber, token, stateNode(e)));
+                            + e.versionNumber, token, e));
         }
         if (e.status.terminal()) {
-            return List.of(rejected(rejectedTopic, "InvalidStateTransition",
-                    "Job execution " + jobId + " is in terminal state " + e.status, token, stateNode(e)));
+            return List.of(replies.rejected(rejectedTopic, "InvalidStateTransition",
+                    "Job execution " + jobId + " is in terminal state " + e.status, token, e));
         }
-        Execution before = nextPending(thing);
+        Execution before = queues.nextPending(thing);
         if (details != null) {
             e.statusDetails = new LinkedHashMap<>(details);
         }
-        change(e, status, stepTimeout);
-        ObjectNode reply = nodes.objectNode();
+        e.change(status, stepTimeout, clock);
+        ObjectNode reply = replies.object();
         if (req.path("includeJobExecutionState").asBoolean(false)) {
-            reply.set("executionState", stateNode(e));
+            reply.set("executionState", replies.stateNode(e));
         }
         if (req.path("includeJobDocument").asBoolean(false)) {
-            reply.set("jobDocument", document(e));
-        }
-        reply.put("timestamp", now());
-        if (token != null) {
-            reply.put("clientToken", token);
+            reply.set("jobDocument", replies.document(e));
         }
         List<Outbound> out = new ArrayList<>();
-        out.add(Outbound.json(base + jobId + "/update/accepted", write(reply)));
-        out.addAll(notifications(thing, before));
+        out.add(replies.accepted(base + jobId + "/update/accepted", reply, token));
+        out.addAll(replies.notifications(thing, before));
         if (status.terminal()) {
             checkAbort(e.job, out);
-            complete(e.job);
+            e.job.completeIfDone(now());
         }
         return out;
-    }
-
-    private void change(Execution e, Status status, Integer stepTimeoutMinutes) {
-        long now = now();
-        if (status == Status.IN_PROGRESS && e.startedAt == null) {
-            e.startedAt = now;
-            e.job.config.inProgressTimeout().ifPresent(t -> e.inProgressDeadline = clock.instant().plus(t));
-        }
-        e.status = status;
-        e.versionNumber++;
-        e.lastUpdatedAt = now;
-        e.job.lastUpdatedAt = now;
-        if (status == Status.IN_PROGRESS && stepTimeoutMinutes != null) {
-            e.stepDeadline = clock.instant().plus(Duration.ofMinutes(stepTimeoutMinutes));
-        } else if (status != Status.IN_PROGRESS) {
-            e.stepDeadline = null;
-        }
-    }
-
-    /** notify-next when the next pending execution is no longer {@code before} (or changed), plus notify. */
-    private List<Outbound> notifications(String thing, Execution before) {
-        String base = "$aws/things/" + thing + "/jobs/";
-        List<Outbound> out = new ArrayList<>();
-        Execution next = nextPending(thing);
-        if (next != before) {
-            ObjectNode msg = nodes.objectNode();
-            msg.put("timestamp", now());
-            if (next != null) {
-                msg.set("execution", executionNode(next, true));
-            }
-            out.add(Outbound.json(base + "notify-next", write(msg)));
-        }
-        ObjectNode notify = nodes.objectNode();
-        notify.put("timestamp", now());
-        ObjectNode jobs = notify.putObject("jobs");
-        ObjectNode listing = list(thing, null);
-        if (!listing.get("queuedJobs").isEmpty()) {
-            jobs.set("QUEUED", listing.get("queuedJobs"));
-        }
-        if (!listing.get("inProgressJobs").isEmpty()) {
-            jobs.set("IN_PROGRESS", listing.get("inProgressJobs"));
-        }
-        out.add(Outbound.json(base + "notify", write(notify)));
-        return out;
-    }
-
-    private ObjectNode list(String thing, String token) {
-        ObjectNode reply = nodes.objectNode();
-        ArrayNode inProgress = reply.putArray("inProgressJobs");
-        ArrayNode queued = reply.putArray("queuedJobs");
-        for (Execution e : executions.getOrDefault(thing, List.of())) {
-            if (e.status == Status.IN_PROGRESS) {
-                inProgress.add(summary(e));
-            } else if (e.status == Status.QUEUED) {
-                queued.add(summary(e));
-            }
-        }
-        reply.put("timestamp", now());
-        if (token != null) {
-            reply.put("clientToken", token);
-        }
-        return reply;
-    }
-
-    private ObjectNode summary(Execution e) {
-        ObjectNode s = nodes.objectNode();
-        s.put("jobId", e.jobId);
-        s.put("queuedAt", e.queuedAt);
-        if (e.startedAt != null) {
-            s.put("startedAt", e.startedAt);
-        }
-        s.put("lastUpdatedAt", e.lastUpdatedAt);
-        s.put("versionNumber", e.versionNumber);
-        s.put("executionNumber", e.executionNumber);
-        return s;
-    }
-
-    private ObjectNode executionNode(Execution e, boolean withDocument) {
-        ObjectNode x = nodes.objectNode();
-        x.put("jobId", e.jobId);
-        x.put("thingName", e.thing);
-        x.put("status", e.status.name());
-        if (!e.statusDetails.isEmpty()) {
-            ObjectNode d = x.putObject("statusDetails");
-            e.statusDetails.forEach(d::put);
-        }
-        x.put("queuedAt", e.queuedAt);
-        if (e.startedAt != null) {
-            x.put("startedAt", e.startedAt);
-        }
-        x.put("lastUpdatedAt", e.lastUpdatedAt);
-        x.put("versionNumber", e.versionNumber);
-        x.put("executionNumber", e.executionNumber);
-        if (withDocument) {
-            x.set("jobDocument", document(e));
-        }
-        return x;
-    }
-
-    /** The execution's document as handed to its device: presigned-URL placeholders replaced by fresh URLs. */
-    private JsonNode document(Execution e) {
-        Job job = e.job;
-        if (!job.presigned) {
-            return job.document.deepCopy();
-        }
-        return placeholders.substitute(job.document, job.config.presignedUrlExpiry().orElseThrow());
-    }
-
-    private ObjectNode stateNode(Execution e) {
-        ObjectNode s = nodes.objectNode();
-        s.put("status", e.status.name());
-        ObjectNode d = s.putObject("statusDetails");
-        e.statusDetails.forEach(d::put);
-        s.put("versionNumber", e.versionNumber);
-        return s;
-    }
-
-    private Outbound rejected(String topic, String code, String message, String token, ObjectNode state) {
-        ObjectNode r = nodes.objectNode();
-        r.put("code", code);
-        r.put("message", message);
-        if (token != null) {
-            r.put("clientToken", token);
-        }
-        r.put("timestamp", now());
-        if (state != null) {
-            r.set("executionState", state);
-        }
-        return Outbound.json(topic, write(r));
-    }
-
-    private Execution nextPending(String thing) {
-        Execution queued = null;
-        for (Execution e : executions.getOrDefault(thing, List.of())) {
-            if (e.status == Status.IN_PROGRESS) {
-                return e;
-            }
-            if (e.status == Status.QUEUED && queued == null) {
-                queued = e;
-            }
-        }
-        return queued;
-    }
-
-    private Execution find(String thing, String jobId) {
-        for (Execution e : executions.getOrDefault(thing, List.of())) {
-            if (e.jobId.equals(jobId)) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private static Map<String, String> details(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject() || node.size() > 10) {
-            throw new IllegalArgumentException("statusDetails must be an object of at most 10 string values");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(f -> {
-            if (!f.getValue().isTextual() || !f.getKey().matches("[a-zA-Z0-9:_-]{1,128}")
-                    || f.getValue().asText().isEmpty() || f.getValue().asText().length() > 1024) {
-                throw new IllegalArgumentException("Invalid statusDetails entry " + f.getKey());
-            }
-            out.put(f.getKey(), f.getValue().asText());
-        });
-        return out;
-    }
-
-    private static Integer stepTimeout(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > 10080) {
-            throw new IllegalArgumentException("stepTimeoutInMinutes must be 1 to 10080");
-        }
-        return node.asInt();
     }
 
     private long now() {
         return clock.instant().getEpochSecond();
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JacksonException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
