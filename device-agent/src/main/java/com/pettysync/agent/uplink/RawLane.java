@@ -14,100 +14,55 @@ import org.tinylog.Logger;
  *
  * <p>Confined to the uplink's thread (used from {@link Uplink#tick()} only).
  */
-final class RawLane {
+final class RawLane extends SingleFlightLane<RawChunks.Chunk> {
     /** Tokens of raw publishes: above voice's ({@link VoiceLane#TOKEN_BASE} + 2^61). */
     static final long TOKEN_BASE = VoiceLane.TOKEN_BASE | (1L << 61);
 
     private final RawChunks chunks;
-    private final String topic;
-    private final LanePause pause;
-    private long tokens = TOKEN_BASE;
-    private long token;
-    private RawChunks.Chunk inFlight;
-    private long published;
     private long acknowledged;
     private long dropped;
 
     RawLane(RawChunks chunks, String topic, LanePause pause) {
+        super(topic, TOKEN_BASE, pause);
         this.chunks = chunks;
-        this.topic = topic;
-        this.pause = pause;
     }
 
-    String topic() {
-        return topic;
-    }
-
-    boolean inFlight() {
-        return inFlight != null;
-    }
-
-    /** Null when a chunk may be offered now, else when to look again. */
-    Instant waitUntil(Instant now) {
-        if (inFlight != null) {
-            return now.plusSeconds(1);
-        }
-        return pause.active(now) ? pause.until() : null;
-    }
-
-    /** The next chunk, marked in flight under a new token; null when the spool is empty. */
+    /** The next chunk, marked in flight under a new token ({@link #token}); null when the spool is empty. */
     RawChunks.Chunk take() {
         RawChunks.Chunk c = chunks.next(0, -1);
         if (c != null) {
-            inFlight = c;
-            token = tokens++;
-            published++;
+            send(c);
         }
         return c;
-    }
-
-    long token() {
-        return token;
     }
 
     boolean owns(long t) {
         return t >= TOKEN_BASE;
     }
 
-    /** The connection ended (or the publish threw): the chunk in flight is offered again later. */
-    void release() {
-        inFlight = null;
+    @Override
+    String describe(RawChunks.Chunk c) {
+        return "raw chunk " + c.captureId() + "/" + c.chunk();
     }
 
-    /** A PUBACK for token {@code t}, by {@link PubackReason}'s rule. */
-    void acked(Instant now, long t, int rc, String reason) {
-        if (inFlight == null || t != token) {
-            return; // from a previous connection
-        }
-        RawChunks.Chunk c = inFlight;
-        inFlight = null;
-        PubackReason.Rule rule = PubackReason.ruleOf(rc);
-        if (rule == PubackReason.Rule.DELETE) {
-            chunks.acknowledged(c);
-            acknowledged++;
-            pause.accepted();
-            return;
-        }
-        String what = PubackReason.rejection(rc, reason, "raw chunk " + c.captureId() + "/" + c.chunk());
-        if (rule == PubackReason.Rule.DROP) {
-            chunks.rejected(c, what);
-            dropped++;
-            Logger.error("{}: the broker will never accept it; deleted", what);
-            return;
-        }
-        pause.rejected(rule, now, what);
+    @Override
+    void accepted(Instant now, RawChunks.Chunk c) {
+        chunks.acknowledged(c);
+        acknowledged++;
+    }
+
+    @Override
+    void dropped(RawChunks.Chunk c, String what) {
+        chunks.rejected(c, what);
+        dropped++;
+        Logger.error("{}: the broker will never accept it; deleted", what);
     }
 
     /** The publish of token {@code t} failed without a PUBACK. */
     void failed(Instant now, long t, String why) {
-        if (inFlight != null && t == token) {
-            inFlight = null;
-            pause.backOff(now, why);
+        if (answered(t) != null) {
+            pause().backOff(now, why);
         }
-    }
-
-    long published() {
-        return published;
     }
 
     long acknowledged() {

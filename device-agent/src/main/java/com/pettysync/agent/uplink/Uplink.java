@@ -451,7 +451,7 @@ public final class Uplink {
             return null;
         }
         bucket.take();
-        long token = voice.sending(p);
+        long token = voice.send(p);
         try {
             connection.session().publish(token, voice.topic(), p.payload());
             counters.sent(voice.topic(), p.payload().length);

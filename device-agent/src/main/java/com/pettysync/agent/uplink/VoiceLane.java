@@ -19,41 +19,18 @@ import org.tinylog.Logger;
  *
  * <p>Confined to the uplink's thread (used from {@link Uplink#tick()} only).
  */
-final class VoiceLane {
+final class VoiceLane extends SingleFlightLane<VoiceParts.Part> {
     /** Tokens of voice part publishes: far above any outbox id (ids stay below 2^62, also when degraded). */
     static final long TOKEN_BASE = 1L << 62;
 
     private final VoiceParts parts;
-    private final String topic;
-    private final LanePause pause;
     private final UplinkCounters counters;
-    private long tokens = TOKEN_BASE;
-    private long token;
-    private VoiceParts.Part inFlight;
-    private long published;
     private long acknowledged;
 
     VoiceLane(VoiceParts parts, String topic, LanePause pause, UplinkCounters counters) {
+        super(topic, TOKEN_BASE, pause);
         this.parts = parts;
-        this.topic = topic;
-        this.pause = pause;
         this.counters = counters;
-    }
-
-    String topic() {
-        return topic;
-    }
-
-    boolean inFlight() {
-        return inFlight != null;
-    }
-
-    /** Null when a part may be offered now, else when to look again (a part in flight, or the lane paused). */
-    Instant waitUntil(Instant now) {
-        if (inFlight != null) {
-            return now.plusSeconds(1);
-        }
-        return pause.active(now) ? pause.until() : null;
     }
 
     /** The next part to publish, or null when there is none. */
@@ -72,68 +49,44 @@ final class VoiceLane {
         return true;
     }
 
-    /** Marks {@code p} in flight; returns the token to publish it under. */
-    long sending(VoiceParts.Part p) {
-        token = tokens++;
-        inFlight = p;
-        published++;
-        return token;
-    }
-
-    /** The connection ended (or the publish threw): the part in flight is offered again later. */
-    void release() {
-        inFlight = null;
-    }
-
     boolean owns(long t) {
         return t >= TOKEN_BASE && t < RawLane.TOKEN_BASE;
     }
 
     /** The publish of token {@code t} failed without a PUBACK; returns whether it was the part in flight. */
     boolean failed(long t) {
-        if (inFlight != null && t == token) {
-            inFlight = null;
-            return true;
-        }
-        return false;
+        return answered(t) != null;
     }
 
     /** The failed part goes again after a back-off (the session is still alive). */
     void retryAfterBackOff(Instant now, String why) {
         counters.lastError = why;
-        pause.backOff(now, why);
+        pause().backOff(now, why);
     }
 
-    /** A PUBACK for token {@code t}, by {@link PubackReason}'s rule. */
-    void acked(Instant now, long t, int rc, String reason) {
-        if (inFlight == null || t != token) {
-            return; // from a previous connection
-        }
-        VoiceParts.Part p = inFlight;
-        inFlight = null;
-        PubackReason.Rule rule = PubackReason.ruleOf(rc);
-        if (rule == PubackReason.Rule.DELETE) {
-            parts.acknowledged(p);
-            acknowledged++;
-            counters.lastPuback = now;
-            pause.accepted();
-            return;
-        }
-        String what = PubackReason.rejection(rc, reason,
-                "voice clip " + p.clipId() + " part " + p.part() + "/" + p.parts());
-        if (rule == PubackReason.Rule.DROP) {
-            parts.rejected(p, what);
-            counters.rejectedDropped++;
-            Logger.error("{}: the broker will never accept it; clip dropped", what);
-            return;
-        }
+    @Override
+    String describe(VoiceParts.Part p) {
+        return "voice clip " + p.clipId() + " part " + p.part() + "/" + p.parts();
+    }
+
+    @Override
+    void accepted(Instant now, VoiceParts.Part p) {
+        parts.acknowledged(p);
+        acknowledged++;
+        counters.lastPuback = now;
+    }
+
+    @Override
+    void dropped(VoiceParts.Part p, String what) {
+        parts.rejected(p, what);
+        counters.rejectedDropped++;
+        Logger.error("{}: the broker will never accept it; clip dropped", what);
+    }
+
+    @Override
+    void kept(String what) {
         counters.rejectedKept++;
         counters.lastError = what;
-        pause.rejected(rule, now, what);
-    }
-
-    long published() {
-        return published;
     }
 
     long acknowledged() {
