@@ -14,12 +14,14 @@ import org.tinylog.Logger;
  * declares a silent session dead, and the hand-off of its callbacks to the uplink's thread.
  *
  * <h2>Failure model</h2>
- * A new session per attempt. After a failed attempt or a lost connection the next attempt waits a full-jitter delay
- * ({@link Backoff}: uniform in [0, min(max, min·2<sup>n-1</sup>)] for the n-th failure in a row); the count starts
- * over only after a connection stayed up for {@code stableAfter}. A session is dead — and goes through the same
- * back-off — when a publish fails and the client says it is not connected, when a failure's cause says "not
- * connected" or "connection lost", or after {@value Uplink#DEAD_AFTER_PUBLISH_FAILURES} failed publishes with no
- * PUBACK in between ({@link #deadAfter}).
+ * A new session per attempt (Paho's automatic reconnect stays off). After a failed attempt or a lost connection
+ * the next attempt waits a full-jitter delay ({@link Backoff}: uniform in [0, min(max, min·2<sup>n-1</sup>)] for the
+ * n-th failure in a row); the count starts over only after a connection stayed up for {@code stableAfter}. A session
+ * that fails publishes without reporting its loss (a client that silently lost its socket) is dead — and goes
+ * through the same back-off — when a publish throws (the uplink calls {@link #lost}), when the client says it is not
+ * connected or a failure's cause says "not connected" or "connection lost" (as Paho and the HiveMQ client word it),
+ * or after {@value Uplink#DEAD_AFTER_PUBLISH_FAILURES} failed publishes with no PUBACK in between
+ * ({@link #deadAfter}).
  *
  * <h2>Threads</h2>
  * The broker client calls the listener on its own threads; each callback is queued with the session it came from

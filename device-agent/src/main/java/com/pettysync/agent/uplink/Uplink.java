@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -42,7 +41,7 @@ import org.tinylog.Logger;
  * to that thread. Tests drive {@code tick()} with a manual clock.
  *
  * <h2>Drain order (lanes, highest first)</h2>
- * Control publishes ({@link #publishControl}: shadow get/update), then {@link FrameLanes}: <b>events</b> (contract
+ * {@link ControlLane} ({@link #publishControl}: shadow get/update), then {@link FrameLanes}: <b>events</b> (contract
  * §4, "sent at once": an event appended while the uplink paces a backlog wakes it and takes the next token, at most
  * one token interval — 100 ms at 10/s — after it was committed), then <b>telemetry</b> (backlog and live
  * alternating, each frame held until its publish time with {@link #setTelemetryRelease}), then {@link VoiceLane}
@@ -112,9 +111,6 @@ public final class Uplink {
         byte[] poll(boolean newConnection);
     }
 
-    private record Control(String topic, byte[] payload) {
-    }
-
     private final Outbox outbox;
     private final Function<OutboxEntry, String> topicOf;
     private final Settings settings;
@@ -122,8 +118,7 @@ public final class Uplink {
     private final Backoff backoff;
     private final Hooks hooks;
     private volatile Runnable waker = () -> { };
-    private final ConcurrentLinkedQueue<Control> control = new ConcurrentLinkedQueue<>(); // from any thread
-    private long controlTokens = -1; // control publishes use negative tokens
+    private final ControlLane control = new ControlLane();
     private final UplinkCounters counters = new UplinkCounters();
     private final TokenBucket bucket;
     private final FrameLanes frames;
@@ -205,7 +200,7 @@ public final class Uplink {
      * connect). Any thread; from outside a hook, {@link #wake} the loop after.
      */
     public void publishControl(String topic, byte[] payload) {
-        control.add(new Control(topic, payload.clone()));
+        control.add(topic, payload.clone());
     }
 
     /** Subscribes on the current connection (from {@link Hooks#connected}). */
@@ -357,10 +352,8 @@ public final class Uplink {
 
     private void acked(Instant now, BrokerConnection.Acked a) {
         connection.answered();
-        if (a.token() < 0) {
-            if (a.reasonCode() >= 0x80) {
-                Logger.warn("control publish rejected: 0x{} {}", Integer.toHexString(a.reasonCode()), a.reason());
-            }
+        if (control.owns(a.token())) {
+            control.acked(a.reasonCode(), a.reason());
         } else if (raw != null && raw.owns(a.token())) {
             raw.acked(now, a.token(), a.reasonCode(), a.reason());
             if (a.reasonCode() < 0x80) {
@@ -376,14 +369,9 @@ public final class Uplink {
     // --------------------------------------------------------------------------------------------- drain
 
     private void sendControl() {
-        while (connected() && !control.isEmpty() && bucket.take()) {
-            Control c = control.poll();
-            try {
-                connection.session().publish(controlTokens--, c.topic(), c.payload());
-                counters.sent(c.topic(), c.payload().length);
-            } catch (BrokerException e) {
-                lost(clock.instant(), e);
-            }
+        BrokerException e = control.send(connection.session(), bucket, counters);
+        if (e != null) {
+            lost(clock.instant(), e);
         }
     }
 
@@ -503,7 +491,7 @@ public final class Uplink {
         rawReportedConnects = counters.connects;
         byte[] update = rawReport.poll(fresh);
         if (update != null) {
-            control.add(new Control(rawReportTopic, update));
+            control.add(rawReportTopic, update);
         }
     }
 
