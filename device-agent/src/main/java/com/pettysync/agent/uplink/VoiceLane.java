@@ -6,7 +6,8 @@ import org.tinylog.Logger;
 /**
  * The uplink's voice lane: contract §5 clip parts from {@link VoiceParts}, at QoS 1, at most one part in flight (it
  * counts against {@code maxInFlight}). {@link Uplink} decides when a part may go (only when no frame is waiting,
- * through the one token bucket); this class keeps the lane's in-flight part, its PUBACK rules and its pause.
+ * through the one token bucket); this class (on {@link SingleFlightLane}) keeps the lane's part in flight, its PUBACK
+ * rules and its pause.
  *
  * <h2>Guarantee</h2>
  * A part is marked acknowledged ({@link VoiceParts#acknowledged}) only on a PUBACK below 0x80; until then it is
