@@ -82,4 +82,12 @@ public enum PubackReason {
         }
         return String.format("0x%02x", code);
     }
+
+    /**
+     * A rejected publish as every lane logs it: {@code PUBACK 0x97 QUOTA_EXCEEDED (reason) for <subject>}; the
+     * broker's reason string is left out when it sent none.
+     */
+    static String rejection(int code, String reason, String subject) {
+        return "PUBACK " + describe(code) + (reason == null ? "" : " (" + reason + ")") + " for " + subject;
+    }
 }
