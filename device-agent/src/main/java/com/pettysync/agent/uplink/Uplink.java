@@ -471,6 +471,7 @@ public final class Uplink {
         bucket.take();
         try {
             connection.session().publish(raw.token(), raw.topic(), c.payload());
+            counters.sent(raw.topic(), c.payload().length);
         } catch (BrokerException e) {
             raw.release();
             lost(now, e);

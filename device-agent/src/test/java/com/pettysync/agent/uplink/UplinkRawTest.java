@@ -94,6 +94,22 @@ class UplinkRawTest {
         return ps.get(ps.size() - 1);
     }
 
+    /** The status counts every PUBLISH the broker received (the energy account's radio input reads it). */
+    @Test
+    void statusCountsEveryPublishIncludingRawChunks() {
+        chunk(0);
+        clips.store(T0_MS, 0, 90, new short[16_000]);
+        outbox.append(FrameKind.TELEMETRY, (c, ctx) -> ("T" + c).getBytes(StandardCharsets.US_ASCII));
+        Uplink u = uplink();
+        run(u, 2);
+        broker.current().ack(last().token());
+        run(u, 1);
+        assertEquals(List.of("T0", "V0", "R0"), kinds());
+        long bytes = broker.current().publishes.stream().mapToLong(p -> p.topic().length() + p.payload().length).sum();
+        assertEquals(3, u.status().publishesSent());
+        assertEquals(bytes, u.status().bytesSent());
+    }
+
     @Test
     void rawChunksGoOnlyWhenNoFrameAndNoVoicePartIsWaitingOneAtATime() {
         chunk(0);
