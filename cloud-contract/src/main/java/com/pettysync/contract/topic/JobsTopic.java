@@ -56,7 +56,6 @@ public record JobsTopic(ThingName thing, JobsOperation operation, String jobId) 
 
     @Override
     public String name() {
-        return TopicScheme.THINGS_PREFIX + thing.value() + "/jobs/" + (jobId == null ? "" : jobId + "/")
-                + operation.suffix();
+        return TopicScheme.jobsPrefix(thing) + (jobId == null ? "" : jobId + "/") + operation.suffix();
     }
 }

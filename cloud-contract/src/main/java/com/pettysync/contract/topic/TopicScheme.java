@@ -66,13 +66,21 @@ public final class TopicScheme {
     }
 
     /**
+     * {@code $aws/things/{thing}/jobs/}: the prefix of every AWS IoT Jobs topic of {@code thing} (the
+     * {@link JobsTopic} names and the jobs filters of {@link #collarSubscriptions(ThingName)} start with it).
+     */
+    public static String jobsPrefix(ThingName thing) {
+        return THINGS_PREFIX + thing.value() + "/jobs/";
+    }
+
+    /**
      * The topic filters a collar subscribes to: the replies and deltas of its {@code config} shadow and its jobs
      * notifications and replies (job-specific replies through a {@code +} level). All of them are allowed by the
      * collar policy ({@code com.pettysync.contract.policy.IotPolicy}).
      */
     public static List<String> collarSubscriptions(ThingName thing) {
         String shadow = THINGS_PREFIX + thing.value() + "/shadow/name/" + ShadowTopic.CONFIG + "/";
-        String jobs = THINGS_PREFIX + thing.value() + "/jobs/";
+        String jobs = jobsPrefix(thing);
         return List.of(
                 shadow + "get/accepted", shadow + "get/rejected",
                 shadow + "update/accepted", shadow + "update/rejected", shadow + "update/delta",

@@ -34,6 +34,7 @@ class TopicSchemeTest {
                 JobsTopic.of(T, JobsOperation.JOB_UPDATE, "fw-1043").name());
         assertEquals("$aws/things/collar-PS0042/jobs/$next/get",
                 JobsTopic.of(T, JobsOperation.JOB_GET, JobsTopic.NEXT).name());
+        assertEquals("$aws/things/collar-PS0042/jobs/", TopicScheme.jobsPrefix(T));
     }
 
     static List<CollarTopic> everyKindOfTopic(ThingName thing) {

@@ -3,6 +3,8 @@ package com.pettysync.simulator.rollout;
 import com.pettysync.agent.ota.FirmwareArtifact;
 import com.pettysync.agent.ota.HttpArtifactFetcher;
 import com.pettysync.contract.job.JobOperation;
+import com.pettysync.contract.topic.ThingName;
+import com.pettysync.contract.topic.TopicScheme;
 import com.pettysync.provisioning.ota.CodeSigningKey;
 import com.pettysync.provisioning.ota.OtaPublisher;
 import com.pettysync.provisioning.ota.RolloutSpec;
@@ -261,7 +263,7 @@ public final class FleetRollout {
 
     /** A collar published on a Jobs topic: the Jobs service answers in-process; other topics (shadow) are dropped. */
     private void fromCollar(String thing, String topic, byte[] payload) {
-        String prefix = "$aws/things/" + thing + "/jobs/";
+        String prefix = TopicScheme.jobsPrefix(ThingName.of(thing));
         if (topic.startsWith(prefix)) {
             toCollars.addAll(cloud.jobs().handle(thing, topic.substring(prefix.length()), payload));
         }

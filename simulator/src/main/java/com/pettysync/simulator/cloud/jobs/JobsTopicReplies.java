@@ -31,7 +31,12 @@ final class JobsTopicReplies {
         this.queues = queues;
     }
 
-    /** {@code $aws/things/{thing}/jobs/}, the prefix of every jobs topic of {@code thing}. */
+    /**
+     * {@code $aws/things/{thing}/jobs/}, the prefix of every jobs topic of {@code thing}. Not the contract's
+     * {@code TopicScheme.jobsPrefix(ThingName)}: {@code thing} is the topic level as published (an operator
+     * connection may publish on any thing's topics) or a job target as given to {@code createJob}, neither validated
+     * as a thing name; the service answers every one of them.
+     */
     static String base(String thing) {
         return "$aws/things/" + thing + "/jobs/";
     }
