@@ -19,8 +19,6 @@ final class RawLane extends SingleFlightLane<RawChunks.Chunk> {
     static final long TOKEN_BASE = VoiceLane.TOKEN_BASE | (1L << 61);
 
     private final RawChunks chunks;
-    private long acknowledged;
-    private long dropped;
 
     RawLane(RawChunks chunks, String topic, LanePause pause) {
         super(topic, TOKEN_BASE, pause);
@@ -48,13 +46,11 @@ final class RawLane extends SingleFlightLane<RawChunks.Chunk> {
     @Override
     void accepted(Instant now, RawChunks.Chunk c) {
         chunks.acknowledged(c);
-        acknowledged++;
     }
 
     @Override
     void dropped(RawChunks.Chunk c, String what) {
         chunks.rejected(c, what);
-        dropped++;
         Logger.error("{}: the broker will never accept it; deleted", what);
     }
 
@@ -63,13 +59,5 @@ final class RawLane extends SingleFlightLane<RawChunks.Chunk> {
         if (answered(t) != null) {
             pause().backOff(now, why);
         }
-    }
-
-    long acknowledged() {
-        return acknowledged;
-    }
-
-    long dropped() {
-        return dropped;
     }
 }
