@@ -49,5 +49,24 @@ public interface BrokerSession extends AutoCloseable {
 
         /** The connection is gone (by the broker, the network or keep-alive). */
         void connectionLost(Throwable cause);
+
+        /** Ignores everything: for a session that only connects (connection probes and benches). */
+        Listener NONE = new Listener() {
+            @Override
+            public void published(long token, int reasonCode, String reason) {
+            }
+
+            @Override
+            public void publishFailed(long token, Throwable cause) {
+            }
+
+            @Override
+            public void message(String topic, byte[] payload) {
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+        };
     }
 }

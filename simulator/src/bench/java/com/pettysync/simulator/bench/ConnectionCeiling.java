@@ -7,13 +7,12 @@ import com.pettysync.agent.uplink.BrokerSession;
 import com.pettysync.provisioning.ca.IssuedCredential;
 import com.pettysync.simulator.cloud.LocalIotCore;
 import com.pettysync.simulator.fleet.CollarTls;
+import com.pettysync.simulator.fleet.CountingTrust;
 import com.pettysync.simulator.fleet.HiveMqBrokerSession;
 import com.pettysync.simulator.fleet.ImpairedLink;
 import java.lang.management.ManagementFactory;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +22,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -111,7 +106,7 @@ public final class ConnectionCeiling {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuMs = (cpuNanos() - cpu0) / 1e6;
-            long fullHandshakes = trust.serverChecks.sum();
+            long fullHandshakes = trust.serverChecks();
             System.gc();
             int threads = threads() - threads0;
             long maps = maps() - maps0;
@@ -169,7 +164,7 @@ public final class ConnectionCeiling {
             CountingTrust trust, TrustManagerFactory fleetTrust, int window, List<HiveMqBrokerSession> made, List<HiveMqBrokerSession> reuse)
             throws InterruptedException {
         System.gc();
-        long full0 = trust.serverChecks.sum();
+        long full0 = trust.serverChecks();
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         int connected = connectFleet(cloud, creds, fleetTrust, window, made, reuse);
@@ -177,7 +172,7 @@ public final class ConnectionCeiling {
         double cpuMs = (cpuNanos() - cpu0) / 1e6;
         System.out.printf(Locale.ROOT, "{\"reconnect\":\"%s\",\"connected\":%d,\"seconds\":%.1f,\"connectPerS\":%.0f,"
                 + "\"cpuMsPerConnect\":%.2f,\"fullHandshakes\":%d}%n", label, connected, seconds, connected / seconds,
-                cpuMs / Math.max(1, connected), trust.serverChecks.sum() - full0);
+                cpuMs / Math.max(1, connected), trust.serverChecks() - full0);
     }
 
     /**
@@ -224,7 +219,7 @@ public final class ConnectionCeiling {
                             Duration.ofSeconds(1200), Duration.ofSeconds(30), null));
             made.add(s);
             slots.acquire();
-            all.add(s.connectAsync(NO_LISTENER).whenComplete((v, e) -> {
+            all.add(s.connectAsync(BrokerSession.Listener.NONE).whenComplete((v, e) -> {
                 slots.release();
                 if (e == null) {
                     ok.incrementAndGet();
@@ -277,83 +272,6 @@ public final class ConnectionCeiling {
                 .buildAsync();
         c.connectWith().keepAlive(1200).send().get(30, TimeUnit.SECONDS);
         return () -> c.disconnect().get(5, TimeUnit.SECONDS);
-    }
-
-    private static final BrokerSession.Listener NO_LISTENER = new BrokerSession.Listener() {
-        @Override
-        public void published(long token, int reasonCode, String reason) {
-        }
-
-        @Override
-        public void publishFailed(long token, Throwable cause) {
-        }
-
-        @Override
-        public void message(String topic, byte[] payload) {
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-        }
-    };
-
-    /** The CA's trust manager, counting server-certificate checks (one per full handshake; none when resumed). */
-    private static final class CountingTrust {
-        final LongAdder serverChecks = new LongAdder();
-        private final X509ExtendedTrustManager inner;
-
-        CountingTrust(TrustManagerFactory ca) {
-            this.inner = (X509ExtendedTrustManager) ca.getTrustManagers()[0];
-        }
-
-        TrustManagerFactory factory() {
-            X509ExtendedTrustManager counting = new X509ExtendedTrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                        throws java.security.cert.CertificateException {
-                    inner.checkClientTrusted(chain, authType, socket);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                        throws java.security.cert.CertificateException {
-                    serverChecks.increment();
-                    inner.checkServerTrusted(chain, authType, socket);
-                }
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                        throws java.security.cert.CertificateException {
-                    inner.checkClientTrusted(chain, authType, engine);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                        throws java.security.cert.CertificateException {
-                    serverChecks.increment();
-                    inner.checkServerTrusted(chain, authType, engine);
-                }
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType)
-                        throws java.security.cert.CertificateException {
-                    inner.checkClientTrusted(chain, authType);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType)
-                        throws java.security.cert.CertificateException {
-                    serverChecks.increment();
-                    inner.checkServerTrusted(chain, authType);
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return inner.getAcceptedIssuers();
-                }
-            };
-            return com.pettysync.simulator.fleet.CollarTls.trustManagers(counting);
-        }
     }
 
     private static long cpuNanos() {

@@ -13,18 +13,12 @@ import com.pettysync.simulator.cloud.LocalIotCore;
 import com.pettysync.simulator.cloud.MutableClock;
 import com.pettysync.simulator.cloud.registry.CertificateStatus;
 import com.pettysync.simulator.cloud.registry.Certificates;
-import java.net.Socket;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +58,7 @@ class ConnectCachesTest {
     }
 
     private static void connectAndClose(HiveMqBrokerSession s) throws BrokerException {
-        s.connect(NO_LISTENER);
+        s.connect(BrokerSession.Listener.NONE);
         assertTrue(s.isConnected());
         s.close();
     }
@@ -86,12 +80,12 @@ class ConnectCachesTest {
         cloud.registry().certificates().updateStatus(Certificates.idOf(revoked.certificate()),
                 CertificateStatus.REVOKED);
         assertThrows(BrokerException.class,
-                () -> session("collar-revoked", CollarTls.keyManagers(revoked)).connect(NO_LISTENER));
+                () -> session("collar-revoked", CollarTls.keyManagers(revoked)).connect(BrokerSession.Listener.NONE));
 
         // issued by the right CA, never registered
         IssuedCredential unknown = cloud.certificateAuthority().issueCollar("collar-unknown");
         assertThrows(BrokerException.class,
-                () -> session("collar-unknown", CollarTls.keyManagers(unknown)).connect(NO_LISTENER));
+                () -> session("collar-unknown", CollarTls.keyManagers(unknown)).connect(BrokerSession.Listener.NONE));
 
         // a CA of the same name but another key: the signature does not verify
         LocalCertificateAuthority foreign = LocalCertificateAuthority.create("PettySync local root CA", clock);
@@ -99,7 +93,7 @@ class ConnectCachesTest {
                 foreign.certificate().getSubjectX500Principal());
         IssuedCredential forged = foreign.issueCollar("collar-warm-1");
         assertThrows(BrokerException.class,
-                () -> session("collar-warm-1", CollarTls.keyManagers(forged)).connect(NO_LISTENER));
+                () -> session("collar-warm-1", CollarTls.keyManagers(forged)).connect(BrokerSession.Listener.NONE));
 
         // still good after all that
         connectAndClose(session("collar-warm-2", CollarTls.keyManagers(
@@ -113,7 +107,7 @@ class ConnectCachesTest {
         clock.advance(LocalCertificateAuthority.COLLAR_VALIDITY.plusDays(1));
         try {
             assertThrows(BrokerException.class,
-                    () -> session("collar-aging", CollarTls.keyManagers(aging)).connect(NO_LISTENER));
+                    () -> session("collar-aging", CollarTls.keyManagers(aging)).connect(BrokerSession.Listener.NONE));
         } finally {
             clock.advance(Duration.between(clock.instant(), was));
         }
@@ -125,22 +119,22 @@ class ConnectCachesTest {
         IssuedCredential collar = cloud.issueCollar("collar-resume");
         KeyManagerFactory keys = CollarTls.keyManagers(collar);
         HiveMqBrokerSession first = session("collar-resume", keys);
-        int full0 = trust.serverChecks.get();
+        long full0 = trust.serverChecks();
         connectAndClose(first);
-        assertEquals(1, trust.serverChecks.get() - full0, "the first connect is a full handshake");
+        assertEquals(1, trust.serverChecks() - full0, "the first connect is a full handshake");
 
         HiveMqBrokerSession second = first.next();
         connectAndClose(second);
         HiveMqBrokerSession third = second.next();
         connectAndClose(third);
-        assertEquals(1, trust.serverChecks.get() - full0, "reconnects through next() resume: no server check");
+        assertEquals(1, trust.serverChecks() - full0, "reconnects through next() resume: no server check");
 
         connectAndClose(session("collar-resume", keys));
-        assertEquals(2, trust.serverChecks.get() - full0, "a new session has no TLS state: a full handshake");
+        assertEquals(2, trust.serverChecks() - full0, "a new session has no TLS state: a full handshake");
 
         // closing a superseded session leaves the newer connection alone
         HiveMqBrokerSession fourth = third.next();
-        fourth.connect(NO_LISTENER);
+        fourth.connect(BrokerSession.Listener.NONE);
         third.close();
         assertTrue(fourth.isConnected());
         assertFalse(third.isConnected());
@@ -154,81 +148,8 @@ class ConnectCachesTest {
         connectAndClose(first);
         cloud.registry().certificates().updateStatus(Certificates.idOf(collar.certificate()),
                 CertificateStatus.REVOKED);
-        int full0 = trust.serverChecks.get();
-        assertThrows(BrokerException.class, () -> first.next().connect(NO_LISTENER));
-        assertEquals(0, trust.serverChecks.get() - full0, "the refused handshake was a resumed one");
-    }
-
-    private static final BrokerSession.Listener NO_LISTENER = new BrokerSession.Listener() {
-        @Override
-        public void published(long token, int reasonCode, String reason) {
-        }
-
-        @Override
-        public void publishFailed(long token, Throwable cause) {
-        }
-
-        @Override
-        public void message(String topic, byte[] payload) {
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-        }
-    };
-
-    /** Counts server-certificate checks: one per full handshake, none for a resumed one. */
-    static final class CountingTrust {
-        final AtomicInteger serverChecks = new AtomicInteger();
-        private final X509ExtendedTrustManager inner;
-
-        CountingTrust(TrustManagerFactory f) {
-            this.inner = (X509ExtendedTrustManager) f.getTrustManagers()[0];
-        }
-
-        TrustManagerFactory factory() {
-            X509ExtendedTrustManager counting = new X509ExtendedTrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a, Socket s) throws CertificateException {
-                    inner.checkClientTrusted(c, a, s);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a, Socket s) throws CertificateException {
-                    serverChecks.incrementAndGet();
-                    inner.checkServerTrusted(c, a, s);
-                }
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e)
-                        throws CertificateException {
-                    inner.checkClientTrusted(c, a, e);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e)
-                        throws CertificateException {
-                    serverChecks.incrementAndGet();
-                    inner.checkServerTrusted(c, a, e);
-                }
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] c, String a) throws CertificateException {
-                    inner.checkClientTrusted(c, a);
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] c, String a) throws CertificateException {
-                    serverChecks.incrementAndGet();
-                    inner.checkServerTrusted(c, a);
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return inner.getAcceptedIssuers();
-                }
-            };
-            return CollarTls.trustManagers(counting);
-        }
+        long full0 = trust.serverChecks();
+        assertThrows(BrokerException.class, () -> first.next().connect(BrokerSession.Listener.NONE));
+        assertEquals(0, trust.serverChecks() - full0, "the refused handshake was a resumed one");
     }
 }
