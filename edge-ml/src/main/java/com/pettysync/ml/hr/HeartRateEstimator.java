@@ -125,17 +125,16 @@ public final class HeartRateEstimator {
                 motionRates[k] = motionRate(track, start); // NaN: no trustworthy rate in this segment
                 motionQuality[k] = motionPeriodicity(track, start);
                 if (Double.isNaN(motionRates[k])) {
-                    double[] seg = Arrays.copyOfRange(clean, start, start + SEGMENT);
+                    Segment b = beats(Arrays.copyOfRange(clean, start, start + SEGMENT));
                     double hz = motionHz(track, start);
-                    motionRates[k] = beatRateInMotion(seg, hz, motion[k]);
+                    motionRates[k] = beatRateInMotion(b, hz, motion[k]);
                     nearMotion[k] = !Double.isNaN(motionRates[k]) && nearMotion(motionRates[k], hz);
-                    if (!Double.isNaN(motionRates[k]) && pulseMayBeTwice(seg)) {
+                    if (!Double.isNaN(motionRates[k]) && pulseMayBeTwice(b)) {
                         // may be half the pulse: dropped, and doubt cast on the window's rates near the motion
                         octaveUp = true;
                         motionRates[k] = Double.NaN;
                     }
-                    Segment b = Double.isNaN(motionRates[k]) ? null : beats(seg);
-                    motionQuality[k] = b == null ? 0 : b.periodicity;
+                    motionQuality[k] = Double.isNaN(motionRates[k]) ? 0 : b.periodicity;
                 }
                 continue;
             }
@@ -306,8 +305,7 @@ public final class HeartRateEstimator {
      * rate sets the window's reference only where no rate is clear of the motion ({@link #motionReference}). NaN
      * otherwise.
      */
-    private static double beatRateInMotion(double[] seg, double motionHz, double motionMg) {
-        Segment s = beats(seg);
+    private static double beatRateInMotion(Segment s, double motionHz, double motionMg) {
         if (s == null || s.periodicity < MIN_BEAT_PERIODICITY_MOVING || motionHz <= 0) {
             return Double.NaN;
         }
@@ -324,8 +322,7 @@ public final class HeartRateEstimator {
      * the beat period is above {@link #HALF_PERIOD_CORRELATION}. (Comparing the power at twice the rate with that at
      * the rate is no test: a pulse with a strong dicrotic wave has a second harmonic above its fundamental.)
      */
-    private static boolean pulseMayBeTwice(double[] seg) {
-        Segment s = beats(seg);
+    private static boolean pulseMayBeTwice(Segment s) {
         return s != null && s.halfLag > HALF_PERIOD_CORRELATION;
     }
 
